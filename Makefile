@@ -1,0 +1,67 @@
+# Surgery Day. `make run` serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: libpq-dev and a compiler build psycopg2 from source.
+SYSTEM_PACKAGES := libpq-dev gcc make
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps browser-deps run serve test test-browser lint format bench migrate
+
+help:
+	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test     the whole test suite (set DATABASE_URL to run it on PostgreSQL)"
+	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
+	@echo "make serve    production-like: gunicorn, a Celery worker and beat (needs DATABASE_URL, REDIS_URL)"
+	@echo "make lint     ruff check and format check"
+
+install: system-deps $(VENV)/.installed static/vendor/.installed
+
+system-deps:
+	@scripts/system-packages.sh $(SYSTEM_PACKAGES)
+	@command -v npm >/dev/null 2>&1 || scripts/system-packages.sh nodejs npm
+	@$(PYTHON) -c "import ensurepip, sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" \
+		|| scripts/system-packages.sh python3-venv python3-dev
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.sh
+	npm ci --no-audit --no-fund --loglevel=error
+	scripts/vendor-assets.sh
+	touch $@
+
+browser-deps:
+	@scripts/system-packages.sh $(BROWSER_PACKAGES)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: migrate
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/honcho start
+
+test: install browser-deps
+	$(BIN)/pytest
+
+test-browser: install browser-deps
+	$(BIN)/pytest -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,12 @@
+import logging
+
+from celery import shared_task
+
+from people import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="people.send_email_confirmation")
+def send_email_confirmation(*, email_address_id: int, signup: bool) -> None:
+    services.email_confirmation_send(email_address_id=email_address_id, signup=signup)

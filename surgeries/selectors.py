@@ -1,0 +1,18 @@
+"""Reads about surgery days."""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from surgeries.models import SurgeryDay
+
+
+def upcoming_published_days(*, now: datetime | None = None) -> QuerySet[SurgeryDay]:
+    """Published days that have not ended yet, soonest first."""
+    now = now or timezone.now()
+    return (
+        SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__gt=now)
+        .select_related("venue", "organisation")
+        .order_by("starts_at", "id")
+    )

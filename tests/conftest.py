@@ -1,0 +1,67 @@
+import pytest
+from django.core.cache import cache
+
+from config.celery import app as celery_app
+from people.models import Membership
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Lockout counters and rate limits live in the cache; no test inherits another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_tasks_run_in_process(request):
+    """Unit tests run queued tasks at once; tests marked `redis` use a real worker instead."""
+    if request.node.get_closest_marker("redis"):
+        yield
+        return
+    previous = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Leeds Mental Health Social Media Surgery", slug="leeds")
+
+
+@pytest.fixture
+def organiser(organisation):
+    person = UserFactory(display_name="Olu Organiser")
+    MembershipFactory(organisation=organisation, person=person, role=Membership.Role.ORGANISER)
+    return person
+
+
+@pytest.fixture
+def surgeon(organisation):
+    person = UserFactory(display_name="Sam Surgeon")
+    MembershipFactory(organisation=organisation, person=person, role=Membership.Role.SURGEON)
+    return person
+
+
+@pytest.fixture
+def learner(organisation):
+    person = UserFactory(display_name="Lee Learner")
+    MembershipFactory(organisation=organisation, person=person, role=Membership.Role.MEMBER)
+    return person
+
+
+@pytest.fixture
+def other_organiser(db):
+    """An organiser of a different organisation: must never see this one's data."""
+    person = UserFactory(display_name="Other Organiser")
+    MembershipFactory(person=person, role=Membership.Role.ORGANISER)
+    return person
+
+
+@pytest.fixture
+def stranger(db):
+    """Signed up, but belongs to no organisation."""
+    return UserFactory(display_name="Stranger")

@@ -1,0 +1,89 @@
+"""factory_boy factories shared by every test module."""
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import timezone
+
+from people.models import Membership, Organisation, Topic, User
+from surgeries.models import SurgeryDay, Venue
+
+TEST_PASSWORD = "a-long-test-passphrase-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    code_of_conduct_version = settings.CODE_OF_CONDUCT_VERSION
+    code_of_conduct_accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or TEST_PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def verified_email(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Surgery network {n}")
+    slug = factory.Sequence(lambda n: f"network-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    person = factory.SubFactory(UserFactory)
+    role = Membership.Role.MEMBER
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Venue {n}")
+    address = "1 High Street\nLeeds"
+    time_zone = "Europe/London"
+
+
+def local_datetime(day, hour: int, minute: int = 0, zone: str = "Europe/London") -> datetime:
+    """A UTC datetime for a wall-clock time at a venue."""
+    naive = datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute)
+    return naive.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(zoneinfo.ZoneInfo("UTC"))
+
+
+class SurgeryDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SurgeryDay
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    venue = factory.SubFactory(VenueFactory, organisation=factory.SelfAttribute("..organisation"))
+    title = factory.Sequence(lambda n: f"Surgery day {n}")
+    starts_at = factory.LazyFunction(lambda: local_datetime(timezone.now().date() + timedelta(days=7), 10))
+    ends_at = factory.LazyAttribute(lambda day: day.starts_at + timedelta(hours=5))
+    status = SurgeryDay.Status.PUBLISHED

@@ -1,0 +1,1 @@
+# Workshops and open space arrive with the workshops issue.
