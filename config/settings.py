@@ -94,6 +94,7 @@ if DATABASE_URL:
         )
     }
 else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
