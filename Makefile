@@ -46,7 +46,7 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput
