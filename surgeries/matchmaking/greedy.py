@@ -25,8 +25,7 @@ def greedy(instance: Instance) -> Assignment:
     check_instance(instance)
     surgeon_of_slot = {slot.id: slot.surgeon_id for slot in instance.slots}
     sessions_left = instance.capacity_by_surgeon()
-    pair_by_key = instance.pair_by_key()
-    chosen = {learner: pair_by_key[(learner, slot)] for learner, slot in instance.locked}
+    chosen = {learner: pair for (learner, _), pair in instance.find_pairs(instance.locked).items()}
     taken = {slot for _, slot in instance.locked}
     for _, slot in instance.locked:
         sessions_left[surgeon_of_slot[slot]] -= 1

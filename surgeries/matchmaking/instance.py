@@ -80,8 +80,13 @@ class Instance:
     def slot_by_id(self) -> dict[Id, Slot]:
         return {slot.id: slot for slot in self.slots}
 
-    def pair_by_key(self) -> dict[tuple[Id, Id], AllowedPair]:
-        return {(pair.learner_id, pair.slot_id): pair for pair in self.pairs}
+    def find_pairs(self, keys: Iterable[tuple[Id, Id]]) -> dict[tuple[Id, Id], AllowedPair]:
+        """The allowed pairs with these (learner, slot) keys; absent keys are left out."""
+        keys = set(keys)
+        learners = {learner for learner, _ in keys}
+        # Filtering on the learner first avoids building a tuple per pair.
+        found = ((p.learner_id, p.slot_id, p) for p in self.pairs if p.learner_id in learners)
+        return {(learner, slot): p for learner, slot, p in found if (learner, slot) in keys}
 
     def capacity_by_surgeon(self) -> dict[Id, int]:
         return {surgeon.id: surgeon.max_sessions for surgeon in self.surgeons}
@@ -139,8 +144,10 @@ def _check_pairs(instance: Instance) -> list[str]:
         if p.learner_id not in learners or p.slot_id not in slots
     ]
     problems += [f"pair ({p.learner_id}, {p.slot_id}) has a negative fit" for p in instance.pairs if p.fit < 0]
-    keys = ((p.learner_id, p.slot_id) for p in instance.pairs)
-    problems += [f"pair {key} appears more than once" for key in _duplicates(keys)]
+    keys = {(p.learner_id, p.slot_id) for p in instance.pairs}
+    if len(keys) < len(instance.pairs):
+        repeated = _duplicates((p.learner_id, p.slot_id) for p in instance.pairs)
+        problems += [f"pair {key} appears more than once" for key in repeated]
     return problems
 
 
@@ -150,7 +157,9 @@ def violations(instance: Instance, chosen: Iterable[tuple[Id, Id]]) -> list[str]
     Useful beyond the solver: check an assignment the organiser has adjusted by hand.
     """
     chosen = list(chosen)
-    allowed, slots = instance.pair_by_key(), instance.slot_by_id()
+    if not chosen:
+        return []
+    allowed, slots = instance.find_pairs(chosen), instance.slot_by_id()
     problems = [f"pair {key} is not allowed" for key in chosen if key not in allowed]
     problems += [f"learner {learner} has more than one slot" for learner in _duplicates(k[0] for k in chosen)]
     problems += [f"slot {slot} has more than one learner" for slot in _duplicates(k[1] for k in chosen)]

@@ -97,8 +97,7 @@ def solve(instance: Instance) -> Assignment:
     check_instance(instance)
     problem = _open_problem(instance)
     chosen = _solve_flow(problem) if problem.pairs else []
-    pair_by_key = instance.pair_by_key()
-    chosen += [pair_by_key[key] for key in instance.locked]
+    chosen += instance.find_pairs(instance.locked).values()
     return _in_learner_order(instance, chosen)
 
 
