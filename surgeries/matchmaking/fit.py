@@ -8,7 +8,7 @@ perspectives by a short code such as "lived_experience".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from surgeries.matchmaking.instance import AllowedPair, Id, Moment, ReasonKind, ReasonPart, Slot
@@ -46,6 +46,10 @@ class Preference:
     value: str
     strength: Strength = Strength.WISH
 
+    def __post_init__(self) -> None:
+        if self.kind is ReasonKind.TOPIC:
+            raise ValueError("A preference is about a perspective or a language; topics go in `wanted`.")
+
 
 @dataclass(frozen=True, slots=True)
 class SurgeonPerspective:
@@ -82,7 +86,7 @@ class LearnerRequest:
 @dataclass(frozen=True, slots=True)
 class PairFit:
     fit: int
-    reasons: tuple[ReasonPart, ...] = field(default=())
+    reasons: tuple[ReasonPart, ...] = ()
 
 
 def topic_parts(wanted: Mapping[str, int], confidence: Mapping[str, int]) -> list[ReasonPart]:

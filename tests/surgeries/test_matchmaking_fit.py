@@ -1,6 +1,9 @@
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from surgeries.matchmaking.fit import (
+    PERSPECTIVE_PHRASES,
     WISH_POINTS,
     Audience,
     LearnerRequest,
@@ -14,7 +17,8 @@ from surgeries.matchmaking.fit import (
     explain_unmatched,
     pair_fit,
 )
-from surgeries.matchmaking.instance import ReasonKind, ReasonPart, Slot
+from surgeries.matchmaking.instance import Instance, ReasonKind, ReasonPart, Slot, Surgeon
+from surgeries.matchmaking.solver import solve
 
 ENGLISH = frozenset({"English"})
 LIVED = "lived_experience"
@@ -224,3 +228,73 @@ def test_explain_unmatched_when_suitable_slots_went_to_others(suitable, text):
     reason = explain_unmatched(request(), [surgeon()], DAY, suitable_slots=suitable)
 
     assert (reason.code, reason.text) == (UnmatchedCode.TAKEN, text)
+
+
+def test_preference_about_a_topic_is_refused():
+    with pytest.raises(ValueError, match="topics go in"):
+        Preference(ReasonKind.TOPIC, "blogging")
+
+
+visibilities = st.sampled_from([(False, False), (True, False), (True, True)])
+
+
+@st.composite
+def surgeons_with_perspectives(draw):
+    codes = draw(st.lists(st.sampled_from(sorted(PERSPECTIVE_PHRASES)), unique=True, max_size=3))
+    perspectives = tuple(SurgeonPerspective(code, *draw(visibilities)) for code in codes)
+    return surgeon(perspectives=perspectives)
+
+
+@st.composite
+def perspective_requests(draw):
+    codes = draw(st.lists(st.sampled_from(sorted(PERSPECTIVE_PHRASES)), unique=True, max_size=3))
+    strengths = st.sampled_from([Strength.WISH, Strength.MUST])
+    return request(preferences=tuple(Preference(ReasonKind.PERSPECTIVE, code, draw(strengths)) for code in codes))
+
+
+@settings(max_examples=100, deadline=None)
+@given(perspective_requests(), surgeons_with_perspectives())
+def test_pair_fit_never_uses_a_perspective_hidden_from_organisers(learner, profile):
+    shown = tuple(p for p in profile.perspectives if p.visible_to_organisers)
+    without_hidden = SurgeonProfile(profile.surgeon_id, profile.confidence, profile.languages, shown)
+
+    assert pair_fit(learner, profile) == pair_fit(learner, without_hidden)
+
+
+@settings(max_examples=100, deadline=None)
+@given(perspective_requests(), surgeons_with_perspectives())
+def test_explain_pair_tells_the_learner_only_perspectives_shown_to_the_pair(learner, profile):
+    fit = pair_fit(learner, profile)
+    assume(fit is not None)
+    text = explain_pair(fit.reasons, audience=Audience.LEARNER)
+
+    for perspective in profile.perspectives:
+        if not perspective.visible_to_pair:
+            assert PERSPECTIVE_PHRASES[perspective.code] not in text
+
+
+def test_a_small_day_from_requests_to_explanations():
+    profiles = [
+        surgeon(10, perspectives=(SHOWN_TO_PAIR,)),
+        surgeon(11, confidence={"blogging": 3}),
+    ]
+    slots = [Slot(100, 10, 0, 30), Slot(101, 11, 0, 30)]
+    requests = [
+        request(1, wanted={"blogging": 2}, preferences=(lived(),)),
+        request(2, wanted={"blogging": 3}),
+        request(3, wanted={"video and podcasts": 1}),
+    ]
+    instance = Instance(
+        learners=(1, 2, 3),
+        surgeons=(Surgeon(10, 1), Surgeon(11, 1)),
+        slots=tuple(slots),
+        pairs=tuple(allowed_pairs(requests, profiles, slots)),
+    )
+
+    assignment = solve(instance)
+
+    explained = {p.learner_id: explain_pair(p.reasons, audience=Audience.LEARNER) for p in assignment.pairs}
+    assert explained == {1: "both: blogging; prefers a peer with lived experience", 2: "both: blogging"}
+    assert explain_unmatched(requests[2], profiles, slots, suitable_slots=0).text == (
+        "no surgeon offers video and podcasts"
+    )

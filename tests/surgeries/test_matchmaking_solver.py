@@ -79,7 +79,7 @@ def keys_of(assignment: Assignment) -> list[tuple[int, int]]:
     return [(pair.learner_id, pair.slot_id) for pair in assignment.pairs]
 
 
-@SMALL
+@settings(max_examples=300, deadline=None)
 @given(instances())
 def test_solve_equals_brute_force_optimum(instance):
     assignment = solve(instance)
