@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ class SolverError(RuntimeError):
 class _OpenProblem:
     """What is left to decide once the locked pairs are fixed."""
 
-    pairs: list[AllowedPair]
+    pairs: Sequence[AllowedPair]
     surgeon_of_slot: dict[Id, Id]
     capacity: dict[Id, int]
 
@@ -33,36 +34,45 @@ def _open_problem(instance: Instance) -> _OpenProblem:
     used = Counter(slot_by_id[slot].surgeon_id for slot in locked_slots)
     capacity = {s.id: s.max_sessions - used[s.id] for s in instance.surgeons}
     surgeon_of_slot = {slot.id: slot.surgeon_id for slot in instance.slots}
-    pairs = [
-        pair
-        for pair in instance.pairs
-        if pair.learner_id not in locked_learners
-        and pair.slot_id not in locked_slots
-        and capacity[surgeon_of_slot[pair.slot_id]] > 0
-    ]
+    pairs: Sequence[AllowedPair] = instance.pairs
+    if locked_slots or not all(capacity.values()):
+        pairs = [
+            pair
+            for pair in pairs
+            if pair.learner_id not in locked_learners
+            and pair.slot_id not in locked_slots
+            and capacity[surgeon_of_slot[pair.slot_id]] > 0
+        ]
     return _OpenProblem(pairs=pairs, surgeon_of_slot=surgeon_of_slot, capacity=capacity)
 
 
-def _number(ids: list[Id], first: int) -> dict[Id, int]:
-    """Give each distinct id a node number, from `first`, in order of appearance."""
-    return {value: first + index for index, value in enumerate(dict.fromkeys(ids))}
+def _ids(pairs: Sequence[AllowedPair], field: str) -> np.ndarray:
+    return np.fromiter((getattr(pair, field) for pair in pairs), dtype=np.int64, count=len(pairs))
 
 
 def _flow_arcs(problem: _OpenProblem) -> tuple[np.ndarray, ...]:
-    """Arrays of tails, heads, capacities and costs; the learner→slot arcs come first."""
-    learners = _number([p.learner_id for p in problem.pairs], 2)
-    slots = _number([p.slot_id for p in problem.pairs], 2 + len(learners))
-    surgeons = _number([problem.surgeon_of_slot[s] for s in slots], 2 + len(learners) + len(slots))
-    tails = [learners[p.learner_id] for p in problem.pairs] + [SOURCE] * len(learners)
-    heads = [slots[p.slot_id] for p in problem.pairs] + list(learners.values())
-    capacities = [1] * (len(problem.pairs) + len(learners))
+    """Arrays of tails, heads, capacities and costs; the learner→slot arcs come first.
+
+    Nodes: source 0, sink 1, then learners, slots and surgeons. np.unique numbers
+    them, so a large day costs one pass over the pairs in Python, not several.
+    """
+    learners, learner_of_pair = np.unique(_ids(problem.pairs, "learner_id"), return_inverse=True)
+    slots, slot_of_pair = np.unique(_ids(problem.pairs, "slot_id"), return_inverse=True)
+    owners = np.array([problem.surgeon_of_slot[slot] for slot in slots.tolist()], dtype=np.int64)
+    surgeons, surgeon_of_slot = np.unique(owners, return_inverse=True)
+    first_slot = 2 + len(learners)
+    first_surgeon = first_slot + len(slots)
+    learner_nodes, slot_nodes = 2 + np.arange(len(learners)), first_slot + np.arange(len(slots))
+    surgeon_nodes = first_surgeon + np.arange(len(surgeons))
+    tails = np.concatenate([2 + learner_of_pair, np.full(len(learners), SOURCE), slot_nodes, surgeon_nodes])
+    heads = np.concatenate(
+        [first_slot + slot_of_pair, learner_nodes, first_surgeon + surgeon_of_slot, np.full(len(surgeons), SINK)]
+    )
+    sessions = [problem.capacity[surgeon] for surgeon in surgeons.tolist()]
+    capacities = np.concatenate([np.ones(len(problem.pairs) + len(learners) + len(slots), np.int64), sessions])
     # Cost is minus the fit: the cheapest maximum flow is the fittest largest matching.
-    costs = [-p.fit for p in problem.pairs] + [0] * len(learners)
-    tails += list(slots.values()) + list(surgeons.values())
-    heads += [surgeons[problem.surgeon_of_slot[s]] for s in slots] + [SINK] * len(surgeons)
-    capacities += [1] * len(slots) + [problem.capacity[s] for s in surgeons]
-    costs += [0] * (len(slots) + len(surgeons))
-    return tuple(np.asarray(values, dtype=np.int64) for values in (tails, heads, capacities, costs))
+    costs = np.concatenate([-_ids(problem.pairs, "fit"), np.zeros(len(tails) - len(problem.pairs), np.int64)])
+    return tails, heads, capacities.astype(np.int64), costs
 
 
 def _solve_flow(problem: _OpenProblem) -> list[AllowedPair]:
@@ -77,7 +87,7 @@ def _solve_flow(problem: _OpenProblem) -> list[AllowedPair]:
     if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
         raise SolverError(f"min-cost flow stopped with status {status!r}")
     carried = flow.flows(arcs[: len(problem.pairs)])
-    return [pair for pair, units in zip(problem.pairs, carried, strict=True) if units]
+    return [problem.pairs[index] for index in np.flatnonzero(carried)]
 
 
 def solve(instance: Instance) -> Assignment:
