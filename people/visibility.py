@@ -220,3 +220,13 @@ def _access_need_labels(profile) -> tuple[str, ...]:
     if profile.access_needs_other:
         labels.append(profile.access_needs_other)
     return tuple(labels)
+
+
+def preview_profile(*, person: User, relationship: str) -> VisibleProfile:
+    """The person's own profile as someone with just this relationship would see it."""
+    from people.selectors import profile_data_for
+
+    if relationship not in RELATIONSHIPS - {SELF}:
+        raise ValueError(f"Unknown relationship {relationship!r}")
+    data = profile_data_for(person_ids=[person.pk])
+    return _build(person, {relationship}, data[person.pk])
