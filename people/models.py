@@ -280,7 +280,7 @@ class AuditEntry(models.Model):
         EXPORTED = "exported", "Exported"
         ERASED = "erased", "Erased"
 
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="audit_entries")
     action = models.CharField(max_length=20, choices=Action.choices)
     fields = models.JSONField(default=list)
