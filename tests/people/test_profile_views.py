@@ -93,13 +93,12 @@ def test_skills_edit_saves_offers_with_confidence_and_wants(client, organisation
     client.force_login(learner)
 
     response = client.post(
-        reverse("people:skills_edit"), {f"offer_{blogging.pk}": "3", f"want_{trolls.pk}": "on", f"offer_{trolls.pk}": ""}
+        reverse("people:skills_edit"),
+        {f"offer_{blogging.pk}": "3", f"want_{trolls.pk}": "on", f"offer_{trolls.pk}": ""},
     )
 
     assert response.status_code == 302
-    assert list(TopicOffer.objects.filter(person=learner).values_list("topic__name", "confidence")) == [
-        ("Blogging", 3)
-    ]
+    assert list(TopicOffer.objects.filter(person=learner).values_list("topic__name", "confidence")) == [("Blogging", 3)]
     assert list(TopicWant.objects.filter(person=learner).values_list("topic__name", flat=True)) == [
         "Dealing with trolls"
     ]

@@ -111,7 +111,7 @@ def test_relationships_between_providers_cannot_claim_organiser_or_self(provided
     assert relationships_between(viewer=surgeon, person_ids=[learner.pk]) == {learner.pk: set()}
 
 
-# --- visible_profile: every visibility × every relationship -------------------------
+# --- visible_profile: every visibility against every relationship -------------------------
 
 VIEWERS = ["self", "organiser", "paired", "event", "none", "other_organiser"]
 
