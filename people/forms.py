@@ -91,7 +91,7 @@ class ProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         for code, label in Perspective.choices:
             self.fields[f"perspective_{code}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"visibility_{code}"] = _visibility_field(f"Who can see that you are: {label.lower()}?")
+            self.fields[f"visibility_{code}"] = _visibility_field(f"Who can see “{label}”?")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -162,6 +162,7 @@ class SkillsForm(forms.Form):
         self.helper.form_tag = False
         self.helper.layout = Layout()
         offer_choices = [("", "No"), *[(str(value), label) for value, label in Confidence.choices]]
+        several_organisations = len({topic.organisation_id for topic in self.topics}) > 1
         for topic in self.topics:
             self.fields[f"offer_{topic.pk}"] = forms.TypedChoiceField(
                 label="Can you help others with this?",
@@ -174,7 +175,8 @@ class SkillsForm(forms.Form):
             self.fields[f"want_{topic.pk}"] = forms.BooleanField(label="I would like help with this", required=False)
             self.fields[f"offer_{topic.pk}"].help_text = topic.description
             # Crispy renders a legend as a template, so braces an organiser typed must not reach it.
-            legend = f"{topic.name} ({topic.organisation.name})".replace("{", "(").replace("}", ")")
+            name = f"{topic.name} ({topic.organisation.name})" if several_organisations else topic.name
+            legend = name.replace("{", "(").replace("}", ")")
             self.helper.layout.append(Fieldset(escape(legend), f"offer_{topic.pk}", f"want_{topic.pk}"))
 
     @staticmethod

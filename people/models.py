@@ -290,5 +290,16 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "audit entries"
 
+    FIELD_LABELS = {
+        "perspectives": "perspectives",
+        "access_needs": "access needs",
+        "bio": "about",
+        "account": "account",
+    }
+
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.subject}"
+
+    @property
+    def field_labels(self) -> str:
+        return ", ".join(self.FIELD_LABELS.get(name, name) for name in self.fields)

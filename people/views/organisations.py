@@ -130,7 +130,8 @@ def organisation_people(request, slug: str):
     services.audit_record_many(
         actor=request.user,
         action=AuditEntry.Action.VIEWED,
-        fields_by_subject={p.person_id: list(p.shown) for _, p in rows if not p.is_self},
+        # The list shows perspectives only, so only they count as seen here.
+        fields_by_subject={p.person_id: ["perspectives"] for _, p in rows if p.perspectives and not p.is_self},
     )
     context = {"organisation": organisation, "form": form, "rows": rows, "roles": Membership.Role}
     return render(request, "people/organisation_people.html", context)
