@@ -10,6 +10,7 @@ from functools import partial
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -99,6 +100,8 @@ def audit_record_many(*, actor: User, action: str, fields_by_subject: dict[int, 
 
 # --- Profile and skills ----------------------------------------------------------
 
+SPECIAL_CATEGORY_FIELDS = ["perspectives", "access_needs", "bio"]
+
 
 @transaction.atomic
 def profile_update(
@@ -115,8 +118,13 @@ def profile_update(
     access_needs_visibility: str = Visibility.ONLY_ME,
     contact_by_email: bool = True,
     contact_notes: str = "",
+    actor: User | None = None,
 ) -> Profile:
-    """Save the whole profile. `perspectives` maps each perspective the person has to its visibility."""
+    """Save the whole profile. `perspectives` maps each perspective the person has to its visibility.
+
+    When `actor` is someone other than the person (an organiser helping at the desk),
+    the change is written to the person's audit log.
+    """
     person.display_name = display_name
     person.full_clean(exclude=["password"])
     person.save(update_fields=["display_name"])
@@ -130,6 +138,8 @@ def profile_update(
     profile.full_clean()
     profile.save()
     _perspectives_replace(person=person, perspectives=perspectives or {})
+    if actor is not None and actor.pk != person.pk:
+        audit_record(actor=actor, subject=person, action=AuditEntry.Action.CHANGED, fields=SPECIAL_CATEGORY_FIELDS)
     return profile
 
 
@@ -193,6 +203,9 @@ def topic_save(
     if topic.organisation_id != organisation.pk:
         raise PeopleError("That topic belongs to another organisation.")
     topic.name, topic.description, topic.is_active = name.strip(), description.strip(), is_active
+    duplicates = Topic.objects.filter(organisation=organisation, name__iexact=topic.name).exclude(pk=topic.pk)
+    if duplicates.exists():
+        raise ValidationError({"name": f"There is already a topic called “{topic.name}”. Choose another name."})
     topic.full_clean()
     topic.save()
     return topic
@@ -326,35 +339,16 @@ def register_erasure_handler(fn: ErasureHandler) -> None:
 
 
 def account_export(*, person: User) -> dict:
-    """Everything held about a person, as JSON-ready data."""
-    profile = Profile.objects.filter(person=person).first()
+    """Everything held about a person, as JSON-ready data, plus sections other apps register."""
     data = {
         "exported_at": timezone.now().isoformat(),
-        "account": {
-            "email": person.email,
-            "display_name": person.display_name,
-            "date_joined": person.date_joined.isoformat(),
-            "last_login": person.last_login.isoformat() if person.last_login else None,
-            "code_of_conduct_version": person.code_of_conduct_version,
-            "code_of_conduct_accepted_at": _iso(person.code_of_conduct_accepted_at),
-            "email_addresses": [
-                {"email": a.email, "verified": a.verified, "primary": a.primary}
-                for a in EmailAddress.objects.filter(user=person)
-            ],
-        },
-        "profile": _profile_export(profile),
+        "account": _account_export(person),
+        "profile": _profile_export(Profile.objects.filter(person=person).first()),
         "perspectives": [
             {"perspective": p.get_perspective_display(), "visible_to": p.get_visibility_display()}
             for p in PersonPerspective.objects.filter(person=person)
         ],
-        "topics_offered": [
-            {"organisation": o.topic.organisation.name, "topic": o.topic.name, "confidence": o.get_confidence_display()}
-            for o in selectors.topics_offered(person).select_related("topic__organisation")
-        ],
-        "topics_wanted": [
-            {"organisation": w.topic.organisation.name, "topic": w.topic.name}
-            for w in selectors.topics_wanted(person).select_related("topic__organisation")
-        ],
+        **_skills_export(person),
         "memberships": [
             {"organisation": m.organisation.name, "role": m.get_role_display(), "joined_at": m.joined_at.isoformat()}
             for m in selectors.memberships_of(user=person)
@@ -366,7 +360,7 @@ def account_export(*, person: User) -> dict:
         "audit_log": [
             {
                 "when": e.created_at.isoformat(),
-                "who": e.actor.display_name if e.actor else "Unknown",
+                "who": e.actor.display_name if e.actor else "Surgery Day",
                 "action": e.get_action_display(),
                 "fields": e.fields,
             }
@@ -376,6 +370,33 @@ def account_export(*, person: User) -> dict:
     for name, fn in _export_sections.items():
         data[name] = fn(person)
     return data
+
+
+def _account_export(person: User) -> dict:
+    return {
+        "email": person.email,
+        "display_name": person.display_name,
+        "date_joined": person.date_joined.isoformat(),
+        "last_login": _iso(person.last_login),
+        "code_of_conduct_version": person.code_of_conduct_version,
+        "code_of_conduct_accepted_at": _iso(person.code_of_conduct_accepted_at),
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=person)
+        ],
+    }
+
+
+def _skills_export(person: User) -> dict:
+    offers = selectors.topics_offered(person).select_related("topic__organisation")
+    wants = selectors.topics_wanted(person).select_related("topic__organisation")
+    return {
+        "topics_offered": [
+            {"organisation": o.topic.organisation.name, "topic": o.topic.name, "confidence": o.get_confidence_display()}
+            for o in offers
+        ],
+        "topics_wanted": [{"organisation": w.topic.organisation.name, "topic": w.topic.name} for w in wants],
+    }
 
 
 def _iso(value) -> str | None:
@@ -402,28 +423,39 @@ def _profile_export(profile: Profile | None) -> dict | None:
 def account_delete(*, person: User) -> User:
     """Erase a person: special-category data goes at once; the account row stays, scrubbed.
 
-    1. Registered handlers (bookings, workshops, …) anonymise their rows.
-    2. Profile, perspectives, skills, email addresses and pending invitations are deleted.
+    1. Registered handlers (bookings, workshops, ...) anonymise their rows.
+    2. Profile, perspectives, skills, email addresses, pending invitations and
+       log-in records are deleted.
     3. The user row keeps its id (other apps' counts stay right) but loses the email,
-       name and password, and can no longer log in.
+       name and password, and can no longer log in. Changing the password hash also
+       ends every session the person still has open.
     """
     person = User.objects.select_for_update().get(pk=person.pk)
     if not person.is_active and person.display_name == ERASED_DISPLAY_NAME:
         return person
     for handler in _erasure_handlers:
         handler(person)
-    Profile.objects.filter(person=person).delete()
-    PersonPerspective.objects.filter(person=person).delete()
-    TopicOffer.objects.filter(person=person).delete()
-    TopicWant.objects.filter(person=person).delete()
-    EmailAddress.objects.filter(user=person).delete()
-    Invitation.objects.filter(email__iexact=person.email, accepted_at__isnull=True).delete()
+    _personal_rows_delete(person)
     person.email = f"erased-{person.pk}-{secrets.token_hex(6)}@erased.invalid"
     person.display_name = ERASED_DISPLAY_NAME
     person.set_unusable_password()
-    person.is_active = False
-    person.is_staff = person.is_superuser = False
+    person.is_active = person.is_staff = person.is_superuser = False
     person.full_clean(exclude=["password"])
     person.save()
     audit_record(actor=None, subject=person, action=AuditEntry.Action.ERASED, fields=["account"])
     return person
+
+
+def _personal_rows_delete(person: User) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    Profile.objects.filter(person=person).delete()
+    PersonPerspective.objects.filter(person=person).delete()
+    TopicOffer.objects.filter(person=person).delete()
+    TopicWant.objects.filter(person=person).delete()
+    addresses = {person.email.lower(), *(a.lower() for a in person.emailaddress_set.values_list("email", flat=True))}
+    EmailAddress.objects.filter(user=person).delete()
+    Invitation.objects.filter(email__in=addresses, accepted_at__isnull=True).delete()
+    # Log-in records are keyed by the email address the person typed.
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=addresses).delete()

@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people import selectors, services
@@ -99,7 +99,7 @@ def invitation_list(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     invitation = selectors.invitation_by_token_hash(token_hash=services.hash_token(token))
     if invitation is None:
         raise Http404("No such invitation.")

@@ -161,3 +161,42 @@ def test_audit_record_stores_field_names_never_values(organiser, learner):
     entry = services.audit_record(actor=organiser, subject=learner, action="changed", fields=["bio", "bio"])
 
     assert entry.fields == ["bio"]
+
+
+def test_account_delete_removes_log_in_records_kept_under_the_email(client, full_profile):
+    from axes.models import AccessLog
+
+    email = full_profile.email
+    client.post(reverse("account_login"), {"login": email, "password": TEST_PASSWORD})
+    assert AccessLog.objects.filter(username=email).exists()
+
+    services.account_delete(person=full_profile)
+
+    assert not AccessLog.objects.filter(username=email).exists()
+
+
+def test_account_delete_ends_sessions_on_other_devices(client, full_profile):
+    client.force_login(full_profile)
+
+    services.account_delete(person=full_profile)
+
+    assert client.get(reverse("people:my_profile")).status_code == 302
+
+
+def test_profile_update_by_someone_else_is_audited(organiser, learner):
+    services.profile_update(person=learner, display_name="Lee", bio="Edited at the desk", actor=organiser)
+
+    entry = AuditEntry.objects.get(subject=learner)
+    assert (entry.actor, entry.action, entry.fields) == (organiser, "changed", ["access_needs", "bio", "perspectives"])
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_my_audit_query_count_is_constant(client, django_assert_num_queries, organiser, learner, count):
+    for _ in range(count):
+        services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["bio"])
+    client.force_login(learner)
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("people:my_audit"))
+
+    assert response.content.decode().count("<td>Viewed</td>") == count

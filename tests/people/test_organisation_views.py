@@ -85,10 +85,10 @@ def test_topic_create_duplicate_name_shows_message_next_to_field(client, organis
     TopicFactory(organisation=organisation, name="Blogging")
     client.force_login(organiser)
 
-    response = client.post(reverse("people:topic_list", args=[organisation.slug]), {"name": "Blogging"})
+    response = client.post(reverse("people:topic_list", args=[organisation.slug]), {"name": "blogging"})
 
     assert response.status_code == 200
-    assert "Topic with this Organisation and Name already exists." in response.content.decode()
+    assert "There is already a topic called “blogging”. Choose another name." in response.content.decode()
     assert Topic.objects.filter(organisation=organisation, name="Blogging").count() == 1
 
 
@@ -306,3 +306,25 @@ def test_organisation_audit_excludes_other_organisations(client, organiser, orga
     page = client.get(reverse("people:organisation_audit", args=[organisation.slug])).content.decode()
 
     assert "Nobody has viewed or changed" in page
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_topic_list_query_count_is_constant(client, django_assert_num_queries, organiser, organisation, count):
+    TopicFactory.create_batch(count, organisation=organisation)
+    client.force_login(organiser)
+
+    with django_assert_num_queries(4):
+        response = client.get(reverse("people:topic_list", args=[organisation.slug]))
+
+    assert response.content.decode().count("<td>Active</td>") == count
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_invitation_list_query_count_is_constant(client, django_assert_num_queries, organiser, organisation, count):
+    InvitationFactory.create_batch(count, organisation=organisation, invited_by=organiser)
+    client.force_login(organiser)
+
+    with django_assert_num_queries(4):
+        response = client.get(reverse("people:invitation_list", args=[organisation.slug]))
+
+    assert response.content.decode().count("Waiting (until") == count
