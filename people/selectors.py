@@ -169,9 +169,15 @@ def audit_entries_about(*, person: User) -> QuerySet[AuditEntry]:
 
 
 def audit_entries_for_organisation(*, organisation: Organisation) -> QuerySet[AuditEntry]:
-    """Entries about the organisation's members: what organisers may read."""
+    """Entries where both people belong to the organisation: what its organisers may read.
+
+    An entry made by someone from another organisation is left out, so one network
+    does not learn who another network's people are. The person still sees it.
+    """
     return (
-        AuditEntry.objects.filter(subject__memberships__organisation=organisation)
+        AuditEntry.objects.filter(
+            subject__memberships__organisation=organisation, actor__memberships__organisation=organisation
+        )
         .select_related("actor", "subject")
         .distinct()
     )

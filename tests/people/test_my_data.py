@@ -154,7 +154,7 @@ def test_my_audit_shows_who_viewed_my_details(client, organiser, learner):
     page = client.get(reverse("people:my_audit")).content.decode()
 
     assert organiser.display_name in page
-    assert "about, perspectives" in page
+    assert "bio, perspectives" in page
 
 
 def test_audit_record_stores_field_names_never_values(organiser, learner):
