@@ -293,7 +293,7 @@ class AuditEntry(models.Model):
     FIELD_LABELS = {
         "perspectives": "perspectives",
         "access_needs": "access needs",
-        "bio": "about",
+        "bio": "bio",
         "account": "account",
     }
 
