@@ -328,3 +328,16 @@ def test_invitation_list_query_count_is_constant(client, django_assert_num_queri
         response = client.get(reverse("people:invitation_list", args=[organisation.slug]))
 
     assert response.content.decode().count("Waiting (until") == count
+
+
+def test_organisation_audit_leaves_out_views_by_another_organisations_organiser(
+    client, organiser, organisation, learner, other_organiser
+):
+    MembershipFactory(organisation=other_organiser.memberships.get().organisation, person=learner)
+    services.audit_record(actor=other_organiser, subject=learner, action="viewed", fields=["bio"])
+    services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["perspectives"])
+    client.force_login(organiser)
+
+    entries = client.get(reverse("people:organisation_audit", args=[organisation.slug])).context["entries"]
+
+    assert [(e.actor, e.fields) for e in entries] == [(organiser, ["perspectives"])]
