@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from people.models import Membership, Organisation, User
+from people.models import AuditEntry, Invitation, Membership, Organisation, OrganisationBlock, Topic, User
 
 
 @admin.register(User)
@@ -29,3 +29,36 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "contact_email"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+
+# Special-category data is edited by the person, not in the admin: these are read-mostly views.
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "is_active"]
+    list_filter = ["organisation", "is_active"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "organisation", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["organisation", "role"]
+    exclude = ["token_hash"]
+    readonly_fields = ["accepted_at", "accepted_by"]
+
+
+@admin.register(OrganisationBlock)
+class OrganisationBlockAdmin(admin.ModelAdmin):
+    list_display = ["person", "organisation", "blocked_by", "created_at"]
+    raw_id_fields = ["person", "blocked_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "subject", "action", "fields"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

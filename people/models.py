@@ -1,7 +1,11 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+
+from people.visibility import Visibility
 
 
 class UserManager(BaseUserManager):
@@ -66,6 +70,9 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     contact_email = models.EmailField(blank=True)
+    safeguarding_contact_name = models.CharField(max_length=120, blank=True)
+    safeguarding_contact_email = models.EmailField(blank=True)
+    safeguarding_contact_phone = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -128,3 +135,171 @@ class OrganisationBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} blocked from {self.organisation}"
+
+
+# --- Profiles, skills and privacy -----------------------------------------------
+
+
+class Perspective(models.TextChoices):
+    LIVED_EXPERIENCE = "lived_experience", "Lived experience of mental health difficulties"
+    WORKER_VOLUNTARY = "worker_voluntary", "Worker (voluntary sector)"
+    WORKER_STATUTORY = "worker_statutory", "Worker (statutory sector)"
+    VOLUNTEER = "volunteer", "Volunteer"
+    COMMUNITY_JOURNALIST = "community_journalist", "Community journalist"
+    TECH_EXPERT = "tech_expert", "Tech / social media expert"
+
+
+class AccessNeed(models.TextChoices):
+    STEP_FREE = "step_free", "Step-free access"
+    QUIET_SPACE = "quiet_space", "A quiet space or breaks"
+    HEARING_LOOP = "hearing_loop", "Hearing loop"
+    BSL = "bsl", "British Sign Language interpreter"
+    LARGE_PRINT = "large_print", "Large print or screen reader friendly material"
+    EXTRA_TIME = "extra_time", "Extra time or a slower pace"
+    COMPANION = "companion", "Bringing a companion or support worker"
+
+
+class Profile(models.Model):
+    """What a person tells us about themselves. Sensitive parts carry their own visibility."""
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    pronouns = models.CharField(max_length=40, blank=True)
+    languages = models.CharField(max_length=200, blank=True, help_text="For example: English, Urdu, BSL.")
+    bio = models.TextField(max_length=1000, blank=True)
+    bio_visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ONLY_ME)
+    access_needs = models.JSONField(default=list, blank=True)
+    access_needs_other = models.CharField(max_length=500, blank=True)
+    access_needs_visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ONLY_ME)
+    contact_by_email = models.BooleanField(default=True)
+    contact_notes = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.person}"
+
+    def clean(self) -> None:
+        unknown = set(self.access_needs or []) - set(AccessNeed.values)
+        if unknown:
+            raise ValidationError({"access_needs": "Choose access needs from the list, or describe them in words."})
+
+
+class PersonPerspective(models.Model):
+    """One perspective a person brings, each with its own visibility (special-category data)."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="perspectives")
+    perspective = models.CharField(max_length=30, choices=Perspective.choices)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ONLY_ME)
+
+    class Meta:
+        ordering = ["perspective"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "perspective"], name="perspective_unique_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_perspective_display()
+
+
+class Confidence(models.IntegerChoices):
+    BASICS = 1, "I can show the basics"
+    CONFIDENT = 2, "Confident"
+    EXPERT = 3, "Expert"
+
+
+class TopicOffer(models.Model):
+    """A topic a person can help with."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="topic_offers")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="offers")
+    confidence = models.PositiveSmallIntegerField(choices=Confidence.choices, default=Confidence.BASICS)
+
+    class Meta:
+        ordering = ["topic__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "topic"], name="topic_offer_unique"),
+            models.CheckConstraint(condition=Q(confidence__gte=1, confidence__lte=3), name="topic_offer_confidence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} helps with {self.topic}"
+
+
+class TopicWant(models.Model):
+    """A topic a person would like help with."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="topic_wants")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="wants")
+
+    class Meta:
+        ordering = ["topic__name"]
+        constraints = [models.UniqueConstraint(fields=["person", "topic"], name="topic_want_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} wants help with {self.topic}"
+
+
+# --- Invitations ------------------------------------------------------------------
+
+
+class Invitation(models.Model):
+    """A one-time, expiring link that makes someone a member of an organisation in a role.
+
+    Only a hash of the token is stored, so a copy of the database cannot be used to join.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.organisation} as {self.get_role_display()}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+# --- Audit log ----------------------------------------------------------------------
+
+
+class AuditEntry(models.Model):
+    """Who viewed or changed someone's special-category data. Field names only, never values."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        CHANGED = "changed", "Changed"
+        EXPORTED = "exported", "Exported"
+        ERASED = "erased", "Erased"
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    subject = models.ForeignKey(User, on_delete=models.CASCADE, related_name="audit_entries")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    fields = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    FIELD_LABELS = {
+        "perspectives": "perspectives",
+        "access_needs": "access needs",
+        "bio": "bio",
+        "account": "account",
+    }
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.subject}"
+
+    @property
+    def field_labels(self) -> str:
+        return ", ".join(self.FIELD_LABELS.get(name, name) for name in self.fields)

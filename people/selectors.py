@@ -1,6 +1,24 @@
 """Reads about people and organisations."""
 
-from people.models import Membership, Organisation, OrganisationBlock, User
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from people.models import (
+    AuditEntry,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationBlock,
+    PersonPerspective,
+    Profile,
+    Topic,
+    TopicOffer,
+    TopicWant,
+    User,
+)
 
 
 def is_organiser(*, user: User, organisation: Organisation) -> bool:
@@ -9,7 +27,7 @@ def is_organiser(*, user: User, organisation: Organisation) -> bool:
     return Membership.objects.filter(organisation=organisation, person=user, role=Membership.Role.ORGANISER).exists()
 
 
-def organisations_organised_by(*, user: User):
+def organisations_organised_by(*, user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__person=user, memberships__role=Membership.Role.ORGANISER).distinct()
@@ -17,3 +35,149 @@ def organisations_organised_by(*, user: User):
 
 def is_blocked(*, person: User, organisation: Organisation) -> bool:
     return OrganisationBlock.objects.filter(organisation=organisation, person=person).exists()
+
+
+def membership_of(*, user: User, organisation_slug: str) -> Membership | None:
+    """The viewer's membership of an organisation, or None (also for a missing organisation)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.select_related("organisation")
+        .filter(person=user, organisation__slug=organisation_slug)
+        .first()
+    )
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(person=user).select_related("organisation").order_by("organisation__name")
+
+
+# --- Profiles and skills ---------------------------------------------------------
+
+
+@dataclass
+class ProfileData:
+    """Raw profile rows for one person, before the visibility policy is applied."""
+
+    profile: Profile | None = None
+    perspectives: list[PersonPerspective] = field(default_factory=list)
+    offers: list[TopicOffer] = field(default_factory=list)
+    wants: list[TopicWant] = field(default_factory=list)
+
+
+def profile_data_for(*, person_ids: list[int]) -> dict[int, ProfileData]:
+    """Profile, perspectives and skills for many people in four queries."""
+    data = {person_id: ProfileData() for person_id in person_ids}
+    if not person_ids:
+        return data
+    for profile in Profile.objects.filter(person_id__in=person_ids):
+        data[profile.person_id].profile = profile
+    for perspective in PersonPerspective.objects.filter(person_id__in=person_ids):
+        data[perspective.person_id].perspectives.append(perspective)
+    for offer in topics_offered_for(person_ids=person_ids):
+        data[offer.person_id].offers.append(offer)
+    for want in topics_wanted_for(person_ids=person_ids):
+        data[want.person_id].wants.append(want)
+    return data
+
+
+def profile_of(*, person: User) -> Profile:
+    """The person's profile, or an unsaved blank one with private defaults."""
+    return Profile.objects.filter(person=person).first() or Profile(person=person)
+
+
+def topics_offered(person: User) -> QuerySet[TopicOffer]:
+    return topics_offered_for(person_ids=[person.pk])
+
+
+def topics_wanted(person: User) -> QuerySet[TopicWant]:
+    return topics_wanted_for(person_ids=[person.pk])
+
+
+def topics_offered_for(*, person_ids: list[int]) -> QuerySet[TopicOffer]:
+    """Offers for many people at once (one query), with their topics."""
+    return TopicOffer.objects.filter(person_id__in=person_ids).select_related("topic").order_by("topic__name", "id")
+
+
+def topics_wanted_for(*, person_ids: list[int]) -> QuerySet[TopicWant]:
+    return TopicWant.objects.filter(person_id__in=person_ids).select_related("topic").order_by("topic__name", "id")
+
+
+def topics_available_to(*, person: User) -> QuerySet[Topic]:
+    """Active topics of the organisations a person belongs to, plus any they already chose."""
+    return (
+        Topic.objects.filter(
+            Q(organisation__memberships__person=person, is_active=True)
+            | Q(offers__person=person)
+            | Q(wants__person=person)
+        )
+        .select_related("organisation")
+        .distinct()
+        .order_by("organisation__name", "name")
+    )
+
+
+def topics_of(*, organisation: Organisation) -> QuerySet[Topic]:
+    return Topic.objects.filter(organisation=organisation).order_by("-is_active", "name")
+
+
+# --- Organisations: people, invitations, audit --------------------------------------
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    topic_offered: int | None = None
+    topic_wanted: int | None = None
+    perspective: str | None = None
+
+
+def organisation_people(*, organisation: Organisation, filters: PeopleFilter | None = None) -> list[Membership]:
+    """Members of an organisation with their block status, in two queries.
+
+    The perspective filter is applied after the visibility policy by the caller,
+    because only perspectives the person lets organisers see may be used.
+    """
+    filters = filters or PeopleFilter()
+    memberships = (
+        Membership.objects.filter(organisation=organisation, person__is_active=True)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "person__organisation_blocks",
+                queryset=OrganisationBlock.objects.filter(organisation=organisation),
+            )
+        )
+        .order_by("person__display_name", "person_id")
+    )
+    if filters.topic_offered:
+        memberships = memberships.filter(person__topic_offers__topic_id=filters.topic_offered)
+    if filters.topic_wanted:
+        memberships = memberships.filter(person__topic_wants__topic_id=filters.topic_wanted)
+    return list(memberships.distinct())
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(organisation=organisation).select_related("invited_by", "accepted_by")
+
+
+def invitation_by_token_hash(*, token_hash: str) -> Invitation | None:
+    return Invitation.objects.select_related("organisation").filter(token_hash=token_hash).first()
+
+
+def audit_entries_about(*, person: User) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(subject=person).select_related("actor")
+
+
+def audit_entries_for_organisation(*, organisation: Organisation) -> QuerySet[AuditEntry]:
+    """Entries where both people belong to the organisation: what its organisers may read.
+
+    An entry made by someone from another organisation is left out, so one network
+    does not learn who another network's people are. The person still sees it.
+    """
+    return (
+        AuditEntry.objects.filter(
+            subject__memberships__organisation=organisation, actor__memberships__organisation=organisation
+        )
+        .select_related("actor", "subject")
+        .distinct()
+    )

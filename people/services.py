@@ -1,15 +1,38 @@
 """Writes that concern people and their accounts."""
 
+import hashlib
 import logging
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import User
+from people import selectors
+from people.emails import send_templated_email
+from people.models import (
+    AccessNeed,
+    AuditEntry,
+    Confidence,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationBlock,
+    PersonPerspective,
+    Profile,
+    Topic,
+    TopicOffer,
+    TopicWant,
+    User,
+)
+from people.visibility import Visibility
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +69,393 @@ def person_sign_up_details_save(*, user: User, display_name: str) -> User:
     user.display_name = display_name
     user.save(update_fields=["display_name"])
     return code_of_conduct_accept(user=user)
+
+
+class PeopleError(Exception):
+    """A rule about people or organisations was broken; the message is for the person."""
+
+
+# --- Audit ----------------------------------------------------------------------
+
+
+def audit_record(*, actor: User | None, subject: User, action: str, fields: list[str]) -> AuditEntry:
+    """Note that `actor` viewed or changed `subject`'s special-category data.
+
+    Only field names are stored: the log must never become a second copy of health data.
+    """
+    entry = AuditEntry(actor=actor, subject=subject, action=action, fields=sorted(set(fields)))
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def audit_record_many(*, actor: User, action: str, fields_by_subject: dict[int, list[str]]) -> None:
+    """One entry per subject in a single query, for list pages."""
+    AuditEntry.objects.bulk_create(
+        AuditEntry(actor=actor, subject_id=subject_id, action=action, fields=sorted(set(fields)))
+        for subject_id, fields in fields_by_subject.items()
+        if fields
+    )
+
+
+# --- Profile and skills ----------------------------------------------------------
+
+SPECIAL_CATEGORY_FIELDS = ["perspectives", "access_needs", "bio"]
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    person: User,
+    display_name: str,
+    pronouns: str = "",
+    languages: str = "",
+    bio: str = "",
+    bio_visibility: str = Visibility.ONLY_ME,
+    perspectives: dict[str, str] | None = None,
+    access_needs: list[str] | None = None,
+    access_needs_other: str = "",
+    access_needs_visibility: str = Visibility.ONLY_ME,
+    contact_by_email: bool = True,
+    contact_notes: str = "",
+    actor: User | None = None,
+) -> Profile:
+    """Save the whole profile. `perspectives` maps each perspective the person has to its visibility.
+
+    When `actor` is someone other than the person (an organiser helping at the desk),
+    the change is written to the person's audit log.
+    """
+    person.display_name = display_name
+    person.full_clean(exclude=["password"])
+    person.save(update_fields=["display_name"])
+    profile = Profile.objects.filter(person=person).first() or Profile(person=person)
+    profile.pronouns, profile.languages, profile.bio = pronouns, languages, bio
+    profile.bio_visibility = bio_visibility
+    profile.access_needs = sorted(set(access_needs or []))
+    profile.access_needs_other = access_needs_other
+    profile.access_needs_visibility = access_needs_visibility
+    profile.contact_by_email, profile.contact_notes = contact_by_email, contact_notes
+    profile.full_clean()
+    profile.save()
+    _perspectives_replace(person=person, perspectives=perspectives or {})
+    if actor is not None and actor.pk != person.pk:
+        audit_record(actor=actor, subject=person, action=AuditEntry.Action.CHANGED, fields=SPECIAL_CATEGORY_FIELDS)
+    return profile
+
+
+def _perspectives_replace(*, person: User, perspectives: dict[str, str]) -> None:
+    PersonPerspective.objects.filter(person=person).exclude(perspective__in=perspectives).delete()
+    for perspective, visibility in perspectives.items():
+        row = PersonPerspective.objects.filter(person=person, perspective=perspective).first()
+        row = row or PersonPerspective(person=person, perspective=perspective)
+        row.visibility = visibility
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def skills_update(*, person: User, offers: dict[int, int], wants: set[int]) -> None:
+    """Replace what a person offers (topic id → confidence 1 to 3) and wants help with."""
+    allowed = set(selectors.topics_available_to(person=person).values_list("pk", flat=True))
+    if not set(offers) <= allowed or not set(wants) <= allowed:
+        raise PeopleError("Choose topics from your organisations' lists.")
+    if any(level not in Confidence.values for level in offers.values()):
+        raise PeopleError("Choose how confident you are for each topic you can help with.")
+    TopicOffer.objects.filter(person=person).exclude(topic_id__in=offers).delete()
+    for topic_id, confidence in offers.items():
+        TopicOffer.objects.update_or_create(person=person, topic_id=topic_id, defaults={"confidence": confidence})
+    TopicWant.objects.filter(person=person).exclude(topic_id__in=wants).delete()
+    for topic_id in wants:
+        TopicWant.objects.get_or_create(person=person, topic_id=topic_id)
+
+
+# --- Organisations and topics ---------------------------------------------------------
+
+
+ORGANISATION_FIELDS = [
+    "name",
+    "description",
+    "contact_email",
+    "safeguarding_contact_name",
+    "safeguarding_contact_email",
+    "safeguarding_contact_phone",
+]
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **values: str) -> Organisation:
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise TypeError(f"organisation_update got unexpected fields: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def topic_save(
+    *, organisation: Organisation, name: str, description: str = "", is_active: bool = True, topic: Topic | None = None
+) -> Topic:
+    """Create a topic, or update `topic`. Topics are retired rather than deleted: bookings keep them."""
+    topic = topic or Topic(organisation=organisation)
+    if topic.organisation_id != organisation.pk:
+        raise PeopleError("That topic belongs to another organisation.")
+    topic.name, topic.description, topic.is_active = name.strip(), description.strip(), is_active
+    duplicates = Topic.objects.filter(organisation=organisation, name__iexact=topic.name).exclude(pk=topic.pk)
+    if duplicates.exists():
+        raise ValidationError({"name": f"There is already a topic called “{topic.name}”. Choose another name."})
+    topic.full_clean()
+    topic.save()
+    return topic
+
+
+# --- Invitations --------------------------------------------------------------------
+
+INVITATION_LIFETIME = timedelta(days=14)
+INVITABLE_ROLES = [Membership.Role.ORGANISER, Membership.Role.SURGEON, Membership.Role.FACILITATOR]
+# When someone already belongs, an invitation never lowers their role.
+_ROLE_RANK = {
+    Membership.Role.MEMBER: 0,
+    Membership.Role.FACILITATOR: 1,
+    Membership.Role.SURGEON: 1,
+    Membership.Role.ORGANISER: 2,
+}
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, invited_by: User, email: str, role: str) -> tuple[Invitation, str]:
+    """Create an invitation and email its link after commit. Returns the invitation and the raw token."""
+    if role not in INVITABLE_ROLES:
+        raise PeopleError("Invite people as an organiser, a surgeon or a facilitator.")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        organisation=organisation,
+        email=email.strip().lower(),
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    from people.tasks import send_invitation
+
+    # The raw token is only ever in the email; the database keeps its hash.
+    transaction.on_commit(partial(send_invitation.delay, invitation_id=invitation.pk, token=token))
+    return invitation, token
+
+
+def invitation_send(*, invitation_id: int, token: str) -> bool:
+    invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_usable:
+        logger.info("Invitation %s is gone or used; nothing sent.", invitation_id)
+        return False
+    context = {
+        "organisation": invitation.organisation,
+        "invited_by_name": invitation.invited_by.display_name if invitation.invited_by else "An organiser",
+        "role_label": invitation.get_role_display(),
+        "accept_url": settings.SITE_URL + reverse("people:invitation_accept", args=[token]),
+        "expires_on": timezone.localtime(invitation.expires_at).strftime("%-d %B %Y"),
+    }
+    send_templated_email(name="invitation", to=invitation.email, context=context)
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, person: User) -> Membership:
+    """Use an invitation once: the person joins (or is promoted) in the invited role."""
+    invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+    if invitation is None:
+        raise PeopleError("This invitation link is not valid. Ask the organiser for a new one.")
+    if invitation.accepted_at is not None:
+        raise PeopleError("This invitation has already been used. Ask the organiser for a new one.")
+    if invitation.expires_at <= timezone.now():
+        raise PeopleError("This invitation has expired. Ask the organiser for a new one.")
+    if selectors.is_blocked(person=person, organisation=invitation.organisation):
+        raise PeopleError("This invitation cannot be used. Please contact the organisers.")
+    membership, _ = Membership.objects.get_or_create(
+        organisation=invitation.organisation, person=person, defaults={"role": invitation.role}
+    )
+    if _ROLE_RANK[invitation.role] > _ROLE_RANK[membership.role]:
+        membership.role = invitation.role
+        membership.full_clean()
+        membership.save(update_fields=["role"])
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), person
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+# --- Blocking ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_block(*, organisation: Organisation, person: User, actor: User) -> OrganisationBlock:
+    """Stop a person booking the organisation's days. Organisers cannot be blocked."""
+    if person.pk == actor.pk:
+        raise PeopleError("You cannot block yourself.")
+    if selectors.is_organiser(user=person, organisation=organisation):
+        raise PeopleError("Organisers cannot be blocked. Change their role first.")
+    block, _ = OrganisationBlock.objects.get_or_create(
+        organisation=organisation, person=person, defaults={"blocked_by": actor}
+    )
+    return block
+
+
+@transaction.atomic
+def person_unblock(*, organisation: Organisation, person: User) -> None:
+    OrganisationBlock.objects.filter(organisation=organisation, person=person).delete()
+
+
+# --- My data: export and erasure -------------------------------------------------------
+# Other apps add their own data through these hooks, so people never imports them.
+
+ExportSection = Callable[[User], object]
+ErasureHandler = Callable[[User], None]
+_export_sections: dict[str, ExportSection] = {}
+_erasure_handlers: list[ErasureHandler] = []
+
+ERASED_DISPLAY_NAME = "Former member"
+
+
+def register_export_section(name: str, fn: ExportSection) -> None:
+    """Add `fn(person) -> JSON-ready data` to a person's export, under `name`."""
+    _export_sections[name] = fn
+
+
+def register_erasure_handler(fn: ErasureHandler) -> None:
+    """Add `fn(person)`, run inside the erasure transaction before the account is scrubbed.
+
+    Handlers remove special-category data and anonymise rows that must stay for
+    counts (bookings keep pointing at the scrubbed account).
+    """
+    if fn not in _erasure_handlers:
+        _erasure_handlers.append(fn)
+
+
+def account_export(*, person: User) -> dict:
+    """Everything held about a person, as JSON-ready data, plus sections other apps register."""
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": _account_export(person),
+        "profile": _profile_export(Profile.objects.filter(person=person).first()),
+        "perspectives": [
+            {"perspective": p.get_perspective_display(), "visible_to": p.get_visibility_display()}
+            for p in PersonPerspective.objects.filter(person=person)
+        ],
+        **_skills_export(person),
+        "memberships": [
+            {"organisation": m.organisation.name, "role": m.get_role_display(), "joined_at": m.joined_at.isoformat()}
+            for m in selectors.memberships_of(user=person)
+        ],
+        "blocks": [
+            {"organisation": b.organisation.name, "since": b.created_at.isoformat()}
+            for b in OrganisationBlock.objects.filter(person=person).select_related("organisation")
+        ],
+        "audit_log": [
+            {
+                "when": e.created_at.isoformat(),
+                "who": e.actor.display_name if e.actor else "Surgery Day",
+                "action": e.get_action_display(),
+                "fields": e.fields,
+            }
+            for e in selectors.audit_entries_about(person=person)
+        ],
+    }
+    for name, fn in _export_sections.items():
+        data[name] = fn(person)
+    return data
+
+
+def _account_export(person: User) -> dict:
+    return {
+        "email": person.email,
+        "display_name": person.display_name,
+        "date_joined": person.date_joined.isoformat(),
+        "last_login": _iso(person.last_login),
+        "code_of_conduct_version": person.code_of_conduct_version,
+        "code_of_conduct_accepted_at": _iso(person.code_of_conduct_accepted_at),
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=person)
+        ],
+    }
+
+
+def _skills_export(person: User) -> dict:
+    offers = selectors.topics_offered(person).select_related("topic__organisation")
+    wants = selectors.topics_wanted(person).select_related("topic__organisation")
+    return {
+        "topics_offered": [
+            {"organisation": o.topic.organisation.name, "topic": o.topic.name, "confidence": o.get_confidence_display()}
+            for o in offers
+        ],
+        "topics_wanted": [{"organisation": w.topic.organisation.name, "topic": w.topic.name} for w in wants],
+    }
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _profile_export(profile: Profile | None) -> dict | None:
+    if profile is None:
+        return None
+    return {
+        "pronouns": profile.pronouns,
+        "languages": profile.languages,
+        "bio": profile.bio,
+        "bio_visible_to": profile.get_bio_visibility_display(),
+        "access_needs": [AccessNeed(code).label for code in profile.access_needs if code in AccessNeed.values],
+        "access_needs_other": profile.access_needs_other,
+        "access_needs_visible_to": profile.get_access_needs_visibility_display(),
+        "contact_by_email": profile.contact_by_email,
+        "contact_notes": profile.contact_notes,
+    }
+
+
+@transaction.atomic
+def account_delete(*, person: User) -> User:
+    """Erase a person: special-category data goes at once; the account row stays, scrubbed.
+
+    1. Registered handlers (bookings, workshops, ...) anonymise their rows.
+    2. Profile, perspectives, skills, email addresses, pending invitations and
+       log-in records are deleted.
+    3. The user row keeps its id (other apps' counts stay right) but loses the email,
+       name and password, and can no longer log in. Changing the password hash also
+       ends every session the person still has open.
+    """
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active and person.display_name == ERASED_DISPLAY_NAME:
+        return person
+    for handler in _erasure_handlers:
+        handler(person)
+    _personal_rows_delete(person)
+    person.email = f"erased-{person.pk}-{secrets.token_hex(6)}@erased.invalid"
+    person.display_name = ERASED_DISPLAY_NAME
+    person.set_unusable_password()
+    person.is_active = person.is_staff = person.is_superuser = False
+    person.full_clean(exclude=["password"])
+    person.save()
+    audit_record(actor=None, subject=person, action=AuditEntry.Action.ERASED, fields=["account"])
+    return person
+
+
+def _personal_rows_delete(person: User) -> None:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    Profile.objects.filter(person=person).delete()
+    PersonPerspective.objects.filter(person=person).delete()
+    TopicOffer.objects.filter(person=person).delete()
+    TopicWant.objects.filter(person=person).delete()
+    addresses = {person.email.lower(), *(a.lower() for a in person.emailaddress_set.values_list("email", flat=True))}
+    EmailAddress.objects.filter(user=person).delete()
+    Invitation.objects.filter(email__in=addresses, accepted_at__isnull=True).delete()
+    # Log-in records are keyed by the email address the person typed.
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username__in=addresses).delete()

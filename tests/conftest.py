@@ -15,6 +15,12 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a third of a second per person; tests create hundreds of people.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_tasks_run_in_process(request):
     """Unit tests run queued tasks at once; tests marked `redis` use a real worker instead."""
     if request.node.get_closest_marker("redis"):

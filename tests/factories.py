@@ -8,7 +8,21 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
-from people.models import Membership, Organisation, Topic, User
+from people.models import (
+    Confidence,
+    Invitation,
+    Membership,
+    Organisation,
+    PersonPerspective,
+    Perspective,
+    Profile,
+    Topic,
+    TopicOffer,
+    TopicWant,
+    User,
+)
+from people.services import hash_token
+from people.visibility import Visibility
 from surgeries.models import SurgeryDay, Venue
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
@@ -87,3 +101,56 @@ class SurgeryDayFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: local_datetime(timezone.now().date() + timedelta(days=7), 10))
     ends_at = factory.LazyAttribute(lambda day: day.starts_at + timedelta(hours=5))
     status = SurgeryDay.Status.PUBLISHED
+
+
+# --- people: profiles, skills, invitations ---------------------------------------
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Profile
+
+    person = factory.SubFactory(UserFactory)
+    pronouns = "they/them"
+    languages = "English"
+
+
+class PersonPerspectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonPerspective
+
+    person = factory.SubFactory(UserFactory)
+    perspective = Perspective.LIVED_EXPERIENCE
+    visibility = Visibility.ONLY_ME
+
+
+class TopicOfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicOffer
+
+    person = factory.SubFactory(UserFactory)
+    topic = factory.SubFactory(TopicFactory)
+    confidence = Confidence.CONFIDENT
+
+
+class TopicWantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicWant
+
+    person = factory.SubFactory(UserFactory)
+    topic = factory.SubFactory(TopicFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """Pass `token=` to know the raw token; only its hash is stored."""
+
+    class Meta:
+        model = Invitation
+        exclude = ["token"]
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Membership.Role.SURGEON
+    token = factory.Sequence(lambda n: f"test-token-{n}")
+    token_hash = factory.LazyAttribute(lambda invitation: hash_token(invitation.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))

@@ -1,0 +1,50 @@
+"""My data: download everything held about me, delete my account, read who looked at my data."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from people import selectors, services
+from people.forms import AccountDeleteForm
+
+
+@login_required
+def my_data(request):
+    return render(request, "people/my_data.html")
+
+
+@login_required
+def data_export(request):
+    data = services.account_export(person=request.user)
+    filename = f"surgery-day-my-data-{timezone.now():%Y-%m-%d}.json"
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Personal data: never kept by a shared computer's browser or a proxy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, person=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(person=request.user)
+        logout(request)
+        messages.success(request, "Your account is deleted. Thank you for taking part.")
+        return redirect("home")
+    return render(request, "people/account_delete.html", {"form": form})
+
+
+@login_required
+def my_audit(request):
+    entries = selectors.audit_entries_about(person=request.user)[:200]
+    return render(request, "people/my_audit.html", {"entries": entries})

@@ -1,0 +1,232 @@
+"""The one policy that decides what a viewer may see of a person.
+
+Every page, export and email that shows someone else's profile goes through
+`visible_profile` or `visible_profiles`. Sensitive fields (each perspective, the
+access needs, the bio) carry a `Visibility`; the levels widen in order, so a field
+shown to "people I am paired with" is also shown to organisers, and a field shown to
+"everyone at my events" is also shown to the people one is paired with.
+
+Relationships between a viewer and a person:
+- "self": the viewer is the person;
+- "organiser": the viewer organises an organisation the person is a member of;
+- "paired": a surgeon and learner on a booking that is not cancelled (surgeries app);
+- "event": both take part in the same surgery day (surgeries / workshops apps).
+`people` works out the first two itself; other apps register providers for the rest,
+so `people` never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from people.models import User
+
+SELF = "self"
+ORGANISER = "organiser"
+PAIRED = "paired"
+EVENT = "event"
+RELATIONSHIPS = frozenset({SELF, ORGANISER, PAIRED, EVENT})
+
+
+class Visibility(models.TextChoices):
+    ONLY_ME = "only_me", "Only me"
+    ORGANISERS = "organisers", "Organisers"
+    PAIRED = "paired", "People I am paired with"
+    EVENT = "event", "Everyone at my events"
+
+
+# Which relationships each visibility admits. "self" always sees everything.
+_AUDIENCE: dict[str, frozenset[str]] = {
+    Visibility.ONLY_ME: frozenset({SELF}),
+    Visibility.ORGANISERS: frozenset({SELF, ORGANISER}),
+    Visibility.PAIRED: frozenset({SELF, ORGANISER, PAIRED}),
+    Visibility.EVENT: frozenset({SELF, ORGANISER, PAIRED, EVENT}),
+}
+
+
+def can_see(*, visibility: str, relationships: set[str] | frozenset[str]) -> bool:
+    """Whether someone with these relationships to a person may see a field with this visibility.
+
+    An unknown visibility shows nothing to anyone but the person: failing closed.
+    """
+    audience = _AUDIENCE.get(visibility, frozenset({SELF}))
+    return bool(audience & set(relationships))
+
+
+# --- Relationships --------------------------------------------------------------
+
+RelationshipProvider = Callable[["User", list[int]], dict[int, set[str]]]
+_providers: list[RelationshipProvider] = []
+
+
+def register_relationship_provider(fn: RelationshipProvider) -> RelationshipProvider:
+    """Add a provider `fn(viewer, person_ids) -> {person_id: {"paired", "event", ...}}`.
+
+    Call it from an AppConfig.ready(). A provider must run a fixed number of queries
+    whatever the number of ids, so list pages stay constant. Usable as a decorator.
+    """
+    if fn not in _providers:
+        _providers.append(fn)
+    return fn
+
+
+def unregister_relationship_provider(fn: RelationshipProvider) -> None:
+    """For tests that register a provider of their own."""
+    if fn in _providers:
+        _providers.remove(fn)
+
+
+def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[int, set[str]]:
+    """For each person id, the set of relationships the viewer has to that person."""
+    from people.models import Membership
+
+    ids = list(dict.fromkeys(person_ids))
+    result: dict[int, set[str]] = {person_id: set() for person_id in ids}
+    if not ids or viewer is None or not viewer.is_authenticated:
+        return result
+    if viewer.pk in result:
+        result[viewer.pk].add(SELF)
+    organised = Membership.objects.filter(person=viewer, role=Membership.Role.ORGANISER).values("organisation_id")
+    members = Membership.objects.filter(organisation_id__in=organised, person_id__in=ids).values_list(
+        "person_id", flat=True
+    )
+    for person_id in members:
+        result[person_id].add(ORGANISER)
+    for provider in _providers:
+        for person_id, found in provider(viewer, ids).items():
+            if person_id in result:
+                # Providers may only add the relationships they own.
+                result[person_id] |= set(found) & {PAIRED, EVENT}
+    return result
+
+
+# --- What a viewer sees -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfferedTopic:
+    topic_id: int
+    name: str
+    confidence: int
+    confidence_label: str
+
+
+@dataclass(frozen=True)
+class VisibleProfile:
+    """Only what the viewer may see of a person.
+
+    A hidden sensitive field is never loaded into this object: `bio` is None and
+    hidden perspectives and access needs are simply not in their tuples. `shown`
+    names the special-category fields present, for the audit log.
+    """
+
+    person_id: int
+    display_name: str
+    pronouns: str
+    languages: str
+    topics_offered: tuple[OfferedTopic, ...]
+    topics_wanted: tuple[str, ...]
+    relationships: frozenset[str]
+    perspectives: tuple[str, ...] = ()
+    access_needs: tuple[str, ...] = ()
+    bio: str | None = None
+    contact_notes: str | None = None
+    shown: tuple[str, ...] = field(default=())
+
+    @property
+    def is_self(self) -> bool:
+        return SELF in self.relationships
+
+    def as_dict(self) -> dict:
+        """A JSON-ready form that leaves hidden fields out altogether."""
+        data = {
+            "display_name": self.display_name,
+            "pronouns": self.pronouns,
+            "languages": self.languages,
+            "topics_offered": [{"topic": t.name, "confidence": t.confidence_label} for t in self.topics_offered],
+            "topics_wanted": list(self.topics_wanted),
+        }
+        if self.perspectives:
+            data["perspectives"] = list(self.perspectives)
+        if self.access_needs:
+            data["access_needs"] = list(self.access_needs)
+        if self.bio is not None:
+            data["bio"] = self.bio
+        return data
+
+
+def visible_profile(*, viewer: User, person: User) -> VisibleProfile:
+    return visible_profiles(viewer=viewer, people=[person])[0]
+
+
+def visible_profiles(*, viewer: User, people: Iterable[User]) -> list[VisibleProfile]:
+    """The visible part of each person's profile, in the same order, in a fixed number of queries."""
+    from people.selectors import profile_data_for
+
+    people = list(people)
+    relationships = relationships_between(viewer=viewer, person_ids=[p.pk for p in people])
+    data = profile_data_for(person_ids=[p.pk for p in people])
+    return [_build(person, relationships[person.pk], data[person.pk]) for person in people]
+
+
+def _build(person: User, relationships: set[str], data) -> VisibleProfile:
+    profile = data.profile
+    shown: list[str] = []
+    perspectives = tuple(
+        p.get_perspective_display()
+        for p in data.perspectives
+        if can_see(visibility=p.visibility, relationships=relationships)
+    )
+    if perspectives:
+        shown.append("perspectives")
+    access_needs: tuple[str, ...] = ()
+    if profile and can_see(visibility=profile.access_needs_visibility, relationships=relationships):
+        access_needs = _access_need_labels(profile)
+        if access_needs:
+            shown.append("access_needs")
+    bio = None
+    if profile and profile.bio and can_see(visibility=profile.bio_visibility, relationships=relationships):
+        bio = profile.bio
+        shown.append("bio")
+    # Contact notes are for the people who arrange things: the person and organisers.
+    contact_notes = profile.contact_notes if profile and relationships & {SELF, ORGANISER} else None
+    return VisibleProfile(
+        person_id=person.pk,
+        display_name=person.display_name,
+        pronouns=profile.pronouns if profile else "",
+        languages=profile.languages if profile else "",
+        topics_offered=tuple(
+            OfferedTopic(o.topic_id, o.topic.name, o.confidence, o.get_confidence_display()) for o in data.offers
+        ),
+        topics_wanted=tuple(w.topic.name for w in data.wants),
+        relationships=frozenset(relationships),
+        perspectives=perspectives,
+        access_needs=access_needs,
+        bio=bio,
+        contact_notes=contact_notes,
+        shown=tuple(shown),
+    )
+
+
+def _access_need_labels(profile) -> tuple[str, ...]:
+    from people.models import AccessNeed
+
+    labels = [AccessNeed(code).label for code in profile.access_needs if code in AccessNeed.values]
+    if profile.access_needs_other:
+        labels.append(profile.access_needs_other)
+    return tuple(labels)
+
+
+def preview_profile(*, person: User, relationship: str) -> VisibleProfile:
+    """The person's own profile as someone with just this relationship would see it."""
+    from people.selectors import profile_data_for
+
+    if relationship not in RELATIONSHIPS - {SELF}:
+        raise ValueError(f"Unknown relationship {relationship!r}")
+    data = profile_data_for(person_ids=[person.pk])
+    return _build(person, {relationship}, data[person.pk])

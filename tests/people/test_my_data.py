@@ -1,0 +1,202 @@
+"""Export my data, delete my account, and the hooks other apps use for both."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from people import services
+from people.models import AuditEntry, PersonPerspective, Profile, TopicOffer, TopicWant, User
+from tests.factories import (
+    TEST_PASSWORD,
+    PersonPerspectiveFactory,
+    ProfileFactory,
+    TopicOfferFactory,
+    TopicWantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_profile(organisation, learner):
+    ProfileFactory(person=learner, bio="About me", access_needs=["bsl"], access_needs_other="Large screen")
+    PersonPerspectiveFactory(person=learner, perspective="lived_experience", visibility="paired")
+    TopicOfferFactory(person=learner, topic__organisation=organisation, topic__name="Blogging", confidence=2)
+    TopicWantFactory(person=learner, topic__organisation=organisation, topic__name="Podcasts")
+    return learner
+
+
+def test_data_export_downloads_everything_about_me(client, full_profile, organiser):
+    services.audit_record(actor=organiser, subject=full_profile, action="viewed", fields=["bio"])
+    client.force_login(full_profile)
+
+    response = client.get(reverse("people:data_export"))
+
+    assert response["Content-Disposition"].startswith('attachment; filename="surgery-day-my-data-')
+    assert response["Cache-Control"] == "no-store"
+    data = json.loads(response.content)
+    assert data["account"]["email"] == full_profile.email
+    assert data["profile"]["bio"] == "About me"
+    assert data["profile"]["access_needs"] == ["British Sign Language interpreter"]
+    assert data["perspectives"] == [
+        {"perspective": "Lived experience of mental health difficulties", "visible_to": "People I am paired with"}
+    ]
+    assert data["topics_offered"][0]["topic"] == "Blogging"
+    assert data["topics_wanted"][0]["topic"] == "Podcasts"
+    assert data["memberships"][0]["organisation"] == "Leeds Mental Health Social Media Surgery"
+    assert data["audit_log"][0]["who"] == organiser.display_name
+
+
+def test_data_export_includes_sections_other_apps_register(client, learner, monkeypatch):
+    monkeypatch.setattr(services, "_export_sections", {})
+    services.register_export_section("bookings", lambda person: [{"slot": "10:00", "person": person.pk}])
+    client.force_login(learner)
+
+    data = json.loads(client.get(reverse("people:data_export")).content)
+
+    assert data["bookings"] == [{"slot": "10:00", "person": learner.pk}]
+
+
+def test_data_export_contains_only_my_data(client, full_profile, surgeon):
+    ProfileFactory(person=surgeon, bio="Surgeon's own bio")
+    client.force_login(full_profile)
+
+    body = client.get(reverse("people:data_export")).content.decode()
+
+    assert "Surgeon's own bio" not in body
+
+
+def test_account_delete_scrubs_the_account_and_removes_special_category_data(client, full_profile):
+    person_id = full_profile.pk
+    client.force_login(full_profile)
+
+    response = client.post(reverse("people:account_delete"), {"password": TEST_PASSWORD})
+
+    assert response.status_code == 302
+    person = User.objects.get(pk=person_id)
+    assert person.display_name == "Former member"
+    assert person.email.endswith("@erased.invalid")
+    assert not person.is_active
+    assert not person.has_usable_password()
+    for model in (Profile, PersonPerspective, TopicOffer, TopicWant):
+        assert not model.objects.filter(person_id=person_id).exists()
+    assert not EmailAddress.objects.filter(user_id=person_id).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_account_delete_keeps_memberships_so_counts_stay_right(client, organisation, full_profile):
+    client.force_login(full_profile)
+
+    client.post(reverse("people:account_delete"), {"password": TEST_PASSWORD})
+
+    assert organisation.memberships.filter(person_id=full_profile.pk).exists()
+
+
+def test_account_delete_person_can_no_longer_log_in(client, full_profile):
+    email = full_profile.email
+    services.account_delete(person=full_profile)
+
+    response = client.post(reverse("account_login"), {"login": email, "password": TEST_PASSWORD})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_account_delete_wrong_password_shows_message_and_deletes_nothing(client, full_profile):
+    client.force_login(full_profile)
+
+    response = client.post(reverse("people:account_delete"), {"password": "not-my-password"})
+
+    assert response.status_code == 200
+    assert "That password is not right. Please try again." in response.content.decode()
+    full_profile.refresh_from_db()
+    assert full_profile.is_active
+    assert Profile.objects.filter(person=full_profile).exists()
+
+
+def test_account_delete_runs_registered_erasure_handlers_in_the_same_transaction(full_profile, monkeypatch):
+    seen = []
+    monkeypatch.setattr(services, "_erasure_handlers", [])
+    services.register_erasure_handler(lambda person: seen.append((person.pk, person.display_name)))
+
+    services.account_delete(person=full_profile)
+
+    assert seen == [(full_profile.pk, full_profile.display_name)]
+
+
+def test_account_delete_failing_handler_leaves_everything_in_place(full_profile, monkeypatch):
+    def broken(person):
+        raise RuntimeError("bookings could not be anonymised")
+
+    monkeypatch.setattr(services, "_erasure_handlers", [broken])
+
+    with pytest.raises(RuntimeError):
+        services.account_delete(person=full_profile)
+
+    full_profile.refresh_from_db()
+    assert full_profile.is_active
+    assert Profile.objects.filter(person=full_profile).exists()
+
+
+def test_account_delete_is_audited_without_content(full_profile):
+    services.account_delete(person=full_profile)
+
+    entry = AuditEntry.objects.get(subject=full_profile)
+    assert (entry.actor, entry.action, entry.fields) == (None, "erased", ["account"])
+
+
+def test_my_audit_shows_who_viewed_my_details(client, organiser, learner):
+    services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["perspectives", "bio"])
+    client.force_login(learner)
+
+    page = client.get(reverse("people:my_audit")).content.decode()
+
+    assert organiser.display_name in page
+    assert "bio, perspectives" in page
+
+
+def test_audit_record_stores_field_names_never_values(organiser, learner):
+    entry = services.audit_record(actor=organiser, subject=learner, action="changed", fields=["bio", "bio"])
+
+    assert entry.fields == ["bio"]
+
+
+def test_account_delete_removes_log_in_records_kept_under_the_email(client, full_profile):
+    from axes.models import AccessLog
+
+    email = full_profile.email
+    client.post(reverse("account_login"), {"login": email, "password": TEST_PASSWORD})
+    assert AccessLog.objects.filter(username=email).exists()
+
+    services.account_delete(person=full_profile)
+
+    assert not AccessLog.objects.filter(username=email).exists()
+
+
+def test_account_delete_ends_sessions_on_other_devices(client, full_profile):
+    client.force_login(full_profile)
+
+    services.account_delete(person=full_profile)
+
+    assert client.get(reverse("people:my_profile")).status_code == 302
+
+
+def test_profile_update_by_someone_else_is_audited(organiser, learner):
+    services.profile_update(person=learner, display_name="Lee", bio="Edited at the desk", actor=organiser)
+
+    entry = AuditEntry.objects.get(subject=learner)
+    assert (entry.actor, entry.action, entry.fields) == (organiser, "changed", ["access_needs", "bio", "perspectives"])
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_my_audit_query_count_is_constant(client, django_assert_num_queries, organiser, learner, count):
+    for _ in range(count):
+        services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["bio"])
+    client.force_login(learner)
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("people:my_audit"))
+
+    assert response.content.decode().count("<td>Viewed</td>") == count
