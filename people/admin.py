@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from people.models import Membership, Organisation, User
+from people.models import Membership, Notification, Organisation, User
 
 
 @admin.register(User)
@@ -29,3 +29,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "contact_email"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Read-only: rows change state only through the sweep and the services."""
+
+    list_display = ["id", "kind", "recipient", "state", "due_at", "attempts", "sent_at", "last_error"]
+    list_filter = ["state", "kind"]
+    raw_id_fields = ["recipient"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

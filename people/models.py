@@ -128,3 +128,18 @@ class OrganisationBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} blocked from {self.organisation}"
+
+
+# The outbox lives in its own subpackage; importing it here registers its models with this app.
+from people.notifications.models import Notification, NotificationPreference  # noqa: E402
+
+__all__ = [
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "Organisation",
+    "OrganisationBlock",
+    "Topic",
+    "User",
+    "UserManager",
+]
