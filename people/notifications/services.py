@@ -12,15 +12,13 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
+from django.utils import timezone
 
 from people.models import User
 from people.notifications.models import Notification, NotificationPreference
 from people.notifications.registry import get_kind
 
 logger = logging.getLogger(__name__)
-
-# Rows that have not been handed to a sender yet, so can still be moved or revived.
-_NOT_STARTED = [Notification.State.PENDING, Notification.State.CANCELLED]
 
 
 def _subject_filter(subject: Model) -> Q:
@@ -43,8 +41,8 @@ def notification_schedule(
     the kind means the message is not wanted (for example, a reminder that would be
     due after the event). `scope` is what organisers look at (the surgery day);
     it defaults to the subject. Scheduling the same kind, recipient, subject and slot
-    again moves the pending row instead of adding a second one; a row that is
-    already being sent, or was sent, is left alone.
+    again moves the pending row (or revives a cancelled one) instead of adding a
+    second one; a row that is being sent, was sent or failed is left alone.
     """
     kind_def = get_kind(kind)
     if due_at is None:
@@ -67,13 +65,25 @@ def notification_schedule(
         if created is not None:
             return created
         existing = Notification.objects.select_for_update().get(**key)
-    if existing.state in _NOT_STARTED:
+    if _can_move(existing):
         existing.due_at = due_at
         existing.state = Notification.State.PENDING
         existing.last_error = ""
-        existing.full_clean()
-        existing.save(update_fields=["due_at", "state", "last_error"])
+        existing.claim_token = existing.claimed_until = None
+        existing.full_clean(validate_constraints=False)
+        existing.save(update_fields=["due_at", "state", "last_error", "claim_token", "claimed_until"])
     return existing
+
+
+def _can_move(row: Notification) -> bool:
+    """Pending rows can move. A cancelled row can come back only once no sender can
+    still hold it: a row cancelled mid-send keeps its lease, and reviving it then
+    could send it twice."""
+    if row.state == Notification.State.PENDING:
+        return True
+    if row.state != Notification.State.CANCELLED:
+        return False
+    return row.claimed_until is None or row.claimed_until <= timezone.now()
 
 
 def _create_once(*, key: dict, due_at: datetime, scope: Model) -> Notification | None:

@@ -4,11 +4,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from people.models import Notification
-from people.notifications.sweep import sweep_due
+from people.notifications.sweep import due_filter, sweep_due
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
 
@@ -67,3 +67,36 @@ def test_two_racing_sweeps_claim_each_due_row_once():
     assert set(first) & set(second) == set()
     assert set(first) | set(second) == set(Notification.objects.values_list("id", flat=True))
     assert Notification.objects.filter(state=Notification.State.SENDING).count() == ROWS
+
+
+def _hold_claim(holding: threading.Event, release: threading.Event, held: list[int]) -> None:
+    """Lock every due row as a sweep does in step 1, then wait before committing."""
+    try:
+        with transaction.atomic():
+            rows = Notification.objects.select_for_update(skip_locked=True).filter(due_filter(now=timezone.now()))
+            held.extend(rows.values_list("id", flat=True))
+            holding.set()
+            release.wait(timeout=30)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_the_lock_a_second_sweep_would_see_rows_already_being_claimed():
+    _due_rows(20)
+    holding, release, held = threading.Event(), threading.Event(), []
+    other = threading.Thread(target=_hold_claim, args=(holding, release, held))
+    other.start()
+    holding.wait(timeout=30)
+
+    # A plain read, as a lock-less sweep would do, sees all the rows the other sweep is claiming...
+    unlocked_view = list(Notification.objects.filter(due_filter(now=timezone.now())).values_list("id", flat=True))
+    # ...while the real sweep skips them instead of claiming them a second time.
+    claimed = []
+    sweep_due(dispatch=lambda ids, token: claimed.extend(ids))
+    release.set()
+    other.join(timeout=30)
+
+    assert len(held) == 20
+    assert sorted(unlocked_view) == sorted(held)
+    assert claimed == []

@@ -304,3 +304,24 @@ def _fail_smtp(monkeypatch, error, *, times=None):
         return real_send(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", send_messages)
+
+
+def test_cancelled_row_comes_back_when_scheduled_again(learner):
+    day = SurgeryDayFactory()
+    row = _remind(day, learner)
+    notifications_cancel_for(subject=day)
+
+    again = _remind(day, learner)
+
+    assert (again.pk, again.state) == (row.pk, State.PENDING)
+
+
+def test_row_cancelled_mid_send_is_not_revived_while_its_sender_may_still_hold_it(learner, claim_one):
+    day = SurgeryDayFactory()
+    row = _remind(day, learner)
+    claim_one()
+    notifications_cancel_for(subject=day)
+
+    again = _remind(day, learner)
+
+    assert (again.pk, again.state) == (row.pk, State.CANCELLED)
