@@ -44,13 +44,10 @@ def notification_schedule(
     again moves the pending row (or revives a cancelled one) instead of adding a
     second one; a row that is being sent, was sent or failed is left alone.
     """
-    kind_def = get_kind(kind)
+    get_kind(kind)  # a misspelt kind fails here, in the caller's transaction, not at send time
+    due_at = due_at or _computed_due_at(kind=kind, subject=subject, slot=slot)
     if due_at is None:
-        if kind_def.due_at is None:
-            raise ValueError(f"{kind!r} computes no due time; pass due_at.")
-        due_at = kind_def.due_at(subject, slot)
-        if due_at is None:
-            return None
+        return None
     scope = scope or subject
     key = {
         "kind": kind,
@@ -66,13 +63,24 @@ def notification_schedule(
             return created
         existing = Notification.objects.select_for_update().get(**key)
     if _can_move(existing):
-        existing.due_at = due_at
-        existing.state = Notification.State.PENDING
-        existing.last_error = ""
-        existing.claim_token = existing.claimed_until = None
-        existing.full_clean(validate_constraints=False)
-        existing.save(update_fields=["due_at", "state", "last_error", "claim_token", "claimed_until"])
+        _move(existing, due_at=due_at)
     return existing
+
+
+def _move(row: Notification, *, due_at: datetime) -> None:
+    row.due_at = due_at
+    row.state = Notification.State.PENDING
+    row.last_error = ""
+    row.claim_token = row.claimed_until = None
+    row.full_clean(validate_constraints=False)
+    row.save(update_fields=["due_at", "state", "last_error", "claim_token", "claimed_until"])
+
+
+def _computed_due_at(*, kind: str, subject: Model, slot: str) -> datetime | None:
+    hook = get_kind(kind).due_at
+    if hook is None:
+        raise ValueError(f"{kind!r} computes no due time; pass due_at.")
+    return hook(subject, slot)
 
 
 def _can_move(row: Notification) -> bool:

@@ -325,3 +325,10 @@ def test_row_cancelled_mid_send_is_not_revived_while_its_sender_may_still_hold_i
     again = _remind(day, learner)
 
     assert (again.pk, again.state) == (row.pk, State.CANCELLED)
+
+
+def test_misspelt_kind_fails_when_scheduling(learner):
+    from people.notifications.registry import UnknownNotificationKind
+
+    with pytest.raises(UnknownNotificationKind):
+        notification_schedule(kind="surgeries.day_remindr", recipient=learner, subject=SurgeryDayFactory())
