@@ -13,7 +13,7 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core
 .PHONY: help install system-deps browser-deps run serve test test-browser lint format bench migrate
 
 help:
-	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT) (with the notification scheduler)"
 	@echo "make test     the whole test suite (set DATABASE_URL to run it on PostgreSQL)"
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
 	@echo "make serve    production-like: gunicorn, a Celery worker and beat (needs DATABASE_URL, REDIS_URL)"
@@ -45,9 +45,14 @@ browser-deps:
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# Without Redis there is no Celery beat: run_scheduler sends due notifications beside
+# the web server. Background jobs ignore Ctrl-C, so the trap stops it when runserver ends.
 run: migrate
 	$(BIN)/python manage.py seed_demo
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput

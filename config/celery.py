@@ -1,9 +1,28 @@
 import os
+from datetime import timedelta
 
-from celery import Celery
+from celery import Celery, signature
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("surgeryday")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
+    """Every periodic job, in one place. Run exactly one beat (see README).
+
+    Registered once Celery has read the Django settings, so intervals can come from them.
+    """
+    from django.conf import settings
+
+    sweep_every = settings.NOTIFICATION_SWEEP_SECONDS
+    sender.add_periodic_task(
+        timedelta(seconds=sweep_every),
+        signature("people.notifications.sweep"),
+        name="sweep-due-notifications",
+        # A sweep that could not start in time is simply replaced by the next one.
+        expires=sweep_every,
+    )

@@ -247,6 +247,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Notifications (the outbox; see docs/reminders.md) ---------------------
+
+# How often the sweep looks for due notifications (Celery beat, or run_scheduler).
+NOTIFICATION_SWEEP_SECONDS = env_int("NOTIFICATION_SWEEP_SECONDS", 60, minimum=1)
+# How long a claimed notification belongs to one sender before the sweep may hand
+# it to another. Must comfortably exceed EMAIL_TIMEOUT.
+NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300, minimum=1)
+# First retry delay after a transient mail error; doubles each time, capped at five minutes.
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 30, minimum=1)
+# After this long past its due time, a notification that still cannot be sent is marked failed.
+NOTIFICATION_GIVE_UP_SECONDS = env_int("NOTIFICATION_GIVE_UP_SECONDS", 12 * 3600, minimum=1)
+
 # --- Time and language ---------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from surgeries import notification_views
 from surgeries import views as surgery_views
 
 urlpatterns = [
     path("", surgery_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("people.urls")),
+    path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
     path("admin/", admin.site.urls),
 ]

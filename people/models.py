@@ -303,3 +303,18 @@ class AuditEntry(models.Model):
     @property
     def field_labels(self) -> str:
         return ", ".join(self.FIELD_LABELS.get(name, name) for name in self.fields)
+
+
+# The outbox lives in its own subpackage; importing it here registers its models with this app.
+from people.notifications.models import Notification, NotificationPreference  # noqa: E402
+
+__all__ = [
+    "Membership",
+    "Notification",
+    "NotificationPreference",
+    "Organisation",
+    "OrganisationBlock",
+    "Topic",
+    "User",
+    "UserManager",
+]

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from people import views
+from people.notifications import views as notification_views
 from people.views import my_data, organisations, profile
 
 people_patterns = [
@@ -30,5 +31,6 @@ people_patterns = [
 
 urlpatterns = [
     path("code-of-conduct/", views.code_of_conduct, name="code_of_conduct"),
+    path("account/emails/", notification_views.notification_preferences, name="notification_preferences"),
     path("", include((people_patterns, "people"))),
 ]

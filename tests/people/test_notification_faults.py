@@ -1,0 +1,270 @@
+"""Real parts, real faults: nothing lost, nothing doubled, nothing sent for a cancelled day.
+
+Two Celery workers and one beat run as subprocesses against a private redis-server
+(no persistence, so a restart loses every queued message) and the test database.
+Mail goes to an SMTP sink on loopback that counts deliveries per Message-ID.
+240 reminders fall due over 30 seconds; meanwhile every worker is killed with
+SIGKILL twice, Redis is killed and restarted, and two days are cancelled (one
+through the service, one by its status alone, as if the cancellation raced the
+sweep). Every reminder of a live day must arrive exactly once, and none of a
+cancelled day.
+
+One duplicate window cannot be closed by any outbox: the SMTP server has accepted
+a message but the worker dies before it marks the row sent (see docs/reminders.md).
+To test everything else deterministically, the sink answers "451 try again" for a
+moment around each kill and only kills once no accepted message is younger than
+FRESH_ACCEPT_SECONDS, so a kill never lands inside that window by chance.
+"""
+
+import email
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from people.models import Notification, User
+from people.notifications.emails import message_id_for
+from people.notifications.services import notification_schedule
+from surgeries.models import SurgeryDay
+from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
+from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL: this test runs real Celery workers and beat"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="worker subprocesses must share the test database, which needs PostgreSQL (set DATABASE_URL)",
+    ),
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis"),
+]
+
+ROWS = 240
+LIVE_DAYS = 10
+WINDOW_SECONDS = 30
+LEAD_SECONDS = 6
+LEASE_SECONDS = 6
+FRESH_ACCEPT_SECONDS = 0.3
+CELERY = str(Path(sys.executable).parent / "celery")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class CountingSink:
+    """An aiosmtpd handler that counts each Message-ID it accepts."""
+
+    def __init__(self) -> None:
+        self.deliveries: Counter[str] = Counter()
+        self.refused = 0
+        self.refusing = False
+        self.last_accept = 0.0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message_id = email.message_from_bytes(envelope.original_content)["Message-ID"]
+        with self.lock:
+            if self.refusing:
+                self.refused += 1
+                return "451 4.3.0 Try again in a moment"
+            self.deliveries[message_id] += 1
+            self.last_accept = time.monotonic()
+        return "250 2.0.0 Accepted"
+
+    def quiet(self) -> None:
+        """Refuse new mail and wait until every accepted message has had time to be marked sent."""
+        with self.lock:
+            self.refusing = True
+        while time.monotonic() - self.last_accept < FRESH_ACCEPT_SECONDS:
+            time.sleep(0.02)
+
+    def resume(self) -> None:
+        with self.lock:
+            self.refusing = False
+
+
+class Processes:
+    """Subprocesses this test starts, each in its own process group, killed only by their own ids."""
+
+    def __init__(self, log_dir: Path, env: dict[str, str]) -> None:
+        self.log_dir, self.env = log_dir, env
+        self.running: dict[str, subprocess.Popen] = {}
+        self.starts = Counter()
+
+    def start(self, name: str, command: list[str]) -> None:
+        self.starts[name] += 1
+        log = open(self.log_dir / f"{name}-{self.starts[name]}.log", "wb")  # noqa: SIM115
+        self.running[name] = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def kill(self, name: str) -> None:
+        process = self.running.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def kill_all(self) -> None:
+        for name in list(self.running):
+            self.kill(name)
+
+
+def _worker_command(index: int) -> list[str]:
+    return [
+        CELERY, "-A", "config", "worker", "--pool", "prefork", "--concurrency", "4", "--loglevel", "WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"fault{index}@%h",
+    ]  # fmt: skip
+
+
+def _start_redis(processes: Processes, port: int) -> None:
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    processes.start("redis", command)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError("the private redis-server did not start")
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _environment(*, redis_port: int, smtp_port: int) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
+    return {
+        **{key: value for key, value in os.environ.items() if key in keep},
+        "DATABASE_URL": _database_url(),
+        "CONN_MAX_AGE": "0",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "false",
+        "EMAIL_TIMEOUT": "5",
+        "NOTIFICATION_SWEEP_SECONDS": "1",
+        "NOTIFICATION_LEASE_SECONDS": str(LEASE_SECONDS),
+        "NOTIFICATION_RETRY_SECONDS": "1",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _schedule_reminders() -> tuple[list[SurgeryDay], dict[int, SurgeryDay]]:
+    """240 reminders due over WINDOW_SECONDS. The two days cancelled later only have
+    reminders in the second half, so cancelling them at mid-window races nothing."""
+    organisation = OrganisationFactory()
+    venue = VenueFactory(organisation=organisation)
+    days = SurgeryDayFactory.create_batch(LIVE_DAYS + 2, organisation=organisation, venue=venue)
+    people = User.objects.bulk_create(User(email=f"fault{n}@example.org", display_name=f"Fault {n}") for n in range(20))
+    first_due = timezone.now() + timedelta(seconds=LEAD_SECONDS)
+    subject_of = {}
+    for index in range(ROWS):
+        late_third = index >= ROWS // 2 and index % 3 == 0
+        day = days[LIVE_DAYS + index % 2] if late_third else days[index % LIVE_DAYS]
+        row = notification_schedule(
+            kind=DAY_REMINDER,
+            recipient=people[index % len(people)],
+            subject=day,
+            slot=f"fault-{index}",
+            due_at=first_due + timedelta(seconds=WINDOW_SECONDS * index / ROWS),
+        )
+        subject_of[row.pk] = day
+    return days, subject_of
+
+
+def _kill_workers(processes: Processes, sink: CountingSink) -> None:
+    sink.quiet()
+    processes.kill("worker-1")
+    processes.kill("worker-2")
+    sink.resume()
+    processes.start("worker-1", _worker_command(1))
+    processes.start("worker-2", _worker_command(2))
+
+
+def _at(start: float, second: float) -> None:
+    time.sleep(max(0.0, start + second - time.monotonic()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_survive_killed_workers_and_a_redis_restart(tmp_path):
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sink's own chatter
+    sink = CountingSink()
+    smtp = Controller(sink, hostname="127.0.0.1", port=_free_port())
+    redis_port = _free_port()
+    processes = Processes(tmp_path, _environment(redis_port=redis_port, smtp_port=smtp.port))
+    smtp.start()
+    began = time.monotonic()
+    try:
+        _start_redis(processes, redis_port)
+        days, subject_of = _schedule_reminders()
+        processes.start("worker-1", _worker_command(1))
+        processes.start("worker-2", _worker_command(2))
+        processes.start("beat", [CELERY, "-A", "config", "beat", "--loglevel", "WARNING", "-s", str(tmp_path / "beat")])
+
+        _at(began, LEAD_SECONDS + 4)
+        _kill_workers(processes, sink)
+        _at(began, LEAD_SECONDS + 8)
+        SurgeryDay.objects.filter(pk__in=[days[LIVE_DAYS].pk, days[LIVE_DAYS + 1].pk]).update(
+            status=SurgeryDay.Status.CANCELLED
+        )
+        day_cancellation_notify(day=days[LIVE_DAYS], recipients=[])
+        _at(began, LEAD_SECONDS + 11)
+        processes.kill("redis")
+        _start_redis(processes, redis_port)
+        _at(began, LEAD_SECONDS + 18)
+        _kill_workers(processes, sink)
+
+        expected = {message_id_for(notification_id=pk) for pk, day in subject_of.items() if day in days[:LIVE_DAYS]}
+        _wait_for(lambda: expected <= set(sink.deliveries), timeout=120)
+        # Long enough for any stray claim to lapse and be swept again, if it were going to double.
+        time.sleep(LEASE_SECONDS + 3)
+        seconds = time.monotonic() - began
+        beat_survived = processes.running["beat"].poll() is None
+    finally:
+        processes.kill_all()
+        smtp.stop()
+
+    live_days = days[:LIVE_DAYS]
+    cancelled_ids = {message_id_for(notification_id=pk) for pk, day in subject_of.items() if day not in live_days}
+    delivered = sum(1 for message_id in expected if sink.deliveries[message_id] >= 1)
+    duplicates = sum(count - 1 for count in sink.deliveries.values() if count > 1)
+    cancelled_sent = sum(sink.deliveries[message_id] for message_id in cancelled_ids)
+    states = Counter(Notification.objects.values_list("state", flat=True))
+    print(
+        f"\nfault test: {delivered}/{len(expected)} delivered, {duplicates} duplicates, "
+        f"{cancelled_sent} of {len(cancelled_ids)} cancelled sent, {sink.refused} refused with 451 during kills, "
+        f"worker starts {processes.starts['worker-1'] + processes.starts['worker-2']}, "
+        f"redis starts {processes.starts['redis']}, {seconds:.0f} s, states {dict(states)}"
+    )
+    assert (delivered, duplicates, cancelled_sent) == (len(expected), 0, 0)
+    assert beat_survived, "the one beat should ride out the Redis restart"
+    assert set(sink.deliveries) == expected
+    assert states == {Notification.State.SENT: len(expected), Notification.State.CANCELLED: len(cancelled_ids)}
+
+
+def _wait_for(condition, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("not every notification arrived in time")
+        time.sleep(0.2)
