@@ -73,3 +73,22 @@ def assert_accessible(page) -> None:
         AXE_TAGS,
     )
     assert violations == [], f"axe found accessibility problems on {page.url}: {violations}"
+
+
+def log_in(page, email: str, password: str | None = None) -> None:
+    """Log in through the real form and wait until the page says so."""
+    from playwright.sync_api import expect
+
+    from tests.factories import TEST_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Email*", exact=True).fill(email)
+    page.get_by_label("Password*", exact=True).fill(password or TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("link", name="Log out")).to_be_visible()
+
+
+def assert_fits_width(page) -> None:
+    """WCAG 1.4.10 reflow: nothing widens the page beyond the screen on a phone."""
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
