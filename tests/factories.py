@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from people.models import Membership, Organisation, Topic, User
-from surgeries.models import SurgeryDay, Venue
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
 
@@ -87,3 +87,37 @@ class SurgeryDayFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: local_datetime(timezone.now().date() + timedelta(days=7), 10))
     ends_at = factory.LazyAttribute(lambda day: day.starts_at + timedelta(hours=5))
     status = SurgeryDay.Status.PUBLISHED
+
+
+# --- surgeries: surgeons, slots and bookings -------------------------------
+
+
+class DaySurgeonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DaySurgeon
+
+    day = factory.SubFactory(SurgeryDayFactory)
+    person = factory.SubFactory(UserFactory)
+    max_sessions = 20
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    """A free 30-minute slot; by default the first one of the day."""
+
+    class Meta:
+        model = Slot
+
+    day_surgeon = factory.SubFactory(DaySurgeonFactory)
+    day = factory.SelfAttribute("day_surgeon.day")
+    surgeon = factory.SelfAttribute("day_surgeon.person")
+    starts_at = factory.LazyAttribute(lambda slot: slot.day_surgeon.day.starts_at)
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + timedelta(minutes=30))
+
+
+def booked_slot(*, slot: Slot | None = None, learner: User | None = None, **booking_fields) -> Booking:
+    """A booking made the ordinary way, through the service, so commitments exist too."""
+    from surgeries.services import booking_create
+
+    slot = slot or SlotFactory()
+    learner = learner or UserFactory()
+    return booking_create(slot_id=slot.pk, learner=learner, **booking_fields)
