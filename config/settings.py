@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "surgeries.middleware.VenueTimeZoneMiddleware",
     # Axes must come last so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]

@@ -6,8 +6,10 @@ from surgeries.services.booking import (
     booking_create,
     booking_mark_no_show,
     booking_reschedule,
+    calendar_feed_renew,
 )
 from surgeries.services.days import DayDetails, day_cancel, day_create, day_publish, day_update, venue_create
+from surgeries.services.desk import walk_in_book
 from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
 
@@ -19,6 +21,7 @@ __all__ = [
     "booking_create",
     "booking_mark_no_show",
     "booking_reschedule",
+    "calendar_feed_renew",
     "day_cancel",
     "day_create",
     "day_publish",
@@ -30,4 +33,5 @@ __all__ = [
     "waiting_list_join",
     "waiting_list_leave",
     "waiting_list_promote",
+    "walk_in_book",
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from people.models import Topic, User
 from people.selectors import is_blocked, is_organiser
 from surgeries import errors
-from surgeries.models import Booking, Commitment, Slot, SurgeryDay
+from surgeries.models import Booking, CalendarFeed, Commitment, Slot, SurgeryDay
 from surgeries.services.locking import lock_people, lock_slots
 
 
@@ -247,3 +247,13 @@ def booking_mark_no_show(*, booking_id: int, by: User, no_show: bool = True) -> 
         booking.checked_in_at = None
     booking.save(update_fields=["checked_in_at", "is_no_show"])
     return booking
+
+
+@transaction.atomic
+def calendar_feed_renew(*, person: User) -> CalendarFeed:
+    """Give the person a new secret calendar address; the old one stops working."""
+    CalendarFeed.objects.filter(person=person).delete()
+    feed = CalendarFeed(person=person)
+    feed.full_clean()
+    feed.save()
+    return feed
