@@ -104,7 +104,27 @@ def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
     )
     if outside.exists():
         raise errors.DayError("Some booked sessions would fall outside the new times. Move or cancel them first.")
-    return _apply(day, details)
+    day = _apply(day, details)
+    _regenerate_slots(day=day, by=by)
+    return day
+
+
+def _regenerate_slots(*, day: SurgeryDay, by: User) -> None:
+    """Session length, breaks or times may have changed: remake every surgeon's slots.
+
+    availability_set refuses (and so rolls back the whole edit) if a booked
+    session would be dropped, exactly as when a surgeon changes their own times.
+    """
+    from surgeries.services.surgeons import availability_set
+
+    for day_surgeon in day.surgeons.prefetch_related("windows"):
+        windows = [(w.starts_at, w.ends_at) for w in day_surgeon.windows.all()]
+        try:
+            availability_set(day_surgeon=day_surgeon, by=by, windows=windows, max_sessions=day_surgeon.max_sessions)
+        except errors.AvailabilityConflict as error:
+            raise errors.DayError(
+                "This change would remove sessions people have booked. Move or cancel them first."
+            ) from error
 
 
 @transaction.atomic

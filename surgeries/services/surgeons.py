@@ -70,8 +70,8 @@ def surgeon_join(*, day: SurgeryDay, person: User, by: User, max_sessions: int =
     return day_surgeon
 
 
-def _bookings_dropped(*, slots: Iterable[Slot], keep: set[datetime]) -> list[Booking]:
-    dropped = [slot.pk for slot in slots if slot.starts_at not in keep]
+def _bookings_dropped(*, slots: Iterable[Slot], keep: set[Window]) -> list[Booking]:
+    dropped = [slot.pk for slot in slots if (slot.starts_at, slot.ends_at) not in keep]
     return list(
         Booking.objects.filter(slot_id__in=dropped, status=Booking.Status.ACTIVE)
         .select_related("slot", "learner")
@@ -82,15 +82,17 @@ def _bookings_dropped(*, slots: Iterable[Slot], keep: set[datetime]) -> list[Boo
 def _sync_slots(*, day_surgeon: DaySurgeon, existing: dict[int, Slot], wanted: list[Window]) -> list[Slot]:
     """Offer exactly the wanted slots; withdraw the rest. Returns newly offered slots."""
     by_start = {slot.starts_at: slot for slot in existing.values()}
-    wanted_starts = {start for start, _ in wanted}
+    wanted_ends = dict(wanted)
     newly_offered = []
     for slot in existing.values():
-        offered = slot.starts_at in wanted_starts
-        if slot.is_offered != offered:
-            slot.is_offered = offered
-            slot.save(update_fields=["is_offered"])
-            if offered:
+        offered = slot.starts_at in wanted_ends
+        # A new session length keeps the start; only unbooked slots get here with a new end.
+        if slot.is_offered != offered or (offered and slot.ends_at != wanted_ends[slot.starts_at]):
+            if offered and not slot.is_offered:
                 newly_offered.append(slot)
+            slot.is_offered = offered
+            slot.ends_at = wanted_ends.get(slot.starts_at, slot.ends_at)
+            slot.save(update_fields=["is_offered", "ends_at"])
     for start, end in wanted:
         if start not in by_start:
             slot = Slot(
@@ -119,7 +121,7 @@ def availability_set(*, day_surgeon: DaySurgeon, by: User, windows: Sequence[Win
     existing = lock_slots(Slot.objects.filter(day_surgeon=day_surgeon).values_list("pk", flat=True))
     breaks = list(day.breaks.values_list("starts_at", "ends_at"))
     wanted = slot_starts(windows=windows, breaks=breaks, length=timedelta(minutes=day.slot_minutes))
-    dropped = _bookings_dropped(slots=existing.values(), keep={start for start, _ in wanted})
+    dropped = _bookings_dropped(slots=existing.values(), keep=set(wanted))
     if dropped:
         raise errors.AvailabilityConflict(
             "This change would remove sessions people have booked. Please ask an organiser to move them first.",

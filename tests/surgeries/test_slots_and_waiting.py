@@ -133,3 +133,28 @@ def test_relationships_for_ignores_cancelled_bookings_and_days(organiser, learne
     day_cancel(day=slot.day, by=organiser)
 
     assert relationships_for(learner, [surgeon.pk]) == {surgeon.pk: set()}
+
+
+@pytest.mark.django_db
+def test_day_update_with_longer_sessions_remakes_slots_but_never_drops_a_booking(organisation, organiser):
+    from surgeries.services import DayDetails, day_update
+
+    day = SurgeryDayFactory(organisation=organisation)
+    day_surgeon = DaySurgeonFactory(day=day)
+    start = day.starts_at
+    availability_set(
+        day_surgeon=day_surgeon, by=organiser, windows=[(start, start + timedelta(hours=1))], max_sessions=4
+    )
+    details = DayDetails(
+        title=day.title, venue=day.venue, starts_at=day.starts_at, ends_at=day.ends_at, slot_minutes=60
+    )
+
+    day_update(day=day, by=organiser, details=details)
+    offered = list(day.slots.filter(is_offered=True).values_list("ends_at", flat=True))
+    booked_slot(slot=day.slots.get(is_offered=True))
+    details.slot_minutes = 20
+
+    assert offered == [start + timedelta(hours=1)]
+    with pytest.raises(errors.DayError):
+        day_update(day=day, by=organiser, details=details)
+    assert SurgeryDay.objects.get(pk=day.pk).slot_minutes == 60
