@@ -1,9 +1,10 @@
 """Booking, cancelling and moving one-to-one sessions. See docs/booking.md."""
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from people.models import Topic, User
@@ -23,6 +24,27 @@ def translate_integrity_error(error: IntegrityError, *, learner_id: int | None =
     if "oneself" in text:
         return errors.BookingWithOneself()
     return errors.SlotTaken()
+
+
+DEADLOCK_DETECTED = "40P01"
+
+
+def is_deadlock(error: OperationalError) -> bool:
+    """PostgreSQL broke a lock cycle by stopping us; nothing was saved, so trying again is safe."""
+    return getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+
+
+@contextmanager
+def friendly_database_errors(*, learner_id: int | None = None):
+    """Turn the database refusing a write into the domain error a person can act on."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise translate_integrity_error(error, learner_id=learner_id) from error
+    except OperationalError as error:
+        if not is_deadlock(error):
+            raise
+        raise errors.BookingError("Lots of people are booking right now. Please try again.") from error
 
 
 def booking_window_is_open(*, day: SurgeryDay, slot: Slot, now: datetime) -> bool:
@@ -125,22 +147,19 @@ def booking_create(
     4. Write the booking and one commitment per person. The database constraints
        back every step; if they fire anyway, the same friendly error is raised.
     """
-    try:
-        with transaction.atomic():
-            slot = lock_slots([slot_id]).get(slot_id)
-            if slot is None:
-                raise errors.BookingClosed("That slot no longer exists.")
-            return book_locked_slot(
-                slot=slot,
-                learner=learner,
-                topic_ids=topic_ids,
-                note=note,
-                booked_by=booked_by,
-                is_walk_in=is_walk_in,
-                at_desk=at_desk,
-            )
-    except IntegrityError as error:
-        raise translate_integrity_error(error, learner_id=learner.pk) from error
+    with friendly_database_errors(learner_id=learner.pk), transaction.atomic():
+        slot = lock_slots([slot_id]).get(slot_id)
+        if slot is None:
+            raise errors.BookingClosed("That slot no longer exists.")
+        return book_locked_slot(
+            slot=slot,
+            learner=learner,
+            topic_ids=topic_ids,
+            note=note,
+            booked_by=booked_by,
+            is_walk_in=is_walk_in,
+            at_desk=at_desk,
+        )
 
 
 def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: datetime) -> None:
@@ -172,9 +191,13 @@ def _locked_booking(booking_id: int) -> Booking:
     return booking
 
 
-@transaction.atomic
 def booking_cancel(*, booking_id: int, by: User, as_organiser: bool = False) -> Booking:
     """Cancel a booking (learner until the cut-off, organisers any time) and offer the slot on."""
+    with friendly_database_errors(), transaction.atomic():
+        return _cancel(booking_id=booking_id, by=by, as_organiser=as_organiser)
+
+
+def _cancel(*, booking_id: int, by: User, as_organiser: bool) -> Booking:
     booking = _locked_booking(booking_id)
     now = timezone.now()
     _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
@@ -191,34 +214,31 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
     The learner keeps the old booking unless the new one is made. Organisers use
     this to move a booking at the desk (no cut-off, no booking window).
     """
-    try:
-        with transaction.atomic():
-            booking = Booking.objects.select_related("day__organisation", "slot", "learner").get(pk=booking_id)
-            slots = lock_slots([booking.slot_id, new_slot_id])
-            new_slot = slots.get(new_slot_id)
-            if new_slot is None or new_slot.day_id != booking.day_id or new_slot.pk == booking.slot_id:
-                raise errors.BookingError("Please choose a different slot on the same day.")
-            booking.refresh_from_db(fields=["status"])
-            if not booking.is_active:
-                raise errors.BookingError("This booking has already been cancelled.")
-            now = timezone.now()
-            _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
-            _release(booking, now=now)
-            new_booking = book_locked_slot(
-                slot=new_slot,
-                learner=booking.learner,
-                topic_ids=booking.topics.values_list("pk", flat=True),
-                note=booking.note,
-                booked_by=by,
-                is_walk_in=booking.is_walk_in,
-                at_desk=as_organiser,
-            )
-            from surgeries.services.waiting import waiting_list_promote
+    with friendly_database_errors(), transaction.atomic():
+        booking = Booking.objects.select_related("day__organisation", "slot", "learner").get(pk=booking_id)
+        slots = lock_slots([booking.slot_id, new_slot_id])
+        new_slot = slots.get(new_slot_id)
+        if new_slot is None or new_slot.day_id != booking.day_id or new_slot.pk == booking.slot_id:
+            raise errors.BookingError("Please choose a different slot on the same day.")
+        booking.refresh_from_db(fields=["status"])
+        if not booking.is_active:
+            raise errors.BookingError("This booking has already been cancelled.")
+        now = timezone.now()
+        _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
+        _release(booking, now=now)
+        new_booking = book_locked_slot(
+            slot=new_slot,
+            learner=booking.learner,
+            topic_ids=booking.topics.values_list("pk", flat=True),
+            note=booking.note,
+            booked_by=by,
+            is_walk_in=booking.is_walk_in,
+            at_desk=as_organiser,
+        )
+        from surgeries.services.waiting import waiting_list_promote
 
-            waiting_list_promote(slot=slots[booking.slot_id])
-            return new_booking
-    except IntegrityError as error:
-        raise translate_integrity_error(error) from error
+        waiting_list_promote(slot=slots[booking.slot_id])
+        return new_booking
 
 
 def _organiser_booking(*, booking_id: int, by: User) -> Booking:

@@ -251,3 +251,35 @@ def test_booking_reschedule_to_taken_slot_keeps_the_old_booking():
     booking.refresh_from_db()
     assert booking.is_active
     assert Commitment.objects.filter(booking=booking, is_active=True).count() == 2
+
+
+def test_booking_create_turns_a_deadlock_into_a_try_again_message(monkeypatch, learner):
+    from django.db import OperationalError
+
+    from surgeries.services import booking as booking_service
+
+    class DeadlockCause(Exception):
+        pgcode = "40P01"
+
+    def deadlocked(**kwargs):
+        raise OperationalError("deadlock detected") from DeadlockCause()
+
+    monkeypatch.setattr(booking_service, "book_locked_slot", deadlocked)
+    slot = SlotFactory()
+
+    with pytest.raises(errors.BookingError, match="Lots of people are booking right now"):
+        booking_create(slot_id=slot.pk, learner=learner)
+
+
+def test_booking_create_lets_other_database_errors_through(monkeypatch, learner):
+    from django.db import OperationalError
+
+    from surgeries.services import booking as booking_service
+
+    def broken(**kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(booking_service, "book_locked_slot", broken)
+
+    with pytest.raises(OperationalError):
+        booking_create(slot_id=SlotFactory().pk, learner=learner)
