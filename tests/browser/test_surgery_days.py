@@ -1,0 +1,81 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from people.models import Membership
+from surgeries.models import DaySurgeon, Slot, SurgeryDay
+from tests.browser.conftest import assert_accessible
+from tests.factories import (
+    TEST_PASSWORD,
+    DaySurgeonFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SurgeryDayFactory,
+    UserFactory,
+    VenueFactory,
+)
+
+
+def log_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email*", exact=True).fill(user.email)
+    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_text(f"Signed in as {user.display_name}", exact=True)).to_be_visible()
+
+
+def _member(organisation, role, name):
+    person = UserFactory(display_name=name)
+    MembershipFactory(organisation=organisation, person=person, role=role)
+    return person
+
+
+def test_organiser_creates_and_publishes_a_day(page):
+    organisation = OrganisationFactory(name="Leeds surgery", slug="leeds")
+    VenueFactory(organisation=organisation, name="Central Library")
+    organiser = _member(organisation, Membership.Role.ORGANISER, "Priya")
+    next_month = (timezone.now() + timedelta(days=30)).date()
+
+    log_in(page, organiser)
+    page.get_by_role("link", name="Organise").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Plan a new day").click()
+    assert_accessible(page)
+    page.get_by_label("Title*").fill("Spring surgery")
+    page.get_by_label("Date*").fill(next_month.isoformat())
+    page.get_by_label("Starts*").fill("10:00")
+    page.get_by_label("Ends*").fill("09:00")
+    page.get_by_role("button", name="Save day").click()
+    expect(page.get_by_text("The day must end after it starts.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Ends*").fill("15:00")
+    page.get_by_label("Breaks").fill("12:30-13:15 Lunch")
+    page.get_by_role("button", name="Save day").click()
+    expect(page.get_by_text("Draft day saved.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish this day").click()
+
+    expect(page.get_by_text("The day is published.")).to_be_visible()
+    assert SurgeryDay.objects.get(title="Spring surgery").status == SurgeryDay.Status.PUBLISHED
+
+
+def test_surgeon_sets_availability(page):
+    organisation = OrganisationFactory()
+    day = SurgeryDayFactory(organisation=organisation, title="Spring surgery")
+    surgeon = _member(organisation, Membership.Role.SURGEON, "Sam")
+    DaySurgeonFactory(day=day, person=surgeon)
+
+    log_in(page, surgeon)
+    page.goto(f"/days/{day.pk}/")
+    page.get_by_role("link", name="Your availability as a surgeon").click()
+    assert_accessible(page)
+    page.get_by_label("When are you free?*").fill("10:00-11:00")
+    page.get_by_label("Most sessions you would like*").fill("2")
+    page.get_by_role("button", name="Save my availability").click()
+
+    expect(page.get_by_role("heading", name="Day sheet for Sam")).to_be_visible()
+    assert_accessible(page)
+    assert Slot.objects.filter(day=day, is_offered=True).count() == 2
+    assert DaySurgeon.objects.get(day=day).max_sessions == 2

@@ -1,0 +1,102 @@
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from surgeries.models import CalendarFeed
+from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, booked_slot, local_datetime
+
+pytestmark = pytest.mark.django_db
+
+
+def _slot_on(day_date: date, hour: int, organisation):
+    day = SurgeryDayFactory(
+        organisation=organisation,
+        starts_at=local_datetime(day_date, 9),
+        ends_at=local_datetime(day_date, 16),
+    )
+    return SlotFactory(
+        day_surgeon=DaySurgeonFactory(day=day),
+        starts_at=local_datetime(day_date, hour),
+        ends_at=local_datetime(day_date, hour, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    ("day_date", "utc_start", "local_text"),
+    [
+        # Saturday before clocks go forward (27 March 2027) and the Sunday after.
+        (date(2027, 3, 27), "DTSTART:20270327T100000Z", "Saturday 27 March 2027\\, 10:00 GMT"),
+        (date(2027, 3, 28), "DTSTART:20270328T090000Z", "Sunday 28 March 2027\\, 10:00 BST"),
+        # Saturday before clocks go back (30 October 2027) and the Sunday after.
+        (date(2027, 10, 30), "DTSTART:20271030T090000Z", "Saturday 30 October 2027\\, 10:00 BST"),
+        (date(2027, 10, 31), "DTSTART:20271031T100000Z", "Sunday 31 October 2027\\, 10:00 GMT"),
+    ],
+)
+def test_booking_ics_gives_utc_time_and_venue_time_across_clock_changes(
+    client, learner, organisation, day_date, utc_start, local_text
+):
+    with time_machine.travel(local_datetime(date(2027, 3, 1), 12), tick=False):
+        booking = booked_slot(slot=_slot_on(day_date, 10, organisation), learner=learner)
+        client.force_login(learner)
+        response = client.get(reverse("surgeries:booking_ics", args=[booking.pk]))
+
+    body = response.content.decode().replace("\r\n ", "")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert utc_start in body
+    assert local_text in body
+
+
+def test_booking_ics_of_someone_elses_booking_is_404(client, stranger, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(stranger)
+
+    assert client.get(reverse("surgeries:booking_ics", args=[booking.pk])).status_code == 404
+
+
+def test_booking_ics_surgeon_can_download_it(client, surgeon, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(surgeon)
+
+    body = client.get(reverse("surgeries:booking_ics", args=[booking.pk])).content.decode()
+
+    assert "helping Lee Learner" in body
+
+
+def test_calendar_feed_lists_active_bookings_by_secret_token(client, learner, slot):
+    booked_slot(slot=slot, learner=learner)
+    client.force_login(learner)
+    client.post(reverse("surgeries:calendar_feed_reset"))
+    token = CalendarFeed.objects.get(person=learner).token
+    client.logout()
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[token])).content.decode()
+
+    assert body.count("BEGIN:VEVENT") == 1
+    assert "Sam Surgeon" in body
+
+
+def test_calendar_feed_old_token_stops_working_after_renewal(client, learner):
+    client.force_login(learner)
+    client.post(reverse("surgeries:calendar_feed_reset"))
+    old = CalendarFeed.objects.get(person=learner).token
+    client.post(reverse("surgeries:calendar_feed_reset"))
+
+    assert client.get(reverse("surgeries:calendar_feed", args=[old])).status_code == 404
+
+
+def test_calendar_feed_unknown_token_is_404(client):
+    assert client.get(reverse("surgeries:calendar_feed", args=["not-a-token"])).status_code == 404
+
+
+def test_day_detail_shows_bst_and_gmt_on_either_side_of_clocks_going_back(client, organisation):
+    before = _slot_on(date(2027, 10, 30), 10, organisation)
+    after = _slot_on(date(2027, 10, 31), 10, organisation)
+
+    with time_machine.travel(local_datetime(date(2027, 10, 1), 12), tick=False):
+        page_before = client.get(reverse("surgeries:day_detail", args=[before.day_id])).content.decode()
+        page_after = client.get(reverse("surgeries:day_detail", args=[after.day_id])).content.decode()
+
+    assert "10:00 BST to 10:30 BST" in page_before
+    assert "10:00 GMT to 10:30 GMT" in page_after

@@ -1,0 +1,128 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from people.models import User
+from surgeries.models import Booking
+from tests.factories import SlotFactory, booked_slot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_desk_check_in_and_undo(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+    url = reverse("surgeries:desk_check_in", args=[slot.day_id, booking.pk])
+
+    client.post(url)
+    booking.refresh_from_db()
+    checked_in = booking.checked_in_at
+    client.post(url, {"undo": "1"})
+    booking.refresh_from_db()
+
+    assert checked_in is not None
+    assert booking.checked_in_at is None
+
+
+def test_desk_no_show_is_recorded_and_cleared(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+    url = reverse("surgeries:desk_no_show", args=[slot.day_id, booking.pk])
+
+    client.post(url)
+    marked = Booking.objects.get(pk=booking.pk).is_no_show
+    client.post(url, {"clear": "1"})
+
+    assert marked is True
+    assert Booking.objects.get(pk=booking.pk).is_no_show is False
+
+
+def test_desk_no_show_is_not_shown_to_the_learner(client, organiser, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(organiser)
+    client.post(reverse("surgeries:desk_no_show", args=[slot.day_id, booking.pk]))
+    learner_client = Client()
+    learner_client.force_login(learner)
+
+    page = learner_client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    assert "No-show" not in page and "no-show" not in page
+
+
+def test_desk_walk_in_books_new_person_with_consent(client, organiser, slot):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:desk_walk_in", args=[slot.day_id]),
+        {"email": "walkin@example.org", "display_name": "Wren", "slot": slot.pk, "consent": "on"},
+        follow=True,
+    )
+
+    person = User.objects.get(email="walkin@example.org")
+    assert "Wren is booked in as a walk-in." in response.content.decode()
+    assert Booking.objects.get(learner=person).is_walk_in
+    assert not person.has_usable_password()
+
+
+def test_desk_walk_in_without_consent_books_nothing(client, organiser, slot):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:desk_walk_in", args=[slot.day_id]),
+        {"email": "walkin@example.org", "display_name": "Wren", "slot": slot.pk},
+    )
+
+    assert "Please ask the person and tick to confirm they agree." in response.content.decode()
+    assert not User.objects.filter(email="walkin@example.org").exists()
+    assert not Booking.objects.exists()
+
+
+def test_desk_move_moves_booking_to_free_slot(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    later = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:desk_move", args=[slot.day_id, booking.pk]), {"slot": later.pk})
+
+    assert Booking.objects.get(status=Booking.Status.ACTIVE).slot == later
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("learner", 403), ("surgeon", 403), ("other_organiser", 404), ("stranger", 404)]
+)
+def test_desk_refuses_everyone_but_organisers(client, request, slot, persona, status):
+    booking = booked_slot(slot=slot)
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reverse("surgeries:desk", args=[slot.day_id])).status_code == status
+    assert client.post(reverse("surgeries:desk_check_in", args=[slot.day_id, booking.pk])).status_code == status
+    assert client.post(reverse("surgeries:desk_no_show", args=[slot.day_id, booking.pk])).status_code == status
+    assert client.get(reverse("surgeries:desk_move", args=[slot.day_id, booking.pk])).status_code == status
+
+
+def test_desk_anonymous_goes_to_login(client, slot):
+    response = client.get(reverse("surgeries:desk", args=[slot.day_id]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("booking_count", [1, 20])
+def test_desk_query_count_does_not_grow(client, django_assert_num_queries, organiser, day, booking_count):
+    from datetime import timedelta
+
+    from tests.factories import DaySurgeonFactory
+
+    for index in range(booking_count):
+        booked_slot(
+            slot=SlotFactory(
+                day_surgeon=DaySurgeonFactory(day=day), starts_at=day.starts_at + timedelta(minutes=30 * (index % 8))
+            )
+        )
+    client.force_login(organiser)
+
+    # session, user, zone, day, access, bookings, topics, free slots (none left)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("surgeries:desk", args=[day.pk]))
+
+    assert response.content.decode().count(">Move<") == booking_count

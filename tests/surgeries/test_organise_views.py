@@ -1,0 +1,195 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from surgeries.models import Booking, DaySurgeon, SurgeryDay
+from tests.factories import SurgeryDayFactory, VenueFactory, booked_slot, local_datetime
+
+pytestmark = pytest.mark.django_db
+
+
+def _day_form(venue, **overrides):
+    data = {
+        "title": "Summer surgery",
+        "venue": venue.pk,
+        "date": "2031-07-08",
+        "starts": "10:00",
+        "ends": "15:00",
+        "slot_minutes": "30",
+        "breaks": "12:30-13:15 Lunch",
+        "cancellation_cutoff_hours": "2",
+        "safeguarding_contact": "Priya at the desk",
+        "reminders": "24, 2",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_day_new_creates_draft_in_venue_time(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    response = client.post(reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue))
+
+    day = SurgeryDay.objects.get(title="Summer surgery")
+    assert response.status_code == 302
+    assert day.status == SurgeryDay.Status.DRAFT
+    assert day.starts_at == local_datetime(date(2031, 7, 8), 10)  # 09:00 UTC in summer
+    assert day.reminder_offsets_minutes == [1440, 120]
+    assert [b.label for b in day.breaks.all()] == ["Lunch"]
+
+
+def test_day_new_shows_errors_next_to_fields_and_saves_nothing(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:day_new", args=[organisation.slug]),
+        _day_form(venue, ends="09:00", breaks="lunchtime"),
+    )
+
+    assert response.status_code == 200
+    assert "The day must end after it starts." in response.content.decode()
+    assert not SurgeryDay.objects.exists()
+
+
+def test_day_new_refuses_break_outside_day(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue, breaks="16:00-16:30")
+    )
+
+    assert "Each break must end after it starts and be within the day." in response.content.decode()
+    assert not SurgeryDay.objects.exists()
+
+
+def test_day_new_without_venue_sends_organiser_to_add_one(client, organisation, organiser):
+    client.force_login(organiser)
+
+    response = client.get(reverse("surgeries:day_new", args=[organisation.slug]))
+
+    assert response.url == reverse("surgeries:venue_new", args=[organisation.slug])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("learner", 403), ("surgeon", 403), ("other_organiser", 404), ("stranger", 404)]
+)
+def test_day_new_refuses_everyone_but_organisers(client, request, organisation, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(reverse("surgeries:day_new", args=[organisation.slug]))
+
+    assert response.status_code == status
+
+
+def test_day_new_anonymous_goes_to_login(client, organisation):
+    response = client.get(reverse("surgeries:day_new", args=[organisation.slug]))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_day_publish_makes_draft_visible(client, organisation, organiser):
+    day = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:day_publish", args=[day.pk]))
+
+    day.refresh_from_db()
+    assert day.status == SurgeryDay.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("learner", 403), ("surgeon", 403), ("other_organiser", 404), ("stranger", 404)]
+)
+def test_day_publish_refuses_non_organisers(client, request, organisation, persona, status):
+    day = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.post(reverse("surgeries:day_publish", args=[day.pk]))
+
+    assert response.status_code == status
+    day.refresh_from_db()
+    assert day.status == SurgeryDay.Status.DRAFT
+
+
+def test_day_cancel_cancels_every_booking(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+
+    response = client.post(reverse("surgeries:day_cancel", args=[slot.day_id]), follow=True)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "The day is cancelled, and so are its 1 bookings." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("learner", 403), ("surgeon", 403), ("other_organiser", 404), ("stranger", 404)]
+)
+def test_day_cancel_refuses_non_organisers(client, request, day, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.post(reverse("surgeries:day_cancel", args=[day.pk])).status_code == status
+
+
+def test_day_edit_changes_title_and_keeps_times(client, organiser, day):
+    client.force_login(organiser)
+    form = client.get(reverse("surgeries:day_edit", args=[day.pk])).context["form"]
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(title="Renamed", venue=day.venue_id, date=form.initial["date"].isoformat())
+    data.update(starts=form.initial["starts"].strftime("%H:%M"), ends=form.initial["ends"].strftime("%H:%M"))
+
+    client.post(reverse("surgeries:day_edit", args=[day.pk]), data)
+
+    refreshed = SurgeryDay.objects.get(pk=day.pk)
+    assert (refreshed.title, refreshed.starts_at, refreshed.ends_at) == ("Renamed", day.starts_at, day.ends_at)
+
+
+def test_day_edit_other_organiser_is_404(client, other_organiser, day):
+    client.force_login(other_organiser)
+
+    assert client.get(reverse("surgeries:day_edit", args=[day.pk])).status_code == 404
+
+
+def test_surgeon_invite_adds_member_as_surgeon(client, organiser, learner, day):
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:surgeon_invite", args=[day.pk]), {"person": learner.pk})
+
+    assert DaySurgeon.objects.get(day=day).person == learner
+
+
+def test_surgeon_invite_refuses_non_member(client, organiser, stranger, day):
+    client.force_login(organiser)
+
+    response = client.post(reverse("surgeries:surgeon_invite", args=[day.pk]), {"person": stranger.pk}, follow=True)
+
+    assert "Please choose a member to invite." in response.content.decode()
+    assert not DaySurgeon.objects.exists()
+
+
+def test_organise_home_lists_drafts_for_organiser_and_refuses_others(client, organiser, stranger, organisation):
+    SurgeryDayFactory(organisation=organisation, title="Secret draft", status=SurgeryDay.Status.DRAFT)
+
+    client.force_login(organiser)
+    page = client.get(reverse("surgeries:organise_home")).content.decode()
+    client.force_login(stranger)
+    refused = client.get(reverse("surgeries:organise_home"))
+
+    assert "Secret draft" in page
+    assert refused.status_code == 403
+
+
+def test_venue_new_saves_venue_with_zone(client, organisation, organiser):
+    client.force_login(organiser)
+
+    client.post(
+        reverse("surgeries:venue_new", args=[organisation.slug]),
+        {"name": "Hub", "address": "1 Road", "access_information": "", "time_zone": "Europe/Dublin"},
+    )
+
+    assert organisation.venues.get().time_zone == "Europe/Dublin"
