@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("people.urls")),
     path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
+    path("", include("surgeries.urls")),
     path("admin/", admin.site.urls),
 ]

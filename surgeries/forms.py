@@ -1,0 +1,278 @@
+"""Forms turn what people type into clean values; services do the rest."""
+
+import re
+import zoneinfo
+from datetime import date, datetime, time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from people.models import Topic, User
+from surgeries.models import SurgeryDay, Venue
+from surgeries.services import DayDetails
+
+TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
+
+
+def _helper(label: str) -> FormHelper:
+    helper = FormHelper()
+    helper.attrs = {"novalidate": ""}
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def local_to_utc(day: date, clock: time, zone: str) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(zoneinfo.ZoneInfo("UTC"))
+
+
+def parse_time_ranges(text: str, *, on: date, zone: str, with_labels: bool = False) -> list:
+    """Read lines such as "12:30-13:15 Lunch" as UTC ranges on a venue's date."""
+    ranges = []
+    for line in filter(None, (raw.strip() for raw in text.splitlines())):
+        match = TIME_RANGE.match(line)
+        if not match:
+            raise forms.ValidationError(f"“{line}” is not a time range. Write it like 12:30-13:15.")
+        h1, m1, h2, m2, label = match.groups()
+        try:
+            start, end = time(int(h1), int(m1)), time(int(h2), int(m2))
+        except ValueError as error:
+            raise forms.ValidationError(f"“{line}” has a time that does not exist.") from error
+        if end <= start:
+            raise forms.ValidationError(f"In “{line}” the end must be after the start.")
+        pair = (local_to_utc(on, start, zone), local_to_utc(on, end, zone))
+        ranges.append((label.strip() or "Break", *pair) if with_labels else pair)
+    return ranges
+
+
+def format_time_ranges(ranges, zone: str) -> str:
+    tz = zoneinfo.ZoneInfo(zone)
+    return "\n".join(f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e in ranges)
+
+
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class BookingForm(forms.Form):
+    topics = TopicChoiceField(queryset=Topic.objects.none(), required=False, label="What would you like help with?")
+    note = forms.CharField(
+        label="A note for your surgeon (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only your surgeon and the organisers see this. Please do not include health details.",
+    )
+
+    def __init__(self, *args, topics, submit_label="Book this session", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = topics
+        self.helper = _helper(submit_label)
+
+
+class SlotChoiceForm(forms.Form):
+    slot = forms.TypedChoiceField(label="Choose a new time", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots, zone: str, submit_label="Move my booking", **kwargs):
+        super().__init__(*args, **kwargs)
+        tz = zoneinfo.ZoneInfo(zone)
+        self.fields["slot"].choices = [
+            (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
+        ]
+        self.helper = _helper(submit_label)
+
+
+class VenueForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=[(z, z) for z in sorted(zoneinfo.available_timezones())], initial="Europe/London"
+    )
+
+    class Meta:
+        model = Venue
+        fields = ["name", "address", "access_information", "time_zone"]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "access_information": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save venue")
+
+
+class DayForm(forms.Form):
+    title = forms.CharField(max_length=150)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    venue = forms.ModelChoiceField(queryset=Venue.objects.none(), empty_label=None)
+    online_link = forms.URLField(label="Online link (optional)", required=False, assume_scheme="https")
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="At the venue.")
+    starts = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    slot_minutes = forms.IntegerField(label="Session length (minutes)", min_value=10, max_value=180, initial=30)
+    breaks = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line, in venue time, for example: 12:30-13:15 Lunch",
+    )
+    booking_opens = forms.DateTimeField(
+        label="Booking opens (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty to open booking as soon as the day is published.",
+    )
+    booking_closes = forms.DateTimeField(
+        label="Booking closes (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Leave empty to take bookings until each session starts.",
+    )
+    cancellation_cutoff_hours = forms.IntegerField(
+        label="Changes allowed until (hours before a session)", min_value=0, max_value=168, initial=2
+    )
+    safeguarding_contact = forms.CharField(max_length=200, required=False)
+    surgeons_may_opt_in = forms.BooleanField(label="Members may offer to help as surgeons", required=False)
+    reminders = forms.CharField(
+        label="Reminders (hours before)", initial="24, 2", help_text="Separate with commas, for example: 24, 2"
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.filter(organisation=organisation)
+        self.helper = _helper("Save day")
+
+    def clean_reminders(self) -> list[int]:
+        try:
+            hours = [float(part) for part in self.cleaned_data["reminders"].replace(" ", "").split(",") if part]
+        except ValueError as error:
+            raise forms.ValidationError("Write reminders as hours separated by commas, for example: 24, 2") from error
+        if any(h <= 0 or h > 336 for h in hours):
+            raise forms.ValidationError("Each reminder must be between 0 and 336 hours before.")
+        return sorted({int(h * 60) for h in hours}, reverse=True)
+
+    def _local(self, value: datetime | None, zone: str) -> datetime | None:
+        # The browser sends wall-clock time at the venue; the form saw it in the active zone.
+        if value is None:
+            return None
+        return value.replace(tzinfo=None).replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(zoneinfo.ZoneInfo("UTC"))
+
+    def clean(self):
+        data = super().clean()
+        venue, on, starts, ends = (data.get(k) for k in ("venue", "date", "starts", "ends"))
+        if not (venue and on and starts and ends):
+            return data
+        if ends <= starts:
+            self.add_error("ends", "The day must end after it starts.")
+            return data
+        try:
+            data["break_ranges"] = parse_time_ranges(
+                data.get("breaks", ""), on=on, zone=venue.time_zone, with_labels=True
+            )
+        except forms.ValidationError as error:
+            self.add_error("breaks", error)
+        return data
+
+    def details(self) -> DayDetails:
+        data = self.cleaned_data
+        zone = data["venue"].time_zone
+        return DayDetails(
+            title=data["title"],
+            venue=data["venue"],
+            starts_at=local_to_utc(data["date"], data["starts"], zone),
+            ends_at=local_to_utc(data["date"], data["ends"], zone),
+            description=data["description"],
+            online_link=data["online_link"],
+            slot_minutes=data["slot_minutes"],
+            booking_opens_at=self._local(data.get("booking_opens"), zone),
+            booking_closes_at=self._local(data.get("booking_closes"), zone),
+            cancellation_cutoff_hours=data["cancellation_cutoff_hours"],
+            safeguarding_contact=data["safeguarding_contact"],
+            surgeons_may_opt_in=data["surgeons_may_opt_in"],
+            reminder_offsets_minutes=data["reminders"],
+            breaks=data.get("break_ranges", []),
+        )
+
+    @staticmethod
+    def initial_for(day: SurgeryDay) -> dict:
+        tz = zoneinfo.ZoneInfo(day.time_zone)
+        local = day.starts_at.astimezone(tz)
+
+        def naive(value):
+            return value.astimezone(tz).replace(tzinfo=None) if value else None
+
+        return {
+            "title": day.title,
+            "description": day.description,
+            "venue": day.venue_id,
+            "online_link": day.online_link,
+            "date": local.date(),
+            "starts": local.time(),
+            "ends": day.ends_at.astimezone(tz).time(),
+            "slot_minutes": day.slot_minutes,
+            "breaks": "\n".join(
+                f"{b.starts_at.astimezone(tz):%H:%M}-{b.ends_at.astimezone(tz):%H:%M} {b.label}"
+                for b in day.breaks.all()
+            ),
+            "booking_opens": naive(day.booking_opens_at),
+            "booking_closes": naive(day.booking_closes_at),
+            "cancellation_cutoff_hours": day.cancellation_cutoff_hours,
+            "safeguarding_contact": day.safeguarding_contact,
+            "surgeons_may_opt_in": day.surgeons_may_opt_in,
+            "reminders": ", ".join(f"{m / 60:g}" for m in day.reminder_offsets_minutes),
+        }
+
+
+class AvailabilityForm(forms.Form):
+    windows = forms.CharField(
+        label="When are you free?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One time range per line, in venue time, for example: 10:00-12:30",
+    )
+    max_sessions = forms.IntegerField(label="Most sessions you would like", min_value=1, max_value=40, initial=6)
+    topics = TopicChoiceField(queryset=Topic.objects.none(), required=False, label="What can you help with?")
+
+    def __init__(self, *args, day: SurgeryDay, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day = day
+        self.fields["topics"].queryset = day.organisation.topics.filter(is_active=True)
+        self.helper = _helper("Save my availability")
+
+    def clean_windows(self):
+        zone = self.day.time_zone
+        on = self.day.starts_at.astimezone(zoneinfo.ZoneInfo(zone)).date()
+        return parse_time_ranges(self.cleaned_data["windows"], on=on, zone=zone)
+
+
+class InviteSurgeonForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=User.objects.none(), label="Member to invite as a surgeon")
+
+    def __init__(self, *args, day: SurgeryDay, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(memberships__organisation=day.organisation).exclude(
+            surgeon_days__day=day
+        )
+        self.helper = _helper("Invite")
+
+
+class WalkInForm(forms.Form):
+    email = forms.EmailField(help_text="If they have no account, we make one they can claim later.")
+    display_name = forms.CharField(label="Name", max_length=80, required=False, help_text="Needed for a new person.")
+    slot = forms.TypedChoiceField(label="Session", coerce=int)
+    consent = forms.BooleanField(
+        label="They agree to us keeping their name and email to manage this booking",
+        error_messages={"required": "Please ask the person and tick to confirm they agree."},
+    )
+
+    def __init__(self, *args, slots, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        tz = zoneinfo.ZoneInfo(zone)
+        self.fields["slot"].choices = [
+            (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
+        ]
+        self.helper = _helper("Book walk-in")
+
+    def clean(self):
+        data = super().clean()
+        email = data.get("email")
+        if email and not data.get("display_name") and not User.objects.filter(email__iexact=email).exists():
+            self.add_error("display_name", "This is a new person: please give a name.")
+        return data

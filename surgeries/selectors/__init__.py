@@ -1,0 +1,30 @@
+"""Every non-trivial read in the surgeries app."""
+
+from surgeries.selectors.bookings import (
+    MyBookings,
+    calendar_bookings,
+    day_bookings,
+    my_bookings,
+    relationships_for,
+    surgeon_sessions,
+    waiting_list,
+)
+from surgeries.selectors.days import day_access, days_organised_by, upcoming_published_days
+from surgeries.selectors.slots import ProgrammeRow, free_slots, programme, slots_by_surgeon
+
+__all__ = [
+    "MyBookings",
+    "ProgrammeRow",
+    "calendar_bookings",
+    "day_access",
+    "day_bookings",
+    "days_organised_by",
+    "free_slots",
+    "my_bookings",
+    "programme",
+    "relationships_for",
+    "slots_by_surgeon",
+    "surgeon_sessions",
+    "upcoming_published_days",
+    "waiting_list",
+]

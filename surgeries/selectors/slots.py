@@ -1,0 +1,86 @@
+"""Reads about slots: what is free, and the programme of a day."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay
+
+
+def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_id: int | None = None) -> list[Slot]:
+    """Slots someone could book now: offered, not started, not booked, surgeon free.
+
+    Three queries whatever the size of the day: the slots with their surgeons and
+    topics, the surgeons' commitments, and the sessions each surgeon already has.
+    """
+    now = now or timezone.now()
+    slots = list(
+        Slot.objects.filter(day=day, is_offered=True, starts_at__gt=now)
+        .exclude(bookings__status=Booking.Status.ACTIVE)
+        .select_related("surgeon", "day_surgeon__person")
+        .prefetch_related("day_surgeon__topics")
+        .order_by("starts_at", "surgeon__display_name", "id")
+    )
+    if not slots:
+        return []
+    surgeon_ids = {slot.surgeon_id for slot in slots}
+    busy = defaultdict(list)
+    for person_id, start, end in Commitment.objects.filter(
+        person_id__in=surgeon_ids, is_active=True, starts_at__lt=day.ends_at, ends_at__gt=day.starts_at
+    ).values_list("person_id", "starts_at", "ends_at"):
+        busy[person_id].append((start, end))
+    booked = dict(
+        DaySurgeon.objects.filter(day=day)
+        .annotate(taken=Count("slots__bookings", filter=Q(slots__bookings__status=Booking.Status.ACTIVE)))
+        .values_list("pk", "taken")
+    )
+    return [
+        slot
+        for slot in slots
+        if slot.surgeon_id != exclude_person_id
+        and booked.get(slot.day_surgeon_id, 0) < slot.day_surgeon.max_sessions
+        and not any(s < slot.ends_at and e > slot.starts_at for s, e in busy[slot.surgeon_id])
+    ]
+
+
+def slots_by_surgeon(slots: list[Slot]) -> list[tuple[DaySurgeon, list[Slot]]]:
+    grouped: dict[int, list[Slot]] = defaultdict(list)
+    owners: dict[int, DaySurgeon] = {}
+    for slot in slots:
+        grouped[slot.day_surgeon_id].append(slot)
+        owners[slot.day_surgeon_id] = slot.day_surgeon
+    ordered = sorted(owners.values(), key=lambda ds: (ds.person.display_name.lower(), ds.pk))
+    return [(owner, grouped[owner.pk]) for owner in ordered]
+
+
+@dataclass
+class ProgrammeRow:
+    """One surgeon's line in the programme: every offered slot and its booking, if any."""
+
+    day_surgeon: DaySurgeon
+    cells: list[tuple[Slot, Booking | None]] = field(default_factory=list)
+
+
+def programme(*, day: SurgeryDay) -> list[ProgrammeRow]:
+    """The day's timeline, surgeon by surgeon, in a fixed number of queries."""
+    active = Booking.objects.filter(status=Booking.Status.ACTIVE).select_related("learner").prefetch_related("topics")
+    day_surgeons = (
+        DaySurgeon.objects.filter(day=day)
+        .select_related("person")
+        .prefetch_related(
+            "topics",
+            Prefetch("slots", queryset=Slot.objects.filter(is_offered=True).order_by("starts_at")),
+            Prefetch("slots__bookings", queryset=active, to_attr="active_bookings"),
+        )
+        .order_by("person__display_name", "id")
+    )
+    rows = []
+    for day_surgeon in day_surgeons:
+        row = ProgrammeRow(day_surgeon=day_surgeon)
+        for slot in day_surgeon.slots.all():
+            row.cells.append((slot, slot.active_bookings[0] if slot.active_bookings else None))
+        rows.append(row)
+    return rows

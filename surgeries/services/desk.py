@@ -1,0 +1,33 @@
+"""The on-the-day desk: walk-ins booked on someone's behalf."""
+
+from django.db import transaction
+
+from people.models import User
+from people.selectors import is_organiser
+from surgeries import errors
+from surgeries.models import Booking, SurgeryDay
+from surgeries.services.booking import booking_create
+
+
+@transaction.atomic
+def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, slot_id: int, consent: bool) -> Booking:
+    """Book a session for someone at the desk, making them an account if they have none.
+
+    The new account has no password: the person can claim it later with
+    "forgotten password". Consent to keep their name and email is required.
+    """
+    if not is_organiser(user=by, organisation=day.organisation):
+        raise errors.NotAllowed()
+    if not consent:
+        raise errors.BookingError("Please ask the person and confirm they agree before booking.")
+    person = User.objects.filter(email__iexact=email).first()
+    if person is None:
+        if not display_name.strip():
+            raise errors.BookingError("This is a new person: please give a name.")
+        person = User(email=User.objects.normalize_email(email), display_name=display_name.strip())
+        person.set_unusable_password()
+        person.full_clean()
+        person.save()
+    if not day.slots.filter(pk=slot_id).exists():
+        raise errors.BookingError("Please choose a session on this day.")
+    return booking_create(slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True)

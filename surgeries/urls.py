@@ -1,0 +1,34 @@
+from django.urls import path
+
+from surgeries.views import desk, mine, organise, public, surgeon
+
+app_name = "surgeries"
+
+urlpatterns = [
+    path("days/<int:day_id>/", public.day_detail, name="day_detail"),
+    path("days/<int:day_id>/slots/<int:slot_id>/book/", public.book, name="book"),
+    path("days/<int:day_id>/waiting-list/join/", public.waiting_join, name="waiting_join"),
+    path("days/<int:day_id>/waiting-list/leave/", public.waiting_leave, name="waiting_leave"),
+    path("days/<int:day_id>/programme/", desk.programme, name="programme"),
+    path("days/<int:day_id>/availability/", surgeon.availability, name="availability"),
+    path("days/<int:day_id>/day-sheet/", surgeon.day_sheet, name="day_sheet"),
+    path("bookings/", mine.my_bookings, name="my_bookings"),
+    path("bookings/<int:booking_id>/cancel/", mine.cancel, name="cancel"),
+    path("bookings/<int:booking_id>/reschedule/", mine.reschedule, name="reschedule"),
+    path("bookings/<int:booking_id>/calendar.ics", mine.booking_ics, name="booking_ics"),
+    path("bookings/calendar-address/", mine.calendar_feed_reset, name="calendar_feed_reset"),
+    path("calendar/<str:token>.ics", mine.calendar_feed, name="calendar_feed"),
+    path("organise/", organise.organise_home, name="organise_home"),
+    path("organise/<slug:slug>/venues/new/", organise.venue_new, name="venue_new"),
+    path("organise/<slug:slug>/days/new/", organise.day_new, name="day_new"),
+    path("organise/days/<int:day_id>/", organise.day_manage, name="day_manage"),
+    path("organise/days/<int:day_id>/edit/", organise.day_edit, name="day_edit"),
+    path("organise/days/<int:day_id>/publish/", organise.day_publish, name="day_publish"),
+    path("organise/days/<int:day_id>/cancel/", organise.day_cancel, name="day_cancel"),
+    path("organise/days/<int:day_id>/surgeons/", organise.surgeon_invite, name="surgeon_invite"),
+    path("organise/days/<int:day_id>/desk/", desk.desk, name="desk"),
+    path("organise/days/<int:day_id>/desk/walk-in/", desk.desk_walk_in, name="desk_walk_in"),
+    path("organise/days/<int:day_id>/desk/<int:booking_id>/check-in/", desk.desk_check_in, name="desk_check_in"),
+    path("organise/days/<int:day_id>/desk/<int:booking_id>/no-show/", desk.desk_no_show, name="desk_no_show"),
+    path("organise/days/<int:day_id>/desk/<int:booking_id>/move/", desk.desk_move, name="desk_move"),
+]

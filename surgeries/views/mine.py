@@ -1,0 +1,95 @@
+"""A person's own bookings: list, cancel, reschedule, calendar."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from surgeries import errors, selectors, services
+from surgeries.calendar import bookings_to_ics
+from surgeries.forms import SlotChoiceForm
+from surgeries.models import Booking, CalendarFeed
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def _own_active_booking(request, booking_id: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related("day__venue", "day__organisation", "slot", "surgeon"),
+        pk=booking_id,
+        learner=request.user,
+        status=Booking.Status.ACTIVE,
+    )
+
+
+@login_required
+def my_bookings(request):
+    feed = CalendarFeed.objects.filter(person=request.user).first()
+    feed_url = request.build_absolute_uri(reverse("surgeries:calendar_feed", args=[feed.token])) if feed else None
+    context = {"mine": selectors.my_bookings(person=request.user), "feed_url": feed_url}
+    return render(request, "surgeries/my_bookings.html", context)
+
+
+@login_required
+def cancel(request, booking_id: int):
+    booking = _own_active_booking(request, booking_id)
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking_id=booking.pk, by=request.user)
+        except errors.SurgeryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Your booking is cancelled.")
+        return redirect("surgeries:my_bookings")
+    return render(request, "surgeries/cancel.html", {"booking": booking, "day": booking.day})
+
+
+@login_required
+def reschedule(request, booking_id: int):
+    booking = _own_active_booking(request, booking_id)
+    slots = [
+        s
+        for s in selectors.free_slots(day=booking.day, exclude_person_id=request.user.pk)
+        if s.surgeon_id != booking.surgeon_id or s.pk != booking.slot_id
+    ]
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None, slots=slots, zone=booking.day.time_zone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_reschedule(booking_id=booking.pk, new_slot_id=form.cleaned_data["slot"], by=request.user)
+        except errors.SurgeryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Your booking has moved to the new time.")
+            return redirect("surgeries:my_bookings")
+    return render(request, "surgeries/reschedule.html", {"booking": booking, "day": booking.day, "form": form})
+
+
+def _ics_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=ICS_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def booking_ics(request, booking_id: int):
+    bookings = selectors.calendar_bookings(person=request.user).filter(pk=booking_id)
+    booking = get_object_or_404(bookings)
+    return _ics_response(bookings_to_ics([booking], viewer_id=request.user.pk), f"surgery-session-{booking.pk}.ics")
+
+
+def calendar_feed(request, token: str):
+    """Calendar apps cannot log in, so the secret token in the address is the key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+    bookings = selectors.calendar_bookings(person=feed.person)
+    return _ics_response(bookings_to_ics(bookings, viewer_id=feed.person_id), "surgery-day.ics")
+
+
+@login_required
+@require_POST
+def calendar_feed_reset(request):
+    services.calendar_feed_renew(person=request.user)
+    messages.success(request, "Your calendar address is ready. Any older address no longer works.")
+    return redirect("surgeries:my_bookings")

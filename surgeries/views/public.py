@@ -1,0 +1,89 @@
+"""Browsing days and booking a session."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from surgeries import errors, selectors, services
+from surgeries.forms import BookingForm
+from surgeries.models import Booking, DaySurgeon, Slot, WaitingListEntry
+from surgeries.views.access import visible_day
+
+
+def home(request):
+    days = selectors.upcoming_published_days()
+    return render(request, "home.html", {"upcoming_days": days})
+
+
+def day_detail(request, day_id: int):
+    day = visible_day(request, day_id)
+    user = request.user
+    free = selectors.free_slots(day=day, exclude_person_id=user.pk if user.is_authenticated else None)
+    context = {"day": day, "free_slots": free, "by_surgeon": selectors.slots_by_surgeon(free)}
+    if user.is_authenticated:
+        context["my_day_bookings"] = list(
+            Booking.objects.filter(day=day, learner=user, status=Booking.Status.ACTIVE).select_related(
+                "slot", "surgeon"
+            )
+        )
+        context["waiting"] = WaitingListEntry.objects.filter(
+            day=day, person=user, status=WaitingListEntry.Status.WAITING
+        ).exists()
+        context["is_surgeon"] = DaySurgeon.objects.filter(day=day, person=user).exists()
+        context["waiting_form"] = BookingForm(topics=day.organisation.topics.filter(is_active=True))
+    return render(request, "surgeries/day_detail.html", context)
+
+
+@login_required
+def book(request, day_id: int, slot_id: int):
+    day = visible_day(request, day_id)
+    slot = get_object_or_404(Slot.objects.select_related("surgeon", "day_surgeon"), pk=slot_id, day=day)
+    topics = day.organisation.topics.filter(is_active=True)
+    form = BookingForm(request.POST if request.method == "POST" else None, topics=topics)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_create(
+                slot_id=slot.pk,
+                learner=request.user,
+                topic_ids=[t.pk for t in form.cleaned_data["topics"]],
+                note=form.cleaned_data["note"],
+            )
+        except errors.BookingError as error:
+            messages.error(request, error.message)
+            return redirect("surgeries:day_detail", day_id=day.pk)
+        messages.success(request, "You are booked in. We look forward to seeing you.")
+        return redirect("surgeries:my_bookings")
+    offered = slot.day_surgeon.topics.all()
+    return render(request, "surgeries/book.html", {"day": day, "slot": slot, "form": form, "offered": offered})
+
+
+@login_required
+@require_POST
+def waiting_join(request, day_id: int):
+    day = visible_day(request, day_id)
+    form = BookingForm(request.POST, topics=day.organisation.topics.filter(is_active=True))
+    if not form.is_valid():
+        messages.error(request, "Please check what you entered and try again.")
+        return redirect("surgeries:day_detail", day_id=day.pk)
+    try:
+        services.waiting_list_join(
+            day=day,
+            person=request.user,
+            topic_ids=[t.pk for t in form.cleaned_data["topics"]],
+            note=form.cleaned_data["note"],
+        )
+    except errors.BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "You are on the waiting list. If a session frees up, we will book you in.")
+    return redirect("surgeries:day_detail", day_id=day.pk)
+
+
+@login_required
+@require_POST
+def waiting_leave(request, day_id: int):
+    day = visible_day(request, day_id)
+    services.waiting_list_leave(day=day, person=request.user)
+    messages.success(request, "You have left the waiting list.")
+    return redirect("surgeries:day_detail", day_id=day.pk)

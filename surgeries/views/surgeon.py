@@ -1,0 +1,78 @@
+"""Surgeons: availability on a day, and the printable day sheet."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from surgeries import errors, selectors, services
+from surgeries.forms import AvailabilityForm, format_time_ranges
+from surgeries.models import DaySurgeon
+from surgeries.views.access import visible_day
+
+
+def _refuse(day):
+    if day.viewer_access == "outsider":
+        raise Http404
+    raise PermissionDenied
+
+
+def _save_availability(request, day_surgeon, form) -> bool:
+    try:
+        with_topics = form.cleaned_data["topics"]
+        services.availability_set(
+            day_surgeon=day_surgeon,
+            by=request.user,
+            windows=form.cleaned_data["windows"],
+            max_sessions=form.cleaned_data["max_sessions"],
+        )
+        services.surgeon_topics_set(day_surgeon=day_surgeon, topic_ids=[t.pk for t in with_topics])
+    except errors.AvailabilityConflict as error:
+        form.add_error("windows", error.message)
+        form.affected = error.bookings
+        return False
+    except errors.SurgeryError as error:
+        form.add_error("windows", error.message)
+        return False
+    return True
+
+
+@login_required
+def availability(request, day_id: int):
+    """Set when I am free. Joining the day as a surgeon happens here too, where allowed."""
+    day = visible_day(request, day_id)
+    day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).first()
+    if day_surgeon is None:
+        if not (day.surgeons_may_opt_in and day.viewer_access != "outsider"):
+            _refuse(day)
+        if request.method == "POST":
+            day_surgeon = services.surgeon_join(day=day, person=request.user, by=request.user)
+    initial = {}
+    if day_surgeon:
+        windows = day_surgeon.windows.values_list("starts_at", "ends_at")
+        initial = {
+            "windows": format_time_ranges(windows, day.time_zone),
+            "max_sessions": day_surgeon.max_sessions,
+            "topics": list(day_surgeon.topics.all()),
+        }
+    form = AvailabilityForm(request.POST if request.method == "POST" else None, day=day, initial=initial)
+    if request.method == "POST" and form.is_valid() and _save_availability(request, day_surgeon, form):
+        messages.success(request, "Your availability is saved and your sessions are open for booking.")
+        return redirect("surgeries:day_sheet", day_id=day.pk)
+    return render(request, "surgeries/availability.html", {"day": day, "form": form, "day_surgeon": day_surgeon})
+
+
+@login_required
+def day_sheet(request, day_id: int):
+    """One surgeon's sessions. Organisers may open any surgeon's sheet with ?surgeon=<id>."""
+    day = visible_day(request, day_id)
+    person_id = request.GET.get("surgeon")
+    if person_id and day.viewer_access == "organiser":
+        day_surgeon = get_object_or_404(DaySurgeon.objects.select_related("person"), day=day, person_id=person_id)
+    else:
+        day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).select_related("person").first()
+        if day_surgeon is None:
+            _refuse(day)
+    sessions = selectors.surgeon_sessions(day_surgeon=day_surgeon)
+    return render(request, "surgeries/day_sheet.html", {"day": day, "day_surgeon": day_surgeon, "sessions": sessions})

@@ -1,0 +1,259 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from surgeries.models import Booking, SurgeryDay
+from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, UserFactory, booked_slot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_day_detail_lists_free_slots_in_venue_time(client, slot):
+    page = client.get(reverse("surgeries:day_detail", args=[slot.day_id])).content.decode()
+
+    assert "10:00 GMT" in page or "10:00 BST" in page
+    assert "Sam Surgeon" in page
+
+
+def test_day_detail_hides_booked_slots(client, slot):
+    booked_slot(slot=slot)
+
+    page = client.get(reverse("surgeries:day_detail", args=[slot.day_id])).content.decode()
+
+    assert "There are no free sessions just now." in page
+
+
+def test_day_detail_of_draft_day_is_hidden_from_everyone_but_organisers(client, organisation, organiser, learner):
+    draft = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    url = reverse("surgeries:day_detail", args=[draft.pk])
+
+    assert client.get(url).status_code == 404
+    client.force_login(learner)
+    assert client.get(url).status_code == 404
+    client.force_login(organiser)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("slot_count", [1, 40])
+def test_day_detail_query_count_does_not_grow_with_slots(client, django_assert_num_queries, day, learner, slot_count):
+    for index in range(slot_count):
+        SlotFactory(
+            day_surgeon=DaySurgeonFactory(day=day), starts_at=day.starts_at + timedelta(minutes=30 * (index % 8))
+        )
+    client.force_login(learner)
+
+    # session, user, zone, day, access, slots, topics, commitments, sessions taken,
+    # own bookings, waiting, is surgeon, topics for the form
+    with django_assert_num_queries(13):
+        response = client.get(reverse("surgeries:day_detail", args=[day.pk]))
+
+    assert response.content.decode().count(">Book<") == slot_count
+
+
+def test_book_requires_login(client, slot):
+    url = reverse("surgeries:book", args=[slot.day_id, slot.pk])
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_book_creates_booking_and_shows_it_in_my_bookings(client, learner, slot):
+    client.force_login(learner)
+
+    response = client.post(
+        reverse("surgeries:book", args=[slot.day_id, slot.pk]), {"note": "My group's page"}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "You are booked in." in page
+    assert "Sam Surgeon" in page
+    assert Booking.objects.get(learner=learner).note == "My group's page"
+
+
+def test_book_taken_slot_shows_friendly_message_not_error_page(client, learner, slot):
+    booked_slot(slot=slot)
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {}, follow=True)
+
+    assert response.status_code == 200
+    assert "Sorry, this slot has just been taken. Please choose another time." in response.content.decode()
+
+
+def test_book_stranger_can_book_published_day(client, stranger, slot):
+    client.force_login(stranger)
+
+    client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {})
+
+    assert Booking.objects.filter(learner=stranger, status=Booking.Status.ACTIVE).count() == 1
+
+
+def test_book_slot_of_other_day_is_404(client, learner, slot):
+    other_day = SurgeryDayFactory()
+    client.force_login(learner)
+
+    response = client.get(reverse("surgeries:book", args=[other_day.pk, slot.pk]))
+
+    assert response.status_code == 404
+
+
+def test_my_bookings_lists_learner_and_surgeon_sessions(client, learner, surgeon, slot):
+    booked_slot(slot=slot, learner=learner)
+
+    client.force_login(learner)
+    as_learner = client.get(reverse("surgeries:my_bookings")).content.decode()
+    client.force_login(surgeon)
+    as_surgeon = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    assert "Sam Surgeon" in as_learner and "Learner" in as_learner
+    assert "Lee Learner" in as_surgeon and "Surgeon" in as_surgeon
+
+
+def test_my_bookings_requires_login(client):
+    response = client.get(reverse("surgeries:my_bookings"))
+
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("booking_count", [1, 25])
+def test_my_bookings_query_count_does_not_grow(client, django_assert_num_queries, learner, booking_count):
+    for index in range(booking_count):
+        booked_slot(slot=SlotFactory(starts_at=timezone.now() + timedelta(days=7, hours=index)), learner=learner)
+    client.force_login(learner)
+
+    # session, user, feed, bookings, topics, waiting list
+    with django_assert_num_queries(6):
+        response = client.get(reverse("surgeries:my_bookings"))
+
+    assert response.content.decode().count("Change time<") == booking_count
+
+
+def test_cancel_cancels_own_booking(client, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:cancel", args=[booking.pk]), follow=True)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert "Your booking is cancelled." in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["surgeon", "other_organiser", "stranger", "organiser"])
+def test_cancel_someone_elses_booking_is_404(client, request, learner, slot, persona):
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.post(reverse("surgeries:cancel", args=[booking.pk]))
+
+    assert response.status_code == 404
+    booking.refresh_from_db()
+    assert booking.is_active
+
+
+def test_cancel_after_cut_off_keeps_booking_and_says_why(client, learner, organisation):
+    day = SurgeryDayFactory(
+        organisation=organisation,
+        starts_at=timezone.now() + timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=5),
+    )
+    booking = booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day)), learner=learner)
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:cancel", args=[booking.pk]), follow=True)
+
+    assert "It is too late to change this booking online." in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.is_active
+
+
+def test_reschedule_moves_booking(client, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    later = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:reschedule", args=[booking.pk]), {"slot": later.pk}, follow=True)
+
+    assert "Your booking has moved to the new time." in response.content.decode()
+    assert Booking.objects.get(learner=learner, status=Booking.Status.ACTIVE).slot_id == later.pk
+
+
+def test_reschedule_without_choice_shows_message_next_to_field(client, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:reschedule", args=[booking.pk]), {})
+
+    assert "This field is required." in response.content.decode()
+
+
+def test_reschedule_stranger_is_refused(client, stranger, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(stranger)
+
+    assert client.get(reverse("surgeries:reschedule", args=[booking.pk])).status_code == 404
+
+
+def test_waiting_list_join_and_leave(client, learner, day):
+    client.force_login(learner)
+
+    joined = client.post(reverse("surgeries:waiting_join", args=[day.pk]), {"note": ""}, follow=True)
+    left = client.post(reverse("surgeries:waiting_leave", args=[day.pk]), follow=True)
+
+    assert "You are on the waiting list." in joined.content.decode()
+    assert "You have left the waiting list." in left.content.decode()
+
+
+def test_waiting_list_join_requires_login(client, day):
+    response = client.post(reverse("surgeries:waiting_join", args=[day.pk]))
+
+    assert response.status_code == 302
+
+
+def test_programme_shows_names_only_to_organisers_and_the_pair(client, organiser, learner, stranger, slot):
+    booked_slot(slot=slot, learner=learner)
+    url = reverse("surgeries:programme", args=[slot.day_id])
+
+    client.force_login(organiser)
+    as_organiser = client.get(url).content.decode()
+    client.force_login(learner)
+    as_learner = client.get(url).content.decode()
+    client.force_login(stranger)
+    as_stranger = client.get(url).content.decode()
+
+    assert "Booked: Lee Learner" in as_organiser
+    assert "Booked: Lee Learner" in as_learner
+    assert "Lee Learner" not in as_stranger
+    assert "Booked" in as_stranger
+
+
+@pytest.mark.parametrize("surgeon_count", [1, 15])
+def test_programme_query_count_does_not_grow(client, django_assert_num_queries, organiser, day, surgeon_count):
+    for _ in range(surgeon_count):
+        day_surgeon = DaySurgeonFactory(day=day)
+        for index in range(4):
+            slot = SlotFactory(day_surgeon=day_surgeon, starts_at=day.starts_at + timedelta(minutes=30 * index))
+            if index % 2:
+                booked_slot(slot=slot)
+    client.force_login(organiser)
+
+    # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking topics
+    with django_assert_num_queries(11):
+        response = client.get(reverse("surgeries:programme", args=[day.pk]))
+
+    assert response.content.decode().count("Booked:") == surgeon_count * 2
+
+
+def test_new_user_gets_unique_booking_per_person(client, slot):
+    people = UserFactory.create_batch(2)
+    client.force_login(people[0])
+    client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {})
+    client.force_login(people[1])
+    client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {})
+
+    assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
