@@ -10,6 +10,7 @@ from people.models import Topic, User
 from people.selectors import is_blocked, is_organiser
 from surgeries import errors
 from surgeries.models import Booking, CalendarFeed, Commitment, Slot, SurgeryDay
+from surgeries.notifications import booking_cancelled_notify, booking_moved_notify, booking_notifications_schedule
 from surgeries.services.locking import lock_people, lock_slots
 
 
@@ -130,7 +131,7 @@ def booking_create(
             slot = lock_slots([slot_id]).get(slot_id)
             if slot is None:
                 raise errors.BookingClosed("That slot no longer exists.")
-            return book_locked_slot(
+            booking = book_locked_slot(
                 slot=slot,
                 learner=learner,
                 topic_ids=topic_ids,
@@ -139,6 +140,8 @@ def booking_create(
                 is_walk_in=is_walk_in,
                 at_desk=at_desk,
             )
+            booking_notifications_schedule(booking=booking)
+            return booking
     except IntegrityError as error:
         raise translate_integrity_error(error, learner_id=learner.pk) from error
 
@@ -179,6 +182,7 @@ def booking_cancel(*, booking_id: int, by: User, as_organiser: bool = False) -> 
     now = timezone.now()
     _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
     _release(booking, now=now)
+    booking_cancelled_notify(booking=booking, by=by)
     from surgeries.services.waiting import waiting_list_promote
 
     waiting_list_promote(slot=booking.slot)
@@ -213,6 +217,7 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
                 is_walk_in=booking.is_walk_in,
                 at_desk=as_organiser,
             )
+            booking_moved_notify(old=booking, new=new_booking)
             from surgeries.services.waiting import waiting_list_promote
 
             waiting_list_promote(slot=slots[booking.slot_id])
