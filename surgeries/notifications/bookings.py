@@ -18,10 +18,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import User
+from people.models import AuditEntry, User
 from people.notifications.models import Notification
 from people.notifications.registry import Attachment, NotificationKind, register_kind
-from people.visibility import visible_profile
+from people.services import audit_record_many
+from people.visibility import VisibleProfile, visible_profile
 from surgeries.calendar import bookings_to_ics
 from surgeries.models import Booking, SurgeryDay
 
@@ -115,11 +116,26 @@ def _attended(booking: Booking) -> bool:
 
 # --- what the emails say ----------------------------------------------------------
 
+# The special-category fields our templates can show about another person.
+SHOWN_IN_EMAILS = frozenset({"access_needs"})
+
+
+def audit_shown(*, recipient: User, profiles: list[VisibleProfile]) -> None:
+    """Record that the recipient was shown someone's access needs, as a page view would.
+
+    Runs when the message is rendered, just before it is sent; a retried send may
+    record the view twice, which errs on the side of the person whose data it is.
+    """
+    fields = {p.person_id: sorted(SHOWN_IN_EMAILS & set(p.shown)) for p in profiles if p.person_id != recipient.pk}
+    audit_record_many(actor=recipient, action=AuditEntry.Action.VIEWED, fields_by_subject=fields)
+
 
 def booking_context(notification: Notification, booking: Booking, recipient: User) -> dict:
     day = booking.day
     is_learner = recipient.pk == booking.learner_id
-    other = booking.surgeon if is_learner else booking.learner
+    other = visible_profile(viewer=recipient, person=booking.surgeon if is_learner else booking.learner)
+    if notification.kind == BOOKING_RECEIVED:
+        audit_shown(recipient=recipient, profiles=[other])
     return {
         "booking": booking,
         "day": day,
@@ -127,8 +143,7 @@ def booking_context(notification: Notification, booking: Booking, recipient: Use
         "zone": day.venue.time_zone,
         "slot": booking.slot,
         "is_learner": is_learner,
-        # Only what the recipient may see of the other person.
-        "other": visible_profile(viewer=recipient, person=other),
+        "other": other,  # only what the recipient may see of them
         "topics": [topic.name for topic in booking.topics.all()],
         "variant": notification.slot,
         "promoted": notification.kind == WAITING_LIST_PLACE,

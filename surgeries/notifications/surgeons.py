@@ -18,7 +18,7 @@ from people.notifications.models import Notification
 from people.notifications.registry import NotificationKind, register_kind
 from people.visibility import visible_profiles
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
-from surgeries.notifications.bookings import LATE_GRACE, offset_minutes, reminder_due_at
+from surgeries.notifications.bookings import LATE_GRACE, audit_shown, offset_minutes, reminder_due_at
 from surgeries.notifications.days import EVENING_BEFORE, day_reminder_due_at
 
 SURGEON_REMINDER = "surgeries.surgeon_reminder"
@@ -61,6 +61,8 @@ def surgeon_day_context(notification: Notification, day_surgeon: DaySurgeon, rec
     sessions = list(_sessions(day_surgeon))
     # One call for all learners: each shows only what they let this surgeon see.
     learners = visible_profiles(viewer=recipient, people=[booking.learner for booking in sessions])
+    if notification.kind == DAY_SHEET:  # the reminder shows no one's profile
+        audit_shown(recipient=recipient, profiles=learners)
     rows = [
         {"booking": booking, "learner": learner, "topics": [topic.name for topic in booking.topics.all()]}
         for booking, learner in zip(sessions, learners, strict=True)

@@ -8,7 +8,7 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
-from people.models import AccessNeed, Notification
+from people.models import AccessNeed, AuditEntry, Notification
 from people.notifications.services import notification_preference_set
 from people.notifications.sweep import send_inline, sweep_due
 from people.visibility import Visibility, register_relationship_provider, unregister_relationship_provider
@@ -351,6 +351,8 @@ def test_day_sheet_shows_access_needs_only_if_learner_allowed(
     assert "Their note: Help with Instagram" in sheet.body
     assert ("Hearing loop" in sheet.body, "Hearing loop" in sheet.alternatives[0][0]) == (shown, shown)
     assert _rows(DAY_SHEET) == [("evening-before", State.SENT)]
+    viewed = AuditEntry.objects.filter(actor=surgeon, subject=learner, action=AuditEntry.Action.VIEWED)
+    assert [entry.fields for entry in viewed] == ([["access_needs"]] * 2 if shown else [])  # notice and sheet
 
 
 @pytest.mark.parametrize(("no_show", "sent"), [(False, 1), (True, 0)])
