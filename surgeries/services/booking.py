@@ -11,6 +11,7 @@ from people.models import Topic, User
 from people.selectors import is_blocked, is_organiser
 from surgeries import errors
 from surgeries.models import Booking, CalendarFeed, Commitment, Slot, SurgeryDay
+from surgeries.notifications import booking_cancelled_notify, booking_moved_notify, booking_notifications_schedule
 from surgeries.services.locking import lock_people, lock_slots
 
 
@@ -151,7 +152,7 @@ def booking_create(
         slot = lock_slots([slot_id]).get(slot_id)
         if slot is None:
             raise errors.BookingClosed("That slot no longer exists.")
-        return book_locked_slot(
+        booking = book_locked_slot(
             slot=slot,
             learner=learner,
             topic_ids=topic_ids,
@@ -160,6 +161,8 @@ def booking_create(
             is_walk_in=is_walk_in,
             at_desk=at_desk,
         )
+        booking_notifications_schedule(booking=booking)
+        return booking
 
 
 def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: datetime) -> None:
@@ -202,6 +205,7 @@ def _cancel(*, booking_id: int, by: User, as_organiser: bool) -> Booking:
     now = timezone.now()
     _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
     _release(booking, now=now)
+    booking_cancelled_notify(booking=booking, by=by)
     from surgeries.services.waiting import waiting_list_promote
 
     waiting_list_promote(slot=booking.slot)
@@ -235,6 +239,7 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
             is_walk_in=booking.is_walk_in,
             at_desk=as_organiser,
         )
+        booking_moved_notify(old=booking, new=new_booking)
         from surgeries.services.waiting import waiting_list_promote
 
         waiting_list_promote(slot=slots[booking.slot_id])

@@ -20,6 +20,7 @@ from surgeries.models import (
     WaitingListEntry,
     default_reminder_offsets,
 )
+from surgeries.notifications import day_cancelled_notify_everyone, day_notifications_reschedule
 from surgeries.services.locking import lock_slots
 
 
@@ -106,6 +107,7 @@ def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
         raise errors.DayError("Some booked sessions would fall outside the new times. Move or cancel them first.")
     day = _apply(day, details)
     _regenerate_slots(day=day, by=by)
+    day_notifications_reschedule(day=day)
     return day
 
 
@@ -155,6 +157,7 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
     lock_slots(Slot.objects.filter(day=day).values_list("pk", flat=True))
     day.status = SurgeryDay.Status.CANCELLED
     day.save(update_fields=["status"])
+    day_cancelled_notify_everyone(day=day)
     active = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE)
     Commitment.objects.filter(booking__in=active).update(is_active=False)
     count = active.update(status=Booking.Status.CANCELLED, cancelled_at=timezone.now())

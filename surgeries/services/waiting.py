@@ -14,6 +14,7 @@ from people.selectors import is_blocked
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.models.surgeons import Slot
+from surgeries.notifications import booking_notifications_schedule
 from surgeries.services.booking import book_locked_slot
 
 
@@ -78,5 +79,6 @@ def waiting_list_promote(*, slot: Slot) -> Booking | None:
         entry.status = WaitingListEntry.Status.BOOKED
         entry.booking = booking
         entry.save(update_fields=["status", "booking"])
+        booking_notifications_schedule(booking=booking, promoted=True)
         return booking
     return None

@@ -76,7 +76,7 @@ def test_query_count_does_not_grow_with_notifications(client, organiser, day, dj
     client.force_login(organiser)
 
     # session, user, day, organiser check, counts, failures
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(_url(day))
 
     assert response.content.decode().count('class="failed-notification"') == rows

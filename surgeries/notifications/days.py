@@ -1,8 +1,4 @@
-"""The messages `surgeries` sends about a surgery day, registered with the outbox in `people`.
-
-Booking confirmations and slot reminders will join these once bookings exist; they
-follow the same pattern (see docs/reminders.md).
-"""
+"""Messages about a whole surgery day: the day reminder and the day-cancelled notice."""
 
 import zoneinfo
 from collections.abc import Iterable
@@ -53,7 +49,7 @@ def _day_context(notification: Notification, day: SurgeryDay, recipient: User) -
     return {"day": day, "venue": day.venue, "zone": day.venue.time_zone, "organisation": day.organisation}
 
 
-def register() -> None:
+def register_day_kinds() -> None:
     register_kind(
         NotificationKind(
             name=DAY_REMINDER,

@@ -1,0 +1,218 @@
+"""Messages about one booking: confirmation, the surgeon's notice, reminders,
+cancellation notices and the feedback request.
+
+Each kind is checked again just before sending (`is_live`), so a booking cancelled
+after its reminder was claimed gets no reminder. What a message says about the
+other person comes from `people.visibility`, never straight from their profile.
+
+The notification `slot` tells apart several messages of one kind about one
+booking ("1440m-before", "120m-before") and, for one-off notices, which variant
+to say: "moved" (the learner moved their session), "by-learner" or
+"by-organiser" (who cancelled).
+"""
+
+import zoneinfo
+from datetime import UTC, datetime, time, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import AuditEntry, User
+from people.notifications.models import Notification
+from people.notifications.registry import Attachment, NotificationKind, register_kind
+from people.services import audit_record_many
+from people.visibility import VisibleProfile, visible_profile
+from surgeries.calendar import bookings_to_ics
+from surgeries.models import Booking, SurgeryDay
+
+BOOKING_CONFIRMED = "surgeries.booking_confirmed"
+WAITING_LIST_PLACE = "surgeries.waiting_list_place"
+BOOKING_RECEIVED = "surgeries.booking_received"
+BOOKING_CANCELLED = "surgeries.booking_cancelled"
+SESSION_REMINDER = "surgeries.session_reminder"
+FEEDBACK_REQUEST = "surgeries.feedback_request"
+
+MOVED = "moved"
+BY_LEARNER = "by-learner"
+BY_ORGANISER = "by-organiser"
+DAY_AFTER = "day-after"
+FEEDBACK_AT = time(10, 0)
+
+# A reminder whose time passed this long ago is not worth sending any more; a
+# shorter delay is the sweep catching up and the reminder still goes.
+LATE_GRACE = timedelta(minutes=15)
+
+
+def offset_slot(minutes: int) -> str:
+    return f"{minutes}m-before"
+
+
+def offset_minutes(slot: str) -> int | None:
+    number, _, rest = slot.partition("m-")
+    return int(number) if rest == "before" and number.isdigit() else None
+
+
+def reminder_due_at(*, day: SurgeryDay, starts_at: datetime, slot: str, not_before: datetime) -> datetime | None:
+    """`minutes` of elapsed time before `starts_at`, or None if the day no longer
+    asks for that reminder or it would fall before `not_before` (less the grace).
+
+    Elapsed time, not wall-clock: "24 hours before" a session just after a clock
+    change is 23 or 25 hours by the clock. The email says the session's local time.
+    """
+    minutes = offset_minutes(slot)
+    if minutes is None or minutes not in day.reminder_offsets_minutes:
+        return None
+    due = starts_at - timedelta(minutes=minutes)
+    if due < not_before or due < timezone.now() - LATE_GRACE:
+        return None
+    return due
+
+
+def session_reminder_due_at(booking: Booking, slot: str) -> datetime | None:
+    # A reminder due before the booking was made would only repeat the confirmation.
+    return reminder_due_at(day=booking.day, starts_at=booking.slot.starts_at, slot=slot, not_before=booking.created_at)
+
+
+def feedback_due_at(booking: Booking, slot: str) -> datetime | None:
+    """10:00 at the venue on the day after the session."""
+    if slot != DAY_AFTER:
+        return None
+    zone = zoneinfo.ZoneInfo(booking.day.venue.time_zone)
+    next_day = booking.slot.starts_at.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
+
+
+def booking_due_at(booking: Booking, slot: str) -> datetime | None:
+    """One hook for the kinds whose due time follows the booking's slot."""
+    if slot == DAY_AFTER:
+        return feedback_due_at(booking, slot)
+    return session_reminder_due_at(booking, slot)
+
+
+# --- liveness -------------------------------------------------------------------
+
+
+def _is_booked(booking: Booking) -> bool:
+    return booking.status == Booking.Status.ACTIVE and booking.day.status == SurgeryDay.Status.PUBLISHED
+
+
+def _is_upcoming(booking: Booking) -> bool:
+    return _is_booked(booking) and booking.slot.starts_at > timezone.now()
+
+
+def _was_cancelled(booking: Booking) -> bool:
+    # A day cancelled meanwhile sends its own notice instead.
+    return booking.status == Booking.Status.CANCELLED and booking.day.status != SurgeryDay.Status.CANCELLED
+
+
+def _attended(booking: Booking) -> bool:
+    return (
+        booking.status == Booking.Status.ACTIVE
+        and not booking.is_no_show
+        and booking.day.status in (SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED)
+    )
+
+
+# --- what the emails say ----------------------------------------------------------
+
+# The special-category fields our templates can show about another person.
+SHOWN_IN_EMAILS = frozenset({"access_needs"})
+
+
+def audit_shown(*, recipient: User, profiles: list[VisibleProfile]) -> None:
+    """Record that the recipient was shown someone's access needs, as a page view would.
+
+    Runs when the message is rendered, just before it is sent; a retried send may
+    record the view twice, which errs on the side of the person whose data it is.
+    """
+    fields = {p.person_id: sorted(SHOWN_IN_EMAILS & set(p.shown)) for p in profiles if p.person_id != recipient.pk}
+    audit_record_many(actor=recipient, action=AuditEntry.Action.VIEWED, fields_by_subject=fields)
+
+
+def booking_context(notification: Notification, booking: Booking, recipient: User) -> dict:
+    day = booking.day
+    is_learner = recipient.pk == booking.learner_id
+    other = visible_profile(viewer=recipient, person=booking.surgeon if is_learner else booking.learner)
+    if notification.kind == BOOKING_RECEIVED:
+        audit_shown(recipient=recipient, profiles=[other])
+    return {
+        "booking": booking,
+        "day": day,
+        "venue": day.venue,
+        "zone": day.venue.time_zone,
+        "slot": booking.slot,
+        "is_learner": is_learner,
+        "other": other,  # only what the recipient may see of them
+        "topics": [topic.name for topic in booking.topics.all()],
+        "variant": notification.slot,
+        "promoted": notification.kind == WAITING_LIST_PLACE,
+        "my_bookings_url": settings.SITE_URL + reverse("surgeries:my_bookings"),
+    }
+
+
+def booking_ics(notification: Notification, booking: Booking, recipient: User) -> list[Attachment]:
+    return [("surgery-session.ics", bookings_to_ics([booking], viewer_id=recipient.pk), "text/calendar")]
+
+
+def register_booking_kinds() -> None:
+    def kind(name: str, label: str, *, essential: bool, template: str, is_live, **extra) -> None:
+        register_kind(
+            NotificationKind(
+                name=name,
+                label=label,
+                essential=essential,
+                template=template,
+                build_context=booking_context,
+                is_live=is_live,
+                **extra,
+            )
+        )
+
+    kind(
+        BOOKING_CONFIRMED,
+        "Booking confirmation",
+        essential=True,
+        template="booking_confirmed",
+        is_live=_is_booked,
+        attachments=booking_ics,
+    )
+    # Same message as a confirmation, opening with "you now have a place".
+    kind(
+        WAITING_LIST_PLACE,
+        "Place from the waiting list",
+        essential=True,
+        template="booking_confirmed",
+        is_live=_is_booked,
+        attachments=booking_ics,
+    )
+    kind(
+        BOOKING_RECEIVED,
+        "New booking (to the surgeon)",
+        essential=True,
+        template="booking_received",
+        is_live=_is_booked,
+    )
+    kind(
+        BOOKING_CANCELLED,
+        "Booking cancelled (to the other person)",
+        essential=True,
+        template="booking_cancelled",
+        is_live=_was_cancelled,
+    )
+    kind(
+        SESSION_REMINDER,
+        "Session reminder",
+        essential=False,
+        template="session_reminder",
+        is_live=_is_upcoming,
+        due_at=booking_due_at,
+    )
+    kind(
+        FEEDBACK_REQUEST,
+        "Feedback request",
+        essential=False,
+        template="feedback_request",
+        is_live=_attended,
+        due_at=booking_due_at,
+    )
