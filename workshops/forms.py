@@ -31,8 +31,16 @@ def to_wall_clock(*, day: SurgeryDay, value: datetime) -> time:
 class TimesForm(forms.Form):
     """Start and end as venue times; `clean` checks the order in plain English."""
 
-    starts_at = forms.TimeField(label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    ends_at = forms.TimeField(label="Ends at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    starts_at = forms.TimeField(
+        label="Starts at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter a start time, such as 11:00.", "invalid": "Enter a time such as 11:00."},
+    )
+    ends_at = forms.TimeField(
+        label="Ends at",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter an end time, such as 12:00.", "invalid": "Enter a time such as 12:00."},
+    )
 
     def __init__(self, *args, day: SurgeryDay, submit_label: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,9 +67,11 @@ class TimesForm(forms.Form):
 
 
 class WorkshopForm(TimesForm):
-    title = forms.CharField(max_length=150)
+    title = forms.CharField(max_length=150, error_messages={"required": "Give the workshop a title."})
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text="What people will do and learn, in plain English."
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What people will do and learn, in plain English.",
+        error_messages={"required": "Say in a sentence or two what people will do."},
     )
     facilitators = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
@@ -69,15 +79,28 @@ class WorkshopForm(TimesForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Anyone in your organisation. They are kept free for the workshop's time.",
     )
-    room = forms.CharField(max_length=80)
-    capacity = forms.IntegerField(min_value=1, max_value=500, help_text="The most people who can take part.")
+    room = forms.CharField(max_length=80, error_messages={"required": "Say which room it is in."})
+    capacity = forms.IntegerField(
+        min_value=1,
+        max_value=500,
+        help_text="The most people who can take part.",
+        error_messages={
+            "required": "Say how many people can take part.",
+            "min_value": "At least one person must be able to take part.",
+            "max_value": "A workshop can have at most 500 places.",
+        },
+    )
     accessibility_notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: step-free room, hearing loop, slides shared in advance.",
     )
     online_link = forms.URLField(
-        required=False, assume_scheme="https", label="Online link", help_text="Only if people can also join online."
+        required=False,
+        error_messages={"invalid": "Enter a full web address, such as https://meet.example.org/room."},
+        assume_scheme="https",
+        label="Online link",
+        help_text="Only if people can also join online.",
     )
 
     field_order = ["title", "description", "facilitators", "room", "starts_at", "ends_at", "capacity"]
@@ -110,8 +133,8 @@ WORKSHOP_FIELDS = ["title", "description", "room", "capacity", "accessibility_no
 
 
 class OpenSpaceForm(TimesForm):
-    title = forms.CharField(max_length=150, initial="Open space")
-    room = forms.CharField(max_length=80)
+    title = forms.CharField(max_length=150, initial="Open space", error_messages={"required": "Give it a title."})
+    room = forms.CharField(max_length=80, error_messages={"required": "Say which room it is in."})
 
     field_order = ["title", "room", "starts_at", "ends_at"]
 

@@ -244,11 +244,16 @@ def test_workshop_new_saves_in_venue_time_with_facilitator(client, organiser, da
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"title": ""}, "title", "This field is required."),
-        ({"capacity": "0"}, "capacity", "Ensure this value is greater than or equal to 1."),
+        ({"title": ""}, "title", "Give the workshop a title."),
+        ({"capacity": "0"}, "capacity", "At least one person must be able to take part."),
         ({"ends_at": "10:30", "starts_at": "11:00"}, "ends_at", "The end time must be after the start time."),
         ({"starts_at": "08:00", "ends_at": "09:00"}, "starts_at", "The times must be within the surgery day."),
-        ({"online_link": "not a link"}, "online_link", "Enter a valid URL."),
+        (
+            {"online_link": "not a link"},
+            "online_link",
+            "Enter a full web address, such as https://meet.example.org/room.",
+        ),
+        ({"starts_at": "soon"}, "starts_at", "Enter a time such as 11:00."),
     ],
 )
 def test_workshop_new_shows_plain_errors_next_to_the_field(client, organiser, day, changes, field, message):
