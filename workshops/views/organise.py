@@ -27,7 +27,7 @@ def _show_errors(form, error: Exception) -> None:
 
 def _form_page(request: HttpRequest, *, form, day, title: str, cancel_url: str) -> HttpResponse:
     context = {"form": form, "day": day, "page_title": title, "cancel_url": cancel_url}
-    return render(request, "workshops/form_page.html", context, status=400 if form.errors else 200)
+    return render(request, "workshops/form_page.html", context)
 
 
 @login_required
