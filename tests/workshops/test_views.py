@@ -112,6 +112,35 @@ def test_open_space_delete_permissions(client, request, day, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
+def test_workshop_cancel_post_is_for_organisers_only(client, request, workshop, learner, persona):
+    registered(workshop=workshop, person=learner)
+    log_in(client, request, persona)
+
+    response = client.post(reverse("workshops:workshop_cancel", kwargs={"workshop_id": workshop.pk}))
+
+    if persona == "anonymous":
+        assert_login_redirect(response)
+    else:
+        assert response.status_code == {**ORGANISER_ONLY, "organiser": 302}[persona]
+    workshop.refresh_from_db()
+    assert workshop.is_active == (persona != "organiser")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_workshop_edit_post_is_for_organisers_only(client, request, workshop, persona):
+    log_in(client, request, persona)
+
+    response = client.post(reverse("workshops:workshop_edit", kwargs={"workshop_id": workshop.pk}), form_data())
+
+    if persona == "anonymous":
+        assert_login_redirect(response)
+    else:
+        assert response.status_code == {**ORGANISER_ONLY, "organiser": 302}[persona]
+    workshop.refresh_from_db()
+    assert (workshop.title == "Wellbeing and boundaries online") == (persona == "organiser")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
 def test_attendee_register_permissions(client, request, workshop, persona):
     log_in(client, request, persona)
 
