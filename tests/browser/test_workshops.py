@@ -61,6 +61,17 @@ def test_organiser_adds_a_workshop_with_a_facilitator(page):
     assert_accessible(page)
     assert Workshop.objects.get().facilitators.get().person == facilitator
 
+    page.get_by_role("link", name="Wellbeing and boundaries online").click()
+    page.get_by_role("link", name="Who is coming").click()
+    expect(page.get_by_text("Nobody has taken a place yet.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to the workshop").click()
+    page.get_by_role("link", name="Cancel the workshop").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Cancel the workshop").click()
+    expect(page.get_by_text("“Wellbeing and boundaries online” is cancelled. 0 places were released.")).to_be_visible()
+    assert Workshop.objects.get().status == "cancelled"
+
 
 def test_attendee_registers_and_sees_it_in_my_workshops(page):
     learner = UserFactory(display_name="Alex")

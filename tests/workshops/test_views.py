@@ -336,7 +336,7 @@ def test_workshop_cancel_releases_places(client, organiser, workshop, learner):
 
     response = client.post(reverse("workshops:workshop_cancel", kwargs={"workshop_id": workshop.pk}), follow=True)
 
-    assert "1 places were released" in response.content.decode()
+    assert "1 place was released" in response.content.decode()
     assert Commitment.objects.filter(person=learner, is_active=True).count() == 0
 
 

@@ -73,7 +73,8 @@ def workshop_cancel(request: HttpRequest, workshop_id: int) -> HttpResponse:
         except errors.WorkshopError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"“{workshop.title}” is cancelled. {count} places were released.")
+            released = "1 place was" if count == 1 else f"{count} places were"
+            messages.success(request, f"“{workshop.title}” is cancelled. {released} released.")
         return redirect("workshops:day_workshops", day_id=workshop.day_id)
     return render(request, "workshops/workshop_cancel.html", {"workshop": workshop, "day": workshop.day})
 
