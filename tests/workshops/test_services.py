@@ -394,3 +394,17 @@ def test_open_space_save_and_delete(organiser, day):
     services.open_space_delete(open_space=block, by=organiser)
 
     assert day.open_spaces.count() == 0
+
+
+def test_cancelling_the_day_cancels_its_workshops_and_frees_everyone(organiser, day, surgeon, learner):
+    from surgeries.services import day_cancel
+
+    workshop = services.workshop_create(day=day, by=organiser, details=details_for(day, facilitator_ids=[surgeon.pk]))
+    registered(workshop=workshop, person=learner)
+
+    day_cancel(day=day, by=organiser)
+
+    workshop.refresh_from_db()
+    assert workshop.status == "cancelled"
+    assert Registration.objects.get().status == "cancelled"
+    assert Commitment.objects.filter(is_active=True).count() == 0

@@ -176,6 +176,22 @@ def workshop_cancel(*, workshop_id: int, by: User) -> int:
         raise errors.WorkshopError("This workshop is already cancelled.")
     if not is_organiser(user=by, organisation=workshop.day.organisation):
         raise errors.NotAllowed()
+    return _cancel_locked(workshop)
+
+
+@transaction.atomic
+def workshops_cancel_for_day(*, day: SurgeryDay) -> int:
+    """Cancel every workshop of a day that has itself been cancelled. Returns places released."""
+    ids = Workshop.objects.filter(day=day, status=Workshop.Status.ACTIVE).order_by("pk").values_list("pk", flat=True)
+    released = 0
+    for pk in ids:
+        workshop = lock_workshop(pk)
+        if workshop is not None and workshop.is_active:
+            released += _cancel_locked(workshop)
+    return released
+
+
+def _cancel_locked(workshop: Workshop) -> int:
     now = timezone.now()
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancelled_at = now
