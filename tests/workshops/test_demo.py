@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -8,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_adds_workshops_and_open_space_once():
-    call_command("seed_demo", stdout=None)
-    call_command("seed_demo", stdout=None)
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
 
     assert sorted(Workshop.objects.values_list("title", flat=True)) == [
         "Taking better photos on your phone",
