@@ -188,3 +188,41 @@ def booked_slot(*, slot: Slot | None = None, learner: User | None = None, **book
     slot = slot or SlotFactory()
     learner = learner or UserFactory()
     return booking_create(slot_id=slot.pk, learner=learner, **booking_fields)
+
+
+# --- workshops: workshops, open space and registrations ----------------------
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    """A one-hour workshop at the start of a published day."""
+
+    class Meta:
+        model = "workshops.Workshop"
+
+    day = factory.SubFactory(SurgeryDayFactory)
+    title = factory.Sequence(lambda n: f"Workshop {n}")
+    description = "A friendly hour of hands-on practice."
+    room = "Room 2"
+    starts_at = factory.LazyAttribute(lambda workshop: workshop.day.starts_at)
+    ends_at = factory.LazyAttribute(lambda workshop: workshop.starts_at + timedelta(hours=1))
+    capacity = 10
+
+
+class OpenSpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workshops.OpenSpace"
+
+    day = factory.SubFactory(SurgeryDayFactory)
+    title = "Open space"
+    room = "Main hall"
+    starts_at = factory.LazyAttribute(lambda block: block.day.starts_at + timedelta(hours=2))
+    ends_at = factory.LazyAttribute(lambda block: block.starts_at + timedelta(hours=1))
+
+
+def registered(*, workshop=None, person: User | None = None):
+    """A registration made the ordinary way, through the service, so its commitment exists too."""
+    from workshops.services import registration_create
+
+    workshop = workshop or WorkshopFactory()
+    person = person or UserFactory()
+    return registration_create(workshop_id=workshop.pk, person=person)

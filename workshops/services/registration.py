@@ -1,0 +1,201 @@
+"""Registering for workshops, cancelling, and the workshop waiting list.
+
+See docs/booking.md, "Workshops", for the locking and the numbered seats.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from people.models import User
+from people.selectors import is_blocked, is_organiser
+from surgeries.models import Commitment, SurgeryDay
+from surgeries.services.locking import lock_people
+from workshops import errors
+from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
+from workshops.services.commitments import busy_people, new_commitment, translate_integrity_error
+from workshops.services.locking import lock_workshop
+
+
+def registration_is_open(*, workshop: Workshop, now: datetime) -> bool:
+    day = workshop.day
+    if day.status != SurgeryDay.Status.PUBLISHED or not workshop.is_active or workshop.starts_at <= now:
+        return False
+    if day.booking_opens_at and now < day.booking_opens_at:
+        return False
+    return not (day.booking_closes_at and now >= day.booking_closes_at)
+
+
+def free_seat(*, workshop: Workshop) -> int | None:
+    """The lowest seat number no active registration holds, or None when full."""
+    taken = set(
+        Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE).values_list(
+            "seat_number", flat=True
+        )
+    )
+    return next((seat for seat in range(1, workshop.capacity + 1) if seat not in taken), None)
+
+
+def _check_may_take_part(*, workshop: Workshop, person: User, now: datetime) -> None:
+    """Every rule except capacity and clashes, which need the locks first."""
+    if not registration_is_open(workshop=workshop, now=now):
+        raise errors.RegistrationClosed()
+    if is_blocked(person=person, organisation=workshop.day.organisation):
+        raise errors.PersonBlocked()
+    if WorkshopFacilitator.objects.filter(workshop=workshop, person=person).exists():
+        raise errors.FacilitatorCannotRegister()
+    if Registration.objects.filter(workshop=workshop, person=person, status=Registration.Status.ACTIVE).exists():
+        raise errors.AlreadyRegistered()
+
+
+def register_locked(*, workshop: Workshop, person: User, from_waiting_list: bool = False) -> Registration:
+    """Give `person` a seat in a workshop the caller has locked, inside the caller's transaction."""
+    lock_people([person.pk])
+    if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
+        raise errors.PersonBusy()
+    seat = free_seat(workshop=workshop)
+    if seat is None:
+        raise errors.WorkshopFull()
+    commitment = new_commitment(
+        person_id=person.pk,
+        day=workshop.day,
+        starts_at=workshop.starts_at,
+        ends_at=workshop.ends_at,
+        role=Commitment.Role.PARTICIPANT,
+    )
+    registration = Registration(
+        workshop=workshop,
+        person=person,
+        seat_number=seat,
+        capacity=workshop.capacity,
+        commitment=commitment,
+        from_waiting_list=from_waiting_list,
+    )
+    registration.full_clean(validate_constraints=False)
+    registration.save()
+    return registration
+
+
+def registration_create(*, workshop_id: int, person: User) -> Registration:
+    """Register a person for a workshop, or raise a WorkshopError saying why not.
+
+    1. Lock the workshop row and read it afresh (a cancellation meanwhile is seen).
+    2. Check it is open, the person is not blocked, not running it, not already in.
+    3. Lock the person, check they are free, take the lowest free seat.
+    4. Write a participant commitment and the registration. The seat and overlap
+       constraints back every step; if they fire anyway, the same message is shown.
+    """
+    try:
+        with transaction.atomic():
+            workshop = lock_workshop(workshop_id)
+            if workshop is None:
+                raise errors.RegistrationClosed("That workshop no longer exists.")
+            _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
+            registration = register_locked(workshop=workshop, person=person)
+            WorkshopWaitingEntry.objects.filter(
+                workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
+            ).update(status=WorkshopWaitingEntry.Status.REGISTERED, registration=registration)
+            return registration
+    except IntegrityError as error:
+        raise translate_integrity_error(error) from error
+
+
+def _check_may_cancel(*, registration: Registration, by: User, as_organiser: bool, now: datetime) -> None:
+    day = registration.workshop.day
+    if as_organiser:
+        if not is_organiser(user=by, organisation=day.organisation):
+            raise errors.NotAllowed()
+        return
+    if registration.person_id != by.pk:
+        raise errors.NotAllowed()
+    if now >= registration.workshop.starts_at - timedelta(hours=day.cancellation_cutoff_hours):
+        raise errors.TooLateToCancel()
+
+
+@transaction.atomic
+def registration_cancel(*, registration_id: int, by: User, as_organiser: bool = False) -> Registration:
+    """Give up a place (attendee until the cut-off, organisers any time); the place goes on."""
+    registration = Registration.objects.get(pk=registration_id)
+    workshop = lock_workshop(registration.workshop_id)
+    # Read again now the workshop is locked: another request may have just cancelled it.
+    registration.refresh_from_db(fields=["status"])
+    registration.workshop = workshop
+    if not registration.is_active:
+        raise errors.WorkshopError("This place has already been cancelled.")
+    now = timezone.now()
+    _check_may_cancel(registration=registration, by=by, as_organiser=as_organiser, now=now)
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    Commitment.objects.filter(pk=registration.commitment_id).update(is_active=False)
+    waiting_list_promote(workshop=workshop)
+    return registration
+
+
+def waiting_list_promote(*, workshop: Workshop) -> list[Registration]:
+    """Fill free seats of a locked workshop from its waiting list, oldest first.
+
+    1. Stop if the workshop is cancelled, has started, or has no free seat.
+    2. Lock the waiting entries, oldest first. The caller holds the workshop lock,
+       so two cancellations can never hand one seat (or one person) out twice.
+    3. Try each person inside a savepoint; those who cannot take part now (busy,
+       blocked) keep their place in the queue for a later seat.
+    """
+    if not workshop.is_active or workshop.starts_at <= timezone.now():
+        return []
+    promoted = []
+    entries = (
+        WorkshopWaitingEntry.objects.select_for_update()
+        .filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING)
+        .select_related("person")
+        .order_by("created_at", "id")
+    )
+    for entry in entries:
+        if free_seat(workshop=workshop) is None:
+            break
+        if is_blocked(person=entry.person, organisation=workshop.day.organisation):
+            continue
+        try:
+            with transaction.atomic():
+                registration = register_locked(workshop=workshop, person=entry.person, from_waiting_list=True)
+        except (errors.WorkshopError, IntegrityError):
+            continue
+        entry.status = WorkshopWaitingEntry.Status.REGISTERED
+        entry.registration = registration
+        entry.save(update_fields=["status", "registration"])
+        promoted.append(registration)
+    return promoted
+
+
+def waiting_list_join(*, workshop_id: int, person: User) -> Registration | WorkshopWaitingEntry:
+    """Join a full workshop's waiting list. If a place is free after all, take it instead."""
+    try:
+        with transaction.atomic():
+            workshop = lock_workshop(workshop_id)
+            if workshop is None:
+                raise errors.RegistrationClosed("That workshop no longer exists.")
+            _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
+            if free_seat(workshop=workshop) is not None:
+                return register_locked(workshop=workshop, person=person)
+            waiting = WorkshopWaitingEntry.objects.filter(
+                workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
+            )
+            if waiting.exists():
+                raise errors.WorkshopError("You are already on the waiting list for this workshop.")
+            # Someone busy at the time could never be given the place, so say so now.
+            if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
+                raise errors.PersonBusy()
+            entry = WorkshopWaitingEntry(workshop=workshop, person=person)
+            entry.full_clean(validate_constraints=False)
+            entry.save()
+            return entry
+    except IntegrityError as error:
+        raise translate_integrity_error(error) from error
+
+
+@transaction.atomic
+def waiting_list_leave(*, workshop_id: int, person: User) -> int:
+    return WorkshopWaitingEntry.objects.filter(
+        workshop_id=workshop_id, person=person, status=WorkshopWaitingEntry.Status.WAITING
+    ).update(status=WorkshopWaitingEntry.Status.LEFT)

@@ -1,0 +1,1 @@
+"""Workshop pages, split by who uses them: organisers, attendees, facilitators."""
