@@ -23,7 +23,7 @@ from people.models import (
 )
 from people.services import hash_token
 from people.visibility import Visibility
-from surgeries.models import SurgeryDay, Venue
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
 
@@ -154,3 +154,35 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.Sequence(lambda n: f"test-token-{n}")
     token_hash = factory.LazyAttribute(lambda invitation: hash_token(invitation.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+# --- surgeries: surgeons, slots and bookings -------------------------------
+
+
+class DaySurgeonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DaySurgeon
+
+    day = factory.SubFactory(SurgeryDayFactory)
+    person = factory.SubFactory(UserFactory)
+    max_sessions = 20
+
+
+class SlotFactory(factory.django.DjangoModelFactory):
+    """A free 30-minute slot; by default the first one of the day."""
+
+    class Meta:
+        model = Slot
+
+    day_surgeon = factory.SubFactory(DaySurgeonFactory)
+    day = factory.SelfAttribute("day_surgeon.day")
+    surgeon = factory.SelfAttribute("day_surgeon.person")
+    starts_at = factory.LazyAttribute(lambda slot: slot.day_surgeon.day.starts_at)
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + timedelta(minutes=30))
+
+
+def booked_slot(*, slot: Slot | None = None, learner: User | None = None, **booking_fields) -> Booking:
+    """A booking made the ordinary way, through the service, so commitments exist too."""
+    from surgeries.services import booking_create
+
+    slot = slot or SlotFactory()
+    learner = learner or UserFactory()
+    return booking_create(slot_id=slot.pk, learner=learner, **booking_fields)

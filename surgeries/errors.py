@@ -1,0 +1,62 @@
+"""Domain errors. Each carries a plain-English message a view can show as it is."""
+
+
+class SurgeryError(Exception):
+    default_message = "Sorry, that could not be done."
+
+    def __init__(self, message: str | None = None):
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class BookingError(SurgeryError):
+    default_message = "Sorry, that booking could not be made."
+
+
+class SlotTaken(BookingError):
+    default_message = "Sorry, this slot has just been taken. Please choose another time."
+
+
+class PersonBusy(BookingError):
+    default_message = "You already have something booked at this time."
+
+
+class SurgeonBusy(BookingError):
+    default_message = "Sorry, this surgeon is no longer free at this time. Please choose another slot."
+
+
+class BookingWithOneself(BookingError):
+    default_message = "You cannot book a session with yourself."
+
+
+class BookingClosed(BookingError):
+    default_message = "Booking is not open for this day."
+
+
+class PersonBlocked(BookingError):
+    # Deliberately neutral: the person is told to contact the organisers, not why.
+    default_message = "Sorry, you cannot book this day. Please contact the organisers."
+
+
+class SurgeonFull(BookingError):
+    default_message = "Sorry, this surgeon has no more sessions free on this day."
+
+
+class TooLateToChange(BookingError):
+    default_message = "It is too late to change this booking online. Please contact the organisers."
+
+
+class NotAllowed(SurgeryError):
+    default_message = "You are not allowed to do that."
+
+
+class AvailabilityConflict(SurgeryError):
+    """A change to availability would drop booked sessions; it is refused, never silent."""
+
+    def __init__(self, message: str, bookings=()):
+        self.bookings = list(bookings)
+        super().__init__(message)
+
+
+class DayError(SurgeryError):
+    default_message = "Sorry, that change to the day could not be made."

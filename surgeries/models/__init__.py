@@ -1,0 +1,33 @@
+"""Surgery day models, split by subject and re-exported here."""
+
+from surgeries.models.booking import (
+    Booking,
+    CalendarFeed,
+    Commitment,
+    WaitingListEntry,
+)
+from surgeries.models.days import (
+    DayBreak,
+    SurgeryDay,
+    Venue,
+    default_reminder_offsets,
+    validate_reminder_offsets,
+    validate_time_zone,
+)
+from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
+
+__all__ = [
+    "AvailabilityWindow",
+    "Booking",
+    "CalendarFeed",
+    "Commitment",
+    "DayBreak",
+    "DaySurgeon",
+    "Slot",
+    "SurgeryDay",
+    "Venue",
+    "WaitingListEntry",
+    "default_reminder_offsets",
+    "validate_reminder_offsets",
+    "validate_time_zone",
+]

@@ -1,0 +1,128 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from people.models import Organisation
+
+DEFAULT_REMINDER_OFFSETS_MINUTES = [24 * 60, 2 * 60]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone. Use a name such as Europe/London.")
+
+
+def default_reminder_offsets() -> list[int]:
+    return list(DEFAULT_REMINDER_OFFSETS_MINUTES)
+
+
+def validate_reminder_offsets(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, int) and 0 < item <= 14 * 24 * 60 for item in value):
+        raise ValidationError("Reminders must be a list of minutes before the session, up to two weeks.")
+
+
+class Venue(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(max_length=120)
+    address = models.TextField()
+    access_information = models.TextField(
+        blank=True,
+        help_text="Step-free access, toilets, quiet room, parking, public transport.",
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SurgeryDay(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+        FINISHED = "finished", "Finished"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="surgery_days")
+    title = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="surgery_days")
+    online_link = models.URLField(blank=True)
+    # Stored in UTC; shown in the venue's time zone.
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    slot_minutes = models.PositiveSmallIntegerField(
+        "slot length (minutes)", default=30, help_text="How long each one-to-one session lasts."
+    )
+    # Empty means "as soon as the day is published" and "until the day starts".
+    booking_opens_at = models.DateTimeField(null=True, blank=True)
+    booking_closes_at = models.DateTimeField(null=True, blank=True)
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(
+        default=2, help_text="People can cancel or change a booking until this many hours before it starts."
+    )
+    safeguarding_contact = models.CharField(
+        max_length=200, blank=True, help_text="Who to speak to on the day if someone is worried about safety."
+    )
+    surgeons_may_opt_in = models.BooleanField(
+        default=False, help_text="Let members offer themselves as surgeons without an invitation."
+    )
+    # Minutes before each session; the notifications app reads these.
+    reminder_offsets_minutes = models.JSONField(
+        default=default_reminder_offsets, validators=[validate_reminder_offsets]
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["status", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="surgery_day_ends_after_start"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="surgery_day_slot_at_least_5_minutes"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def time_zone(self) -> str:
+        return self.venue.time_zone
+
+    @property
+    def is_bookable_status(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def clean(self) -> None:
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The day must end after it starts."
+        if self.booking_opens_at and self.booking_closes_at and self.booking_closes_at <= self.booking_opens_at:
+            errors["booking_closes_at"] = "Booking must close after it opens."
+        if self.booking_closes_at and self.ends_at and self.booking_closes_at > self.ends_at:
+            errors["booking_closes_at"] = "Booking must close before the day ends."
+        if self.venue_id and self.organisation_id and self.venue.organisation_id != self.organisation_id:
+            errors["venue"] = "Choose one of your organisation's venues."
+        if errors:
+            raise ValidationError(errors)
+
+
+class DayBreak(models.Model):
+    """A time in the day with no one-to-one sessions (lunch, a group session)."""
+
+    day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="breaks")
+    label = models.CharField(max_length=80, default="Break")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="day_break_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,0 +1,33 @@
+"""Every write in the surgeries app. Split by subject; import from here."""
+
+from surgeries.services.booking import (
+    booking_cancel,
+    booking_check_in,
+    booking_create,
+    booking_mark_no_show,
+    booking_reschedule,
+)
+from surgeries.services.days import DayDetails, day_cancel, day_create, day_publish, day_update, venue_create
+from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
+from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
+
+__all__ = [
+    "DayDetails",
+    "availability_set",
+    "booking_cancel",
+    "booking_check_in",
+    "booking_create",
+    "booking_mark_no_show",
+    "booking_reschedule",
+    "day_cancel",
+    "day_create",
+    "day_publish",
+    "day_update",
+    "slot_starts",
+    "surgeon_join",
+    "surgeon_topics_set",
+    "venue_create",
+    "waiting_list_join",
+    "waiting_list_leave",
+    "waiting_list_promote",
+]

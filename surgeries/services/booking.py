@@ -1,0 +1,249 @@
+"""Booking, cancelling and moving one-to-one sessions. See docs/booking.md."""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from people.models import Topic, User
+from people.selectors import is_blocked, is_organiser
+from surgeries import errors
+from surgeries.models import Booking, Commitment, Slot, SurgeryDay
+from surgeries.services.locking import lock_people, lock_slots
+
+
+def translate_integrity_error(error: IntegrityError, *, learner_id: int | None = None) -> errors.BookingError:
+    """The database refused a write another request raced us to; say so kindly."""
+    text = str(error)
+    if "no_overlap" in text:
+        # PostgreSQL names the clashing person: "Key (person_id, ...)=(42, [...".
+        learner_clash = learner_id is not None and f")=({learner_id}," in text
+        return errors.PersonBusy() if learner_clash or learner_id is None else errors.SurgeonBusy()
+    if "oneself" in text:
+        return errors.BookingWithOneself()
+    return errors.SlotTaken()
+
+
+def booking_window_is_open(*, day: SurgeryDay, slot: Slot, now: datetime) -> bool:
+    if day.status != SurgeryDay.Status.PUBLISHED or slot.starts_at <= now:
+        return False
+    if day.booking_opens_at and now < day.booking_opens_at:
+        return False
+    return not (day.booking_closes_at and now >= day.booking_closes_at)
+
+
+def _check_can_book(*, slot: Slot, day: SurgeryDay, learner: User, at_desk: bool, now: datetime) -> None:
+    """Every booking rule except overlaps, which need the people locked first."""
+    if day.status != SurgeryDay.Status.PUBLISHED or not slot.is_offered:
+        raise errors.BookingClosed()
+    if not at_desk and not booking_window_is_open(day=day, slot=slot, now=now):
+        raise errors.BookingClosed()
+    if learner.pk == slot.surgeon_id:
+        raise errors.BookingWithOneself()
+    if is_blocked(person=learner, organisation=day.organisation):
+        raise errors.PersonBlocked()
+    if Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).exists():
+        raise errors.SlotTaken()
+
+
+def _check_people_free(*, slot: Slot, learner: User) -> None:
+    busy = set(
+        Commitment.objects.filter(
+            person_id__in=[learner.pk, slot.surgeon_id],
+            is_active=True,
+            starts_at__lt=slot.ends_at,
+            ends_at__gt=slot.starts_at,
+        ).values_list("person_id", flat=True)
+    )
+    if learner.pk in busy:
+        raise errors.PersonBusy()
+    if slot.surgeon_id in busy:
+        raise errors.SurgeonBusy()
+    taken = Booking.objects.filter(slot__day_surgeon_id=slot.day_surgeon_id, status=Booking.Status.ACTIVE).count()
+    if taken >= slot.day_surgeon.max_sessions:
+        raise errors.SurgeonFull()
+
+
+def _valid_topics(*, day: SurgeryDay, topic_ids: Iterable[int]) -> list[Topic]:
+    return list(Topic.objects.filter(organisation_id=day.organisation_id, pk__in=list(topic_ids), is_active=True))
+
+
+def book_locked_slot(
+    *,
+    slot: Slot,
+    learner: User,
+    topic_ids: Iterable[int] = (),
+    note: str = "",
+    booked_by: User | None = None,
+    is_walk_in: bool = False,
+    at_desk: bool = False,
+) -> Booking:
+    """Book a slot the caller has already locked. Runs inside the caller's transaction."""
+    day = SurgeryDay.objects.select_related("organisation").get(pk=slot.day_id)
+    now = timezone.now()
+    _check_can_book(slot=slot, day=day, learner=learner, at_desk=at_desk, now=now)
+    lock_people([learner.pk, slot.surgeon_id])
+    _check_people_free(slot=slot, learner=learner)
+    booking = Booking(
+        day=day,
+        slot=slot,
+        learner=learner,
+        surgeon_id=slot.surgeon_id,
+        note=note.strip(),
+        booked_by=booked_by or learner,
+        is_walk_in=is_walk_in,
+        created_at=now,
+    )
+    booking.full_clean(validate_constraints=False)
+    booking.save()
+    booking.topics.set(_valid_topics(day=day, topic_ids=topic_ids))
+    Commitment.objects.bulk_create(
+        Commitment(
+            person_id=person_id, day=day, starts_at=slot.starts_at, ends_at=slot.ends_at, role=role, booking=booking
+        )
+        for person_id, role in ((learner.pk, Commitment.Role.LEARNER), (slot.surgeon_id, Commitment.Role.SURGEON))
+    )
+    return booking
+
+
+def booking_create(
+    *,
+    slot_id: int,
+    learner: User,
+    topic_ids: Iterable[int] = (),
+    note: str = "",
+    booked_by: User | None = None,
+    is_walk_in: bool = False,
+    at_desk: bool = False,
+) -> Booking:
+    """Book one slot for a learner, or raise a BookingError saying why not.
+
+    1. Lock the slot row, then read the day afresh (a day cancelled meanwhile is seen).
+    2. Check status, booking window, blocks, "not with oneself" and "slot still free".
+    3. Lock both people, then check neither is busy and the surgeon has sessions left.
+    4. Write the booking and one commitment per person. The database constraints
+       back every step; if they fire anyway, the same friendly error is raised.
+    """
+    try:
+        with transaction.atomic():
+            slot = lock_slots([slot_id]).get(slot_id)
+            if slot is None:
+                raise errors.BookingClosed("That slot no longer exists.")
+            return book_locked_slot(
+                slot=slot,
+                learner=learner,
+                topic_ids=topic_ids,
+                note=note,
+                booked_by=booked_by,
+                is_walk_in=is_walk_in,
+                at_desk=at_desk,
+            )
+    except IntegrityError as error:
+        raise translate_integrity_error(error, learner_id=learner.pk) from error
+
+
+def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: datetime) -> None:
+    if as_organiser:
+        if not is_organiser(user=by, organisation=booking.day.organisation):
+            raise errors.NotAllowed()
+        return
+    if booking.learner_id != by.pk:
+        raise errors.NotAllowed()
+    cutoff = booking.slot.starts_at - timedelta(hours=booking.day.cancellation_cutoff_hours)
+    if now >= cutoff:
+        raise errors.TooLateToChange()
+
+
+def _release(booking: Booking, *, now: datetime) -> None:
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    booking.commitments.update(is_active=False)
+
+
+def _locked_booking(booking_id: int) -> Booking:
+    booking = Booking.objects.select_related("day__organisation", "slot").get(pk=booking_id)
+    lock_slots([booking.slot_id])
+    # Read again now the slot is locked: another request may have just cancelled it.
+    booking.refresh_from_db(fields=["status"])
+    if not booking.is_active:
+        raise errors.BookingError("This booking has already been cancelled.")
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking_id: int, by: User, as_organiser: bool = False) -> Booking:
+    """Cancel a booking (learner until the cut-off, organisers any time) and offer the slot on."""
+    booking = _locked_booking(booking_id)
+    now = timezone.now()
+    _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
+    _release(booking, now=now)
+    from surgeries.services.waiting import waiting_list_promote
+
+    waiting_list_promote(slot=booking.slot)
+    return booking
+
+
+def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organiser: bool = False) -> Booking:
+    """Move a booking to another slot on the same day, all or nothing.
+
+    The learner keeps the old booking unless the new one is made. Organisers use
+    this to move a booking at the desk (no cut-off, no booking window).
+    """
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.select_related("day__organisation", "slot", "learner").get(pk=booking_id)
+            slots = lock_slots([booking.slot_id, new_slot_id])
+            new_slot = slots.get(new_slot_id)
+            if new_slot is None or new_slot.day_id != booking.day_id or new_slot.pk == booking.slot_id:
+                raise errors.BookingError("Please choose a different slot on the same day.")
+            booking.refresh_from_db(fields=["status"])
+            if not booking.is_active:
+                raise errors.BookingError("This booking has already been cancelled.")
+            now = timezone.now()
+            _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
+            _release(booking, now=now)
+            new_booking = book_locked_slot(
+                slot=new_slot,
+                learner=booking.learner,
+                topic_ids=booking.topics.values_list("pk", flat=True),
+                note=booking.note,
+                booked_by=by,
+                is_walk_in=booking.is_walk_in,
+                at_desk=as_organiser,
+            )
+            from surgeries.services.waiting import waiting_list_promote
+
+            waiting_list_promote(slot=slots[booking.slot_id])
+            return new_booking
+    except IntegrityError as error:
+        raise translate_integrity_error(error) from error
+
+
+def _organiser_booking(*, booking_id: int, by: User) -> Booking:
+    booking = Booking.objects.select_related("day__organisation").get(pk=booking_id)
+    if not is_organiser(user=by, organisation=booking.day.organisation):
+        raise errors.NotAllowed()
+    return booking
+
+
+@transaction.atomic
+def booking_check_in(*, booking_id: int, by: User, checked_in: bool = True) -> Booking:
+    booking = _organiser_booking(booking_id=booking_id, by=by)
+    booking.checked_in_at = timezone.now() if checked_in else None
+    if checked_in:
+        booking.is_no_show = False
+    booking.save(update_fields=["checked_in_at", "is_no_show"])
+    return booking
+
+
+@transaction.atomic
+def booking_mark_no_show(*, booking_id: int, by: User, no_show: bool = True) -> Booking:
+    """Record (or clear) a no-show. Private to organisers; nothing else follows from it."""
+    booking = _organiser_booking(booking_id=booking_id, by=by)
+    booking.is_no_show = no_show
+    if no_show:
+        booking.checked_in_at = None
+    booking.save(update_fields=["checked_in_at", "is_no_show"])
+    return booking

@@ -1,0 +1,144 @@
+"""Organisers planning, publishing and cancelling surgery days."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Organisation, User
+from people.selectors import is_organiser
+from surgeries import errors
+from surgeries.models import (
+    Booking,
+    Commitment,
+    DayBreak,
+    Slot,
+    SurgeryDay,
+    Venue,
+    WaitingListEntry,
+    default_reminder_offsets,
+)
+from surgeries.services.locking import lock_slots
+
+
+@dataclass
+class DayDetails:
+    """Everything an organiser sets on a day. Times are UTC."""
+
+    title: str
+    venue: Venue
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    online_link: str = ""
+    slot_minutes: int = 30
+    booking_opens_at: datetime | None = None
+    booking_closes_at: datetime | None = None
+    cancellation_cutoff_hours: int = 2
+    safeguarding_contact: str = ""
+    surgeons_may_opt_in: bool = False
+    reminder_offsets_minutes: list[int] = field(default_factory=default_reminder_offsets)
+    breaks: list[tuple[str, datetime, datetime]] = field(default_factory=list)
+
+
+def _require_organiser(*, by: User, organisation: Organisation) -> None:
+    if not is_organiser(user=by, organisation=organisation):
+        raise errors.NotAllowed()
+
+
+def _check_breaks(*, details: DayDetails) -> None:
+    for _label, start, end in details.breaks:
+        if end <= start or start < details.starts_at or end > details.ends_at:
+            raise ValidationError({"breaks": "Each break must end after it starts and be within the day."})
+
+
+def _apply(day: SurgeryDay, details: DayDetails) -> SurgeryDay:
+    for name, value in vars(details).items():
+        if name != "breaks":
+            setattr(day, name, value)
+    _check_breaks(details=details)
+    day.full_clean()
+    day.save()
+    day.breaks.all().delete()
+    DayBreak.objects.bulk_create(
+        DayBreak(day=day, label=label, starts_at=s, ends_at=e) for label, s, e in details.breaks
+    )
+    return day
+
+
+@transaction.atomic
+def venue_create(
+    *, organisation: Organisation, by: User, name: str, address: str, access_information: str, time_zone: str
+) -> Venue:
+    _require_organiser(by=by, organisation=organisation)
+    venue = Venue(
+        organisation=organisation,
+        name=name,
+        address=address,
+        access_information=access_information,
+        time_zone=time_zone,
+    )
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
+@transaction.atomic
+def day_create(*, organisation: Organisation, by: User, details: DayDetails) -> SurgeryDay:
+    """A new day starts as a draft that only organisers can see."""
+    _require_organiser(by=by, organisation=organisation)
+    return _apply(SurgeryDay(organisation=organisation, status=SurgeryDay.Status.DRAFT), details)
+
+
+@transaction.atomic
+def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
+    """Change a day. Times that would leave booked sessions outside the day are refused."""
+    _require_organiser(by=by, organisation=day.organisation)
+    day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
+    if day.status in (SurgeryDay.Status.CANCELLED, SurgeryDay.Status.FINISHED):
+        raise errors.DayError("A cancelled or finished day cannot be changed.")
+    outside = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE).exclude(
+        slot__starts_at__gte=details.starts_at, slot__ends_at__lte=details.ends_at
+    )
+    if outside.exists():
+        raise errors.DayError("Some booked sessions would fall outside the new times. Move or cancel them first.")
+    return _apply(day, details)
+
+
+@transaction.atomic
+def day_publish(*, day: SurgeryDay, by: User) -> SurgeryDay:
+    _require_organiser(by=by, organisation=day.organisation)
+    day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
+    if day.status != SurgeryDay.Status.DRAFT:
+        raise errors.DayError("Only a draft day can be published.")
+    if day.ends_at <= timezone.now():
+        raise errors.DayError("This day is in the past, so it cannot be published.")
+    day.status = SurgeryDay.Status.PUBLISHED
+    day.save(update_fields=["status"])
+    return day
+
+
+@transaction.atomic
+def day_cancel(*, day: SurgeryDay, by: User) -> int:
+    """Cancel a day and every booking on it. Returns how many bookings were cancelled.
+
+    All the day's slots are locked first, so a booking being made right now either
+    finishes before us (and is cancelled here) or starts after us (and sees the
+    cancelled day).
+    """
+    _require_organiser(by=by, organisation=day.organisation)
+    day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
+    if day.status == SurgeryDay.Status.CANCELLED:
+        raise errors.DayError("This day is already cancelled.")
+    lock_slots(Slot.objects.filter(day=day).values_list("pk", flat=True))
+    day.status = SurgeryDay.Status.CANCELLED
+    day.save(update_fields=["status"])
+    active = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE)
+    Commitment.objects.filter(booking__in=active).update(is_active=False)
+    count = active.update(status=Booking.Status.CANCELLED, cancelled_at=timezone.now())
+    WaitingListEntry.objects.filter(day=day, status=WaitingListEntry.Status.WAITING).update(
+        status=WaitingListEntry.Status.LEFT
+    )
+    return count

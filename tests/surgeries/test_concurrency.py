@@ -1,0 +1,201 @@
+"""Many people pressing "Book" at the same moment, on PostgreSQL with real threads.
+
+Each thread has its own database connection; a barrier releases them together.
+PostgreSQL here allows 100 connections in all, so 200 attempts are made by
+CONCURRENCY_THREADS threads (40 by default) each making its share in turn.
+
+The first tests show the race is real: with the row locks switched off the
+database constraints are what stop double bookings, and with those dropped too
+the same test sees more than one booking. The rest show the locks hold.
+"""
+
+import contextlib
+import os
+import threading
+import time
+from collections import Counter
+from importlib import import_module
+
+import pytest
+from django.db import connection
+
+from people.models import User
+from surgeries import errors
+from surgeries.models import Booking
+from surgeries.services import booking as booking_service
+from surgeries.services import locking
+from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory
+
+ATTEMPTS = 200
+THREADS = int(os.environ.get("CONCURRENCY_THREADS", "40"))
+TAKEN = errors.SlotTaken.default_message
+BUSY = errors.PersonBusy.default_message
+OVERLAP_MIGRATION = import_module("surgeries.migrations.0003_commitment_no_overlap")
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and exclusion constraints (CI runs the suite on PostgreSQL)")
+
+
+@pytest.fixture
+def wide_race_window(monkeypatch):
+    """Pause between the checks and the write, so an unlocked race shows every time."""
+    real_check = booking_service._check_people_free
+
+    def slow_check(**kwargs):
+        time.sleep(0.02)
+        return real_check(**kwargs)
+
+    monkeypatch.setattr(booking_service, "_check_people_free", slow_check)
+
+
+@pytest.fixture
+def integrity_errors(monkeypatch):
+    """Count how often the database, not the service's own check, refused a write."""
+    seen = []
+    real = booking_service.translate_integrity_error
+
+    def counting(error, **kwargs):
+        seen.append(str(error))
+        return real(error, **kwargs)
+
+    monkeypatch.setattr(booking_service, "translate_integrity_error", counting)
+    return seen
+
+
+def race(attempt, attempts: int = ATTEMPTS, threads: int = THREADS) -> Counter:
+    """Run `attempt(i)` for i in range(attempts) across threads released together."""
+    outcomes: list[str] = []
+    barrier = threading.Barrier(threads)
+
+    def worker(indices):
+        try:
+            barrier.wait(timeout=30)
+            for index in indices:
+                try:
+                    attempt(index)
+                    outcomes.append("booked")
+                except errors.BookingError as error:
+                    outcomes.append(error.message)
+                except Exception as error:  # an error page: the test must fail
+                    outcomes.append(f"crash: {type(error).__name__}: {error}")
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=worker, args=(range(t, attempts, threads),)) for t in range(threads)]
+    started = time.monotonic()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    outcomes_counter = Counter(outcomes)
+    print(f"\n{attempts} attempts on {threads} threads in {time.monotonic() - started:.2f}s: {dict(outcomes_counter)}")
+    return outcomes_counter
+
+
+@contextlib.contextmanager
+def without_database_constraints():
+    """Drop both booking constraints for one test, and put them back afterwards."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX booking_one_active_per_slot")
+        cursor.execute(OVERLAP_MIGRATION.DROP_SQL)
+    try:
+        yield
+    finally:
+        Booking.objects.all().delete()
+        constraint = next(c for c in Booking._meta.constraints if c.name == "booking_one_active_per_slot")
+        with connection.schema_editor() as editor:
+            editor.add_constraint(Booking, constraint)
+        with connection.cursor() as cursor:
+            cursor.execute(OVERLAP_MIGRATION.CONSTRAINT_SQL)
+
+
+def _people(count: int) -> list[User]:
+    # Straight to the database: hashing 200 passwords would take most of a minute.
+    return User.objects.bulk_create(
+        User(email=f"racer{i}@example.org", display_name=f"Racer {i}", password="!") for i in range(count)
+    )
+
+
+def _one_slot_many_learners():
+    return SlotFactory(), _people(ATTEMPTS)
+
+
+def _one_learner_many_overlapping_slots():
+    day = SurgeryDayFactory()
+    learner, *surgeons = _people(ATTEMPTS + 1)
+    slots = [SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)) for surgeon in surgeons]
+    return learner, slots
+
+
+def test_race_without_lock_or_constraint_double_books_a_slot(monkeypatch, wide_race_window):
+    slot, learners = _one_slot_many_learners()
+    monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
+
+    with without_database_constraints():
+        race(lambda i: booking_service.booking_create(slot_id=slot.pk, learner=learners[i]))
+        double_booked = Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count()
+
+    assert double_booked > 1
+
+
+def test_race_without_lock_is_stopped_by_the_database_with_a_friendly_message(
+    monkeypatch, wide_race_window, integrity_errors
+):
+    slot, learners = _one_slot_many_learners()
+    monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
+
+    outcomes = race(lambda i: booking_service.booking_create(slot_id=slot.pk, learner=learners[i]))
+
+    # Unlocked, some late checks see the surgeon already busy: also a friendly refusal.
+    assert outcomes["booked"] == 1
+    assert set(outcomes) <= {"booked", TAKEN, errors.SurgeonBusy.default_message}
+    assert len(integrity_errors) > 0
+    assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
+
+
+def test_race_for_one_slot_books_exactly_one_person(wide_race_window, integrity_errors):
+    slot, learners = _one_slot_many_learners()
+
+    outcomes = race(lambda i: booking_service.booking_create(slot_id=slot.pk, learner=learners[i]))
+
+    assert outcomes == Counter({"booked": 1, TAKEN: ATTEMPTS - 1})
+    assert integrity_errors == []  # the lock, not the constraint, did the work
+    assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
+
+
+def test_race_without_lock_or_constraint_books_one_person_twice_at_once(monkeypatch, wide_race_window):
+    learner, slots = _one_learner_many_overlapping_slots()
+    monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
+
+    with without_database_constraints():
+        race(lambda i: booking_service.booking_create(slot_id=slots[i].pk, learner=learner))
+        overlapping = Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count()
+
+    assert overlapping > 1
+
+
+def test_race_without_lock_for_one_person_is_stopped_by_the_exclusion_constraint(
+    monkeypatch, wide_race_window, integrity_errors
+):
+    learner, slots = _one_learner_many_overlapping_slots()
+    monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
+
+    outcomes = race(lambda i: booking_service.booking_create(slot_id=slots[i].pk, learner=learner))
+
+    assert outcomes == Counter({"booked": 1, BUSY: ATTEMPTS - 1})
+    assert len(integrity_errors) > 0
+
+
+def test_race_for_one_person_across_overlapping_slots_books_exactly_once(wide_race_window, integrity_errors):
+    learner, slots = _one_learner_many_overlapping_slots()
+
+    outcomes = race(lambda i: booking_service.booking_create(slot_id=slots[i].pk, learner=learner))
+
+    assert outcomes == Counter({"booked": 1, BUSY: ATTEMPTS - 1})
+    assert integrity_errors == []
+    assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1
