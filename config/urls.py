@@ -7,5 +7,6 @@ urlpatterns = [
     path("", surgery_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("people.urls")),
+    path("", include("surgeries.urls_matchmaking")),
     path("admin/", admin.site.urls),
 ]
