@@ -28,7 +28,8 @@ def make_day(organisation):
 def add_surgeon(day, *, person=None, offers=None, languages="English", slots=2, max_sessions=6, perspectives=None):
     """A surgeon with back-to-back 30-minute slots from the start of the day."""
     person = person or UserFactory()
-    MembershipFactory(organisation=day.organisation, person=person, role=Membership.Role.SURGEON)
+    if not Membership.objects.filter(organisation=day.organisation, person=person).exists():
+        MembershipFactory(organisation=day.organisation, person=person, role=Membership.Role.SURGEON)
     ProfileFactory(person=person, languages=languages)
     for topic, confidence in (offers or {}).items():
         TopicOfferFactory(person=person, topic=topic, confidence=confidence)

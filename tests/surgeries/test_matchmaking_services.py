@@ -186,7 +186,7 @@ def test_confirm_rolls_back_everything_and_names_the_pair_on_a_conflict(organisa
 
 def test_rerun_after_confirm_keeps_confirmed_bookings(organisation, organiser):
     day, topics = make_day(organisation)
-    _, slots = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
     first = add_request(day, topics={topics["Blogging"]: 1})
     proposal = matchmaking_run(day=day, by=organiser).proposal
     proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)

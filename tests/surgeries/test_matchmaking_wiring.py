@@ -24,7 +24,7 @@ def test_language_set_normalises_and_defaults_to_english():
 
 def test_build_day_problem_pairs_a_learner_with_every_suitable_free_slot(organisation):
     day, topics = make_day(organisation)
-    surgeon, slots = add_surgeon(day, offers={topics["Blogging"]: 3})
+    _, slots = add_surgeon(day, offers={topics["Blogging"]: 3})
     request = add_request(day, topics={topics["Blogging"]: 2})
 
     problem = build_day_problem(day=day)
@@ -57,7 +57,7 @@ def test_build_day_problem_leaves_out_booked_slots_and_counts_sessions_left(orga
 
 def test_build_day_problem_never_pairs_someone_with_themselves_or_in_their_own_slot_times(organisation):
     day, topics = make_day(organisation)
-    helper, own_slots = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
+    helper, _ = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
     _, other_slots = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
     add_request(day, learner=helper, topics={topics["Blogging"]: 1})
 
@@ -83,7 +83,7 @@ def test_build_day_problem_leaves_out_blocked_learners_and_surgeons(organisation
 def test_build_day_problem_applies_musts_only_with_perspectives_shown_to_organisers(organisation):
     day, topics = make_day(organisation)
     blog = topics["Blogging"]
-    _, hidden = add_surgeon(day, offers={blog: 2}, slots=1, perspectives={"lived_experience": Visibility.ONLY_ME})
+    add_surgeon(day, offers={blog: 2}, slots=1, perspectives={"lived_experience": Visibility.ONLY_ME})
     _, shown = add_surgeon(day, offers={blog: 2}, slots=1, perspectives={"lived_experience": Visibility.ORGANISERS})
     request = add_request(day, topics={blog: 1}, preferences=[("perspective", "lived_experience", "must")])
 
@@ -100,7 +100,7 @@ def test_build_day_problem_applies_musts_only_with_perspectives_shown_to_organis
 def test_build_day_problem_respects_language_musts_and_the_learners_times(organisation):
     day, topics = make_day(organisation)
     blog = topics["Blogging"]
-    _, english = add_surgeon(day, offers={blog: 2}, slots=2)
+    add_surgeon(day, offers={blog: 2}, slots=2)
     _, urdu = add_surgeon(day, offers={blog: 2}, slots=2, languages="English, Urdu")
     window = (day.starts_at + timedelta(minutes=30), day.starts_at + timedelta(minutes=60))
     request = add_request(day, topics={blog: 1}, preferences=[("language", "Urdu", "must")], windows=[window])
