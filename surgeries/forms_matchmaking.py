@@ -96,9 +96,10 @@ class MatchRequestForm(forms.Form):
         )
 
     @staticmethod
-    def initial_for(*, request: MatchRequest | None, profile_languages: str) -> dict:
+    def initial_for(*, request: MatchRequest | None, profile_languages: str, wanted_topic_ids=()) -> dict:
+        """A saved request as it was; a new one starts from the topics and languages on the profile."""
         if request is None:
-            return {"languages": profile_languages}
+            return {"languages": profile_languages} | {f"topic_{pk}": "2" for pk in wanted_topic_ids}
         initial = {"languages": request.languages, "note": request.note}
         initial.update({f"topic_{rt.topic_id}": str(rt.priority) for rt in request.topics.all()})
         for preference in request.preferences.all():

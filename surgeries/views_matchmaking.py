@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.models import Membership
-from people.selectors import is_blocked, profile_of
+from people.selectors import is_blocked, profile_of, topics_wanted
 from surgeries import errors
 from surgeries.forms_matchmaking import MatchRequestForm
 from surgeries.models import MatchRequest, SurgeryDay
@@ -64,15 +64,11 @@ def request_edit(request, day_id: int):
     if existing and not existing.is_editable:
         reason = selectors.reason_for_learner(reasons=existing.reasons, surgeon_id=existing.booking.surgeon_id)
         return render(request, "matchmaking/request_matched.html", {"day": day, "match": existing, "reason": reason})
-    topics = day.organisation.topics.filter(is_active=True).order_by("name")
-    initial = MatchRequestForm.initial_for(
-        request=existing, profile_languages=profile_of(person=request.user).languages
-    )
-    form = MatchRequestForm(request.POST or None, day=day, topics=topics, initial=initial)
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         services.match_request_withdraw(day=day, learner=request.user)
         messages.success(request, "Your request is withdrawn.")
         return redirect("matchmaking:request", day_id=day.pk)
+    form = _request_form(request, day, existing)
     if request.method == "POST" and form.is_valid():
         try:
             services.match_request_save(day=day, learner=request.user, details=form.details())
@@ -81,18 +77,17 @@ def request_edit(request, day_id: int):
         else:
             messages.success(request, "Your request is saved. The organisers will match you with a surgeon.")
             return redirect("matchmaking:request", day_id=day.pk)
-    unmatched = _last_unmatched_reason(day, existing)
+    unmatched = selectors.last_unmatched_reason(day=day, request=existing)
     context = {"day": day, "form": form, "match": existing, "unmatched": unmatched}
     return render(request, "matchmaking/request_form.html", context)
 
 
-def _last_unmatched_reason(day: SurgeryDay, existing: MatchRequest | None) -> str:
-    """Only after a confirmed round: why this learner was not matched in it."""
-    if existing is None:
-        return ""
-    confirmed = day.match_proposals.filter(status="confirmed").order_by("-confirmed_at").first()
-    rows = confirmed.unmatched if confirmed else []
-    return next((row["text"] for row in rows if row["request"] == existing.pk), "")
+def _request_form(request, day: SurgeryDay, existing: MatchRequest | None) -> MatchRequestForm:
+    topics = day.organisation.topics.filter(is_active=True).order_by("name")
+    wanted = topics_wanted(request.user).values_list("topic_id", flat=True) if existing is None else ()
+    languages = profile_of(person=request.user).languages
+    initial = MatchRequestForm.initial_for(request=existing, profile_languages=languages, wanted_topic_ids=wanted)
+    return MatchRequestForm(request.POST or None, day=day, topics=topics, initial=initial)
 
 
 @login_required

@@ -104,10 +104,13 @@ def learner_request(request: models.MatchRequest) -> LearnerRequest:
 
 
 def open_requests(*, day: models.SurgeryDay):
-    """Requests still waiting on this day, leaving out people the organisation has blocked."""
+    """Requests still waiting on this day, leaving out people the organisation has blocked
+    and people who have already booked a session that day themselves."""
+    booked = models.Booking.objects.filter(day=day, status=models.Booking.Status.ACTIVE).values("learner_id")
     return (
         models.MatchRequest.objects.filter(day=day, status=models.MatchRequest.Status.OPEN)
         .exclude(learner__organisation_blocks__organisation_id=day.organisation_id)
+        .exclude(learner_id__in=booked)
         .prefetch_related(
             Prefetch("topics", queryset=models.RequestTopic.objects.select_related("topic")),
             "preferences",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 
 from people.models import PersonPerspective, Profile, TopicWant, User
 from people.visibility import EVENT, PAIRED, can_see
@@ -54,6 +54,14 @@ def reason_for_learner(*, reasons: list[dict], surgeon_id: int) -> str:
     return explain_pair(kept, audience=Audience.LEARNER)
 
 
+def last_unmatched_reason(*, day: SurgeryDay, request: MatchRequest | None) -> str:
+    """Why this learner was left out of the last confirmed round, or "" (one query)."""
+    if request is None:
+        return ""
+    confirmed = day.match_proposals.filter(status=MatchProposal.Status.CONFIRMED).order_by("-confirmed_at").first()
+    return next((row["text"] for row in (confirmed.unmatched if confirmed else []) if row["request"] == request.pk), "")
+
+
 # --- The organiser's proposal --------------------------------------------------------------
 
 
@@ -75,6 +83,7 @@ class ProposalPage:
     rows: list[ProposalRow]
     unmatched: list[UnmatchedRow]
     open_requests: int
+    matched_requests: int
 
     @property
     def matched(self) -> int:
@@ -88,9 +97,16 @@ class ProposalPage:
 def proposal_page(*, day: SurgeryDay) -> ProposalPage:
     """The day's draft proposal, every pair explained for organisers. Four queries at any size."""
     proposal = MatchProposal.objects.filter(day=day, status=MatchProposal.Status.DRAFT).first()
-    open_requests = MatchRequest.objects.filter(day=day, status=MatchRequest.Status.OPEN).count()
+    counts = dict(
+        MatchRequest.objects.filter(day=day)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    open_requests, matched = counts.get(MatchRequest.Status.OPEN, 0), counts.get(MatchRequest.Status.MATCHED, 0)
     if proposal is None:
-        return ProposalPage(proposal=None, rows=[], unmatched=[], open_requests=open_requests)
+        return ProposalPage(proposal=None, rows=[], unmatched=[], open_requests=open_requests, matched_requests=matched)
     pairs = proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
         "slot__starts_at", "slot__surgeon__display_name", "id"
     )
@@ -98,7 +114,7 @@ def proposal_page(*, day: SurgeryDay) -> ProposalPage:
     texts = {row["request"]: row["text"] for row in proposal.unmatched}
     requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
     unmatched = [UnmatchedRow(request, texts[request.pk]) for request in requests]
-    return ProposalPage(proposal=proposal, rows=rows, unmatched=unmatched, open_requests=open_requests)
+    return ProposalPage(proposal, rows, unmatched, open_requests=open_requests, matched_requests=matched)
 
 
 @dataclass(frozen=True)
