@@ -116,3 +116,13 @@ def test_build_day_problem_query_count_does_not_grow(organisation, django_assert
 
     with django_assert_num_queries(10):
         build_day_problem(day=day)
+
+
+def test_build_day_problem_leaves_out_learners_who_booked_that_day_themselves(organisation):
+    day, topics = make_day(organisation)
+    _, slots = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    booked = add_request(day, topics={topics["Blogging"]: 1})
+    waiting = add_request(day, topics={topics["Blogging"]: 1})
+    booked_slot(slot=slots[0], learner=booked.learner)
+
+    assert build_day_problem(day=day).instance.learners == (waiting.learner_id,)
