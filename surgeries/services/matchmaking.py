@@ -126,9 +126,14 @@ def _require_organiser(*, day: SurgeryDay, by: User) -> None:
 
 
 def _locked_day(*, day: SurgeryDay, by: User) -> SurgeryDay:
-    """Lock the day row so two organisers' runs and changes happen one after the other."""
+    """Lock the day row so two organisers' runs and changes happen one after the other.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a booking being written elsewhere checks its
+    foreign key to the day with FOR KEY SHARE while holding its slot lock, so a full
+    FOR UPDATE here would deadlock with it as soon as we wait for that slot.
+    """
     _require_organiser(day=day, by=by)
-    day = SurgeryDay.objects.select_for_update().select_related("organisation", "venue").get(pk=day.pk)
+    day = SurgeryDay.objects.select_for_update(no_key=True).select_related("organisation", "venue").get(pk=day.pk)
     if day.status != SurgeryDay.Status.PUBLISHED:
         raise MatchmakingError("Publish the day before matching learners to surgeons.")
     return day
