@@ -62,7 +62,10 @@ def request_edit(request, day_id: int):
         return _blocked(request, day)
     existing = selectors.match_request_for(day=day, learner=request.user)
     if existing and not existing.is_editable:
-        reason = selectors.reason_for_learner(reasons=existing.reasons, surgeon_id=existing.booking.surgeon_id)
+        booking = existing.booking
+        reason = (
+            selectors.reason_for_learner(reasons=existing.reasons, surgeon_id=booking.surgeon_id) if booking else ""
+        )
         return render(request, "matchmaking/request_matched.html", {"day": day, "match": existing, "reason": reason})
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         services.match_request_withdraw(day=day, learner=request.user)

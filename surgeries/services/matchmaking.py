@@ -349,3 +349,41 @@ def proposal_confirm(*, day: SurgeryDay, proposal_id: int, by: User) -> list[Boo
     proposal.save(update_fields=["status", "confirmed_at"])
     transaction.on_commit(partial(on_matches_confirmed, booking_ids=[b.pk for b in bookings]))
     return bookings
+
+
+# --- My data: export and erasure --------------------------------------------------------------
+
+
+def match_requests_export(person: User) -> list[dict]:
+    """A person's matchmaking requests, for "Download my data"."""
+    requests = (
+        MatchRequest.objects.filter(learner=person)
+        .select_related("day")
+        .prefetch_related("topics__topic", "preferences", "windows")
+    )
+    return [
+        {
+            "day": request.day.title,
+            "status": request.get_status_display(),
+            "topics": [{"topic": rt.topic.name, "priority": rt.get_priority_display()} for rt in request.topics.all()],
+            "preferences": [f"{p.get_strength_display()}: {p.value}" for p in request.preferences.all()],
+            "languages": request.languages,
+            "times": [[w.starts_at.isoformat(), w.ends_at.isoformat()] for w in request.windows.all()],
+            "note": request.note,
+        }
+        for request in requests
+    ]
+
+
+def match_requests_erase(person: User) -> None:
+    """Requests can hold special-category wishes ("a peer with lived experience"): delete them all.
+    Bookings made from them stay, as for any booking."""
+    MatchRequest.objects.filter(learner=person).delete()
+
+
+def register_privacy_hooks() -> None:
+    """Called from the app's ready(): matchmaking requests join the person's export and erasure."""
+    from people.services import register_erasure_handler, register_export_section
+
+    register_export_section("matchmaking_requests", match_requests_export)
+    register_erasure_handler(match_requests_erase)

@@ -198,3 +198,41 @@ def test_rerun_after_confirm_keeps_confirmed_bookings(organisation, organiser):
     assert first.booking.is_active
     assert [(p.request_id) for p in rerun.pairs.all()] == [second.pk]
     assert rerun.pairs.get().slot_id != first.booking.slot_id
+
+
+def test_requests_are_in_the_persons_export_and_go_with_their_account(organisation, learner):
+    from people.services import account_delete, account_export
+
+    day, topics = make_day(organisation)
+    add_request(
+        day, learner=learner, topics={topics["Blogging"]: 3}, preferences=[("perspective", "volunteer", "must")]
+    )
+
+    exported = account_export(person=learner)["matchmaking_requests"]
+    account_delete(person=learner)
+
+    assert exported[0]["topics"] == [{"topic": "Blogging", "priority": "Most important"}]
+    assert exported[0]["preferences"] == ["I need: volunteer"]
+    assert not MatchRequest.objects.exists()
+
+
+def test_matched_learner_is_told_only_what_the_surgeon_shows_them_now(organisation, organiser, learner):
+    from people.models import PersonPerspective
+    from people.visibility import Visibility
+    from surgeries.selectors.matchmaking import reason_for_learner
+
+    day, topics = make_day(organisation)
+    surgeon, _ = add_surgeon(
+        day, offers={topics["Blogging"]: 2}, slots=1, perspectives={"volunteer": Visibility.PAIRED}
+    )
+    add_request(
+        day, learner=learner, topics={topics["Blogging"]: 1}, preferences=[("perspective", "volunteer", "wish")]
+    )
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+    request = MatchRequest.objects.get(learner=learner)
+    assert reason_for_learner(reasons=request.reasons, surgeon_id=surgeon.pk) == "both: Blogging; prefers a volunteer"
+
+    PersonPerspective.objects.filter(person=surgeon).update(visibility=Visibility.ONLY_ME)
+
+    assert reason_for_learner(reasons=request.reasons, surgeon_id=surgeon.pk) == "both: Blogging"
