@@ -85,6 +85,13 @@ def request_edit(request, day_id: int):
     return render(request, "matchmaking/request_form.html", context)
 
 
+def _matched(request, day: SurgeryDay, match: MatchRequest):
+    """Read-only once the organiser has confirmed: the booking, and why, as the learner may hear it."""
+    booking = match.booking
+    reason = selectors.reason_for_learner(reasons=match.reasons, surgeon_id=booking.surgeon_id) if booking else ""
+    return render(request, "matchmaking/request_matched.html", {"day": day, "match": match, "reason": reason})
+
+
 def _request_form(request, day: SurgeryDay, existing: MatchRequest | None) -> MatchRequestForm:
     topics = day.organisation.topics.filter(is_active=True).order_by("name")
     wanted = topics_wanted(request.user).values_list("topic_id", flat=True) if existing is None else ()
