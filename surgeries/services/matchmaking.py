@@ -342,9 +342,9 @@ def proposal_confirm(*, day: SurgeryDay, proposal_id: int, by: User) -> list[Boo
             if isinstance(error, IntegrityError):
                 error = translate_integrity_error(error, learner_id=pair.request.learner_id)
             raise MatchmakingError(f"{_pair_words(pair, day)}: {error.message} Nothing has been booked.") from error
-        MatchRequest.objects.filter(pk=pair.request_id).update(
-            status=MatchRequest.Status.MATCHED, booking=bookings[-1], reasons=pair.reasons
-        )
+        request = pair.request
+        request.status, request.booking, request.reasons = MatchRequest.Status.MATCHED, bookings[-1], pair.reasons
+    MatchRequest.objects.bulk_update([pair.request for pair in pairs], ["status", "booking", "reasons"], batch_size=500)
     proposal.status, proposal.confirmed_at = MatchProposal.Status.CONFIRMED, now
     proposal.save(update_fields=["status", "confirmed_at"])
     transaction.on_commit(partial(on_matches_confirmed, booking_ids=[b.pk for b in bookings]))
