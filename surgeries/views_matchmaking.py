@@ -219,5 +219,6 @@ def confirm(request, day_id: int):
     except errors.SurgeryError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Confirmed: {len(bookings)} sessions booked.")
+        sessions = "1 session" if len(bookings) == 1 else f"{len(bookings)} sessions"
+        messages.success(request, f"Confirmed: {sessions} booked.")
     return redirect("matchmaking:proposal", day_id=day.pk)

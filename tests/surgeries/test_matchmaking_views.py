@@ -183,7 +183,8 @@ def test_confirm_view_books_and_reports_a_conflict_as_a_message(client, organisa
 
     response = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk}, follow=True)
 
-    assert "Confirmed: 1 sessions booked." in response.content.decode()
+    assert "Confirmed: 1 session booked." in response.content.decode()
+    assert "1 learner matched and booked already (their bookings are kept)" in response.content.decode()
     assert Booking.objects.filter(day=day, status="active").count() == 1
     again = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk}, follow=True)
     assert "already been confirmed" in again.content.decode()
