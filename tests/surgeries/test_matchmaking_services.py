@@ -236,3 +236,19 @@ def test_matched_learner_is_told_only_what_the_surgeon_shows_them_now(organisati
     PersonPerspective.objects.filter(person=surgeon).update(visibility=Visibility.ONLY_ME)
 
     assert reason_for_learner(reasons=request.reasons, surgeon_id=surgeon.pk) == "both: Blogging"
+
+
+def test_rerun_lets_go_of_a_lock_whose_slot_was_booked_by_hand(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    request = add_request(day, topics={topics["Blogging"]: 1})
+    pair = matchmaking_run(day=day, by=organiser).proposal.pairs.get()
+    proposal_pair_lock(day=day, pair_id=pair.pk, by=organiser)
+    booked_slot(slot=pair.slot, learner=UserFactory())
+
+    result = matchmaking_run(day=day, by=organiser)
+
+    moved = result.proposal.pairs.get()
+    assert result.dropped_locks == 1
+    assert (moved.request_id, moved.locked) == (request.pk, False)
+    assert moved.slot_id != pair.slot_id

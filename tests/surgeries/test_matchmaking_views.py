@@ -264,3 +264,21 @@ def test_best_matches_books_a_slot(client, organisation, learner):
 
     assert "You are booked." in response.content.decode()
     assert Booking.objects.get().learner == learner
+
+
+def test_new_request_starts_from_profile_topics_and_can_be_withdrawn(client, organisation, learner):
+    from tests.factories import TopicWantFactory
+
+    day, topics = make_day(organisation)
+    TopicWantFactory(person=learner, topic=topics["Privacy settings"])
+    client.force_login(learner)
+    url = reverse("matchmaking:request", args=[day.pk])
+
+    form = client.get(url).context["form"]
+    assert form.initial[f"topic_{topics['Privacy settings'].pk}"] == "2"
+
+    client.post(url, {f"topic_{topics['Blogging'].pk}": "1"})
+    assert MatchRequest.objects.filter(learner=learner).exists()
+    response = client.post(url, {"action": "withdraw"}, follow=True)
+    assert "Your request is withdrawn." in response.content.decode()
+    assert not MatchRequest.objects.filter(learner=learner).exists()
