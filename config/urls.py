@@ -11,5 +11,6 @@ urlpatterns = [
     path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
     path("", include("surgeries.urls")),
     path("", include("workshops.urls")),
+    path("", include("surgeries.urls_matchmaking")),
     path("admin/", admin.site.urls),
 ]

@@ -9,3 +9,6 @@ class SurgeriesConfig(AppConfig):
         from surgeries import notifications
 
         notifications.register()
+        from surgeries.services.matchmaking import register_privacy_hooks
+
+        register_privacy_hooks()

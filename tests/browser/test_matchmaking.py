@@ -1,0 +1,106 @@
+"""Matchmaking end to end in a real browser: ask, run, adjust, confirm, see the reason."""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+
+from people.models import Membership
+from people.visibility import Visibility
+from surgeries.models import Booking
+from tests.browser.conftest import assert_accessible
+from tests.browser.test_people import _log_in, _log_out
+from tests.factories import (
+    DaySurgeonFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonPerspectiveFactory,
+    ProfileFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    TopicFactory,
+    TopicOfferFactory,
+    UserFactory,
+)
+from tests.surgeries.matchmaking_helpers import add_request
+
+
+def _person(leeds, email, name, role=Membership.Role.MEMBER):
+    person = UserFactory(email=email, display_name=name)
+    MembershipFactory(organisation=leeds, person=person, role=role)
+    ProfileFactory(person=person, languages="English")
+    return person
+
+
+def _day_with_surgeons():
+    leeds = OrganisationFactory(name="Leeds Mental Health Social Media Surgery", slug="leeds")
+    _person(leeds, "priya@example.org", "Priya", Membership.Role.ORGANISER)
+    blogging = TopicFactory(organisation=leeds, name="Blogging")
+    day = SurgeryDayFactory(organisation=leeds, title="Winter surgery")
+    for name, confidence, slots in (("Sam", 3, 2), ("Joan", 1, 1)):
+        surgeon = _person(leeds, f"{name.lower()}@example.org", name, Membership.Role.SURGEON)
+        TopicOfferFactory(person=surgeon, topic=blogging, confidence=confidence)
+        day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
+        for k in range(slots):
+            SlotFactory(day_surgeon=day_surgeon, starts_at=day.starts_at + timedelta(minutes=30 * k))
+    sam = day.surgeons.get(person__display_name="Sam").person
+    # Sam shares lived experience with the people they are paired with, and volunteering with organisers only.
+    PersonPerspectiveFactory(person=sam, perspective="lived_experience", visibility=Visibility.PAIRED)
+    PersonPerspectiveFactory(person=sam, perspective="volunteer", visibility=Visibility.ORGANISERS)
+    maria = _person(leeds, "maria@example.org", "Maria")
+    add_request(day, learner=maria, topics={blogging: 2}, preferences=[("perspective", "volunteer", "wish")])
+    _person(leeds, "alex@example.org", "Alex")
+    return day
+
+
+def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(page):
+    day = _day_with_surgeons()
+
+    _log_in(page, "alex@example.org")
+    page.goto(f"/days/{day.pk}/match-me/")
+    assert_accessible(page)
+    page.get_by_label("Blogging").select_option(label="Most important")
+    page.get_by_label("A surgeon who is a peer with lived experience").select_option(label="I would like this")
+    page.get_by_role("button", name="Save my request").click()
+    expect(page.get_by_text("Your request is saved.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="See the best free slots for me").click()
+    expect(page.get_by_role("table", name="Free slots, best fit first")).to_be_visible()
+    assert_accessible(page)
+    _log_out(page)
+
+    _log_in(page, "priya@example.org")
+    page.goto(f"/days/{day.pk}/matchmaking/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Run matchmaking").click()
+    expect(page.get_by_text("Matched 2 of 2 requests", exact=True)).to_be_visible()
+    proposal = page.get_by_role("table", name="Proposed pairs, by time")
+    expect(proposal).to_contain_text("both: Blogging; prefers a peer with lived experience")
+    expect(proposal).to_contain_text("prefers a volunteer")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Lock Maria").click()
+    expect(page.get_by_text("Pair locked")).to_be_visible()
+    page.get_by_role("link", name="Change slot for Alex").click()
+    assert_accessible(page)
+    current = page.locator("input[name=slot_id]:checked").get_attribute("value")
+    other = page.locator(f"input[name=slot_id]:not([value='{current}'])").first
+    other.check()
+    page.get_by_role("button", name="Use this slot").click()
+    expect(page.get_by_text("Alex has a new slot")).to_be_visible()
+    page.get_by_role("button", name="Run again, keeping locked pairs").click()
+    expect(page.get_by_text("Matched 2 of 2 requests", exact=True)).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"Confirm and book 2 sessions")).click()
+    expect(page.get_by_text("Confirmed: 2 sessions booked.")).to_be_visible()
+    assert_accessible(page)
+    _log_out(page)
+
+    alex = Booking.objects.get(learner__display_name="Alex")
+    assert str(alex.slot_id) != current
+    _log_in(page, "alex@example.org")
+    page.goto(f"/days/{day.pk}/match-me/")
+    expect(page.get_by_role("heading", name="Your match")).to_be_visible()
+    expect(page.get_by_text("You meet: Sam")).to_be_visible()
+    expect(page.get_by_text("both: Blogging; prefers a peer with lived experience")).to_be_visible()
+    assert "volunteer" not in page.content()
+    assert_accessible(page)

@@ -1,0 +1,254 @@
+"""Requests, running, adjusting and confirming matchmaking."""
+
+from datetime import timedelta
+
+import pytest
+
+from people.models import OrganisationBlock
+from surgeries import errors
+from surgeries.models import Booking, Commitment, MatchProposal, MatchRequest, ProposedPair, SurgeryDay
+from surgeries.services.matchmaking import (
+    MatchmakingError,
+    RequestDetails,
+    match_request_save,
+    matchmaking_run,
+    proposal_confirm,
+    proposal_pair_lock,
+    proposal_pair_remove,
+    proposal_slot_choose,
+)
+from tests.factories import SurgeryDayFactory, UserFactory, booked_slot
+from tests.surgeries.matchmaking_helpers import add_request, add_surgeon, make_day
+
+pytestmark = pytest.mark.django_db
+
+
+def _pairs(proposal):
+    return {(p.request.learner_id, p.slot_id) for p in proposal.pairs.select_related("request")}
+
+
+def test_match_request_save_replaces_topics_and_merges_touching_times(organisation, learner):
+    day, topics = make_day(organisation)
+    hour = timedelta(hours=1)
+    windows = [(day.starts_at, day.starts_at + hour), (day.starts_at + hour, day.starts_at + 2 * hour)]
+    add_request(day, learner=learner, topics={topics["Blogging"]: 1})
+
+    request = add_request(day, learner=learner, topics={topics["Privacy settings"]: 3}, windows=windows)
+
+    assert [(rt.topic.name, rt.priority) for rt in request.topics.all()] == [("Privacy settings", 3)]
+    assert [(w.starts_at, w.ends_at) for w in request.windows.all()] == [(day.starts_at, day.starts_at + 2 * hour)]
+
+
+def test_match_request_save_refuses_drafts_blocked_people_and_matched_requests(organisation, learner):
+    draft = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    with pytest.raises(errors.BookingClosed):
+        match_request_save(day=draft, learner=learner, details=RequestDetails())
+    day, _ = make_day(organisation)
+    OrganisationBlock.objects.create(organisation=organisation, person=learner)
+    with pytest.raises(errors.PersonBlocked):
+        match_request_save(day=day, learner=learner, details=RequestDetails())
+    other = UserFactory()
+    request = add_request(day, learner=other)
+    MatchRequest.objects.filter(pk=request.pk).update(status=MatchRequest.Status.MATCHED)
+    with pytest.raises(MatchmakingError):
+        match_request_save(day=day, learner=other, details=RequestDetails(note="changed"))
+
+
+def test_matchmaking_run_matches_most_learners_then_best_fit(organisation, organiser):
+    day, topics = make_day(organisation)
+    blog, privacy = topics["Blogging"], topics["Privacy settings"]
+    _, blog_slots = add_surgeon(day, offers={blog: 3}, slots=1)
+    _, both_slots = add_surgeon(day, offers={blog: 1, privacy: 3}, slots=1)
+    only_blog = add_request(day, topics={blog: 3})
+    both = add_request(day, topics={blog: 1, privacy: 3})
+
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+
+    assert _pairs(proposal) == {(only_blog.learner_id, blog_slots[0].pk), (both.learner_id, both_slots[0].pk)}
+    assert proposal.request_count == 2
+    assert proposal.unmatched == []
+
+
+def test_matchmaking_run_explains_who_is_left_out(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
+    lonely = add_request(day, topics={topics["Privacy settings"]: 2})
+
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+
+    assert proposal.unmatched == [
+        {"request": lonely.pk, "code": "no_topic", "text": "no surgeon offers Privacy settings"}
+    ]
+
+
+def test_matchmaking_run_is_for_organisers_only(organisation, surgeon):
+    day, _ = make_day(organisation)
+
+    with pytest.raises(errors.NotAllowed):
+        matchmaking_run(day=day, by=surgeon)
+
+
+def test_locked_pair_survives_a_rerun(organisation, organiser):
+    day, topics = make_day(organisation)
+    blog = topics["Blogging"]
+    _, slots = add_surgeon(day, offers={blog: 2}, slots=2)
+    request = add_request(day, topics={blog: 1})
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    pair = proposal.pairs.get()
+    other_slot = next(slot for slot in slots if slot.pk != pair.slot_id)
+    proposal_slot_choose(day=day, request_id=request.pk, slot_id=other_slot.pk, by=organiser)
+
+    rerun = matchmaking_run(day=day, by=organiser).proposal
+
+    kept = rerun.pairs.get()
+    assert (kept.slot_id, kept.locked) == (other_slot.pk, True)
+    assert MatchProposal.objects.filter(day=day).count() == 1
+
+
+def test_lock_and_remove_change_the_draft(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    request = add_request(day, topics={topics["Blogging"]: 1})
+    pair = matchmaking_run(day=day, by=organiser).proposal.pairs.get()
+
+    assert proposal_pair_lock(day=day, pair_id=pair.pk, by=organiser).locked is True
+    proposal_pair_remove(day=day, pair_id=pair.pk, by=organiser)
+
+    proposal = MatchProposal.objects.get(day=day)
+    assert proposal.pairs.count() == 0
+    assert [row["request"] for row in proposal.unmatched] == [request.pk]
+
+
+def test_choosing_a_held_slot_swaps_the_two_learners(organisation, organiser):
+    day, topics = make_day(organisation)
+    blog = topics["Blogging"]
+    add_surgeon(day, offers={blog: 2}, slots=2)
+    first, second = add_request(day, topics={blog: 1}), add_request(day, topics={blog: 1})
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    before = {p.request_id: p.slot_id for p in proposal.pairs.all()}
+
+    proposal_slot_choose(day=day, request_id=first.pk, slot_id=before[second.pk], by=organiser)
+
+    after = {p.request_id: p.slot_id for p in proposal.pairs.all()}
+    assert after == {first.pk: before[second.pk], second.pk: before[first.pk]}
+
+
+def test_choosing_a_slot_that_does_not_suit_is_refused(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
+    _, privacy_slots = add_surgeon(day, offers={topics["Privacy settings"]: 2}, slots=1)
+    request = add_request(day, topics={topics["Blogging"]: 1})
+    matchmaking_run(day=day, by=organiser)
+
+    with pytest.raises(MatchmakingError, match="does not suit"):
+        proposal_slot_choose(day=day, request_id=request.pk, slot_id=privacy_slots[0].pk, by=organiser)
+
+
+def test_confirm_books_exactly_the_proposed_pairs(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
+    requests = [add_request(day, topics={topics["Blogging"]: 1}) for _ in range(3)]
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    proposed = _pairs(proposal)
+
+    bookings = proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+
+    assert {(b.learner_id, b.slot_id) for b in bookings} == proposed
+    assert Booking.objects.filter(day=day, status="active").count() == 3
+    assert Commitment.objects.filter(day=day, is_active=True).count() == 6
+    assert set(MatchRequest.objects.values_list("status", flat=True)) == {"matched"}
+    assert all(r.booking_id for r in MatchRequest.objects.filter(pk__in=[r.pk for r in requests]))
+    proposal.refresh_from_db()
+    assert proposal.status == MatchProposal.Status.CONFIRMED
+
+
+def test_confirm_rolls_back_everything_and_names_the_pair_on_a_conflict(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=3)
+    for _ in range(3):
+        add_request(day, topics={topics["Blogging"]: 1})
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    taken = ProposedPair.objects.filter(proposal=proposal).order_by("slot__starts_at").last()
+    # Someone books one of the proposed slots by hand before the organiser confirms.
+    booked_slot(slot=taken.slot, learner=UserFactory())
+
+    with pytest.raises(MatchmakingError) as caught:
+        proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+
+    assert taken.request.learner.display_name in caught.value.message
+    assert "Nothing has been booked." in caught.value.message
+    assert Booking.objects.filter(day=day).count() == 1
+    assert set(MatchRequest.objects.values_list("status", flat=True)) == {"open"}
+    proposal.refresh_from_db()
+    assert proposal.status == MatchProposal.Status.DRAFT
+
+
+def test_rerun_after_confirm_keeps_confirmed_bookings(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    first = add_request(day, topics={topics["Blogging"]: 1})
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+    second = add_request(day, topics={topics["Blogging"]: 1})
+
+    rerun = matchmaking_run(day=day, by=organiser).proposal
+
+    first.refresh_from_db()
+    assert first.booking.is_active
+    assert [(p.request_id) for p in rerun.pairs.all()] == [second.pk]
+    assert rerun.pairs.get().slot_id != first.booking.slot_id
+
+
+def test_requests_are_in_the_persons_export_and_go_with_their_account(organisation, learner):
+    from people.services import account_delete, account_export
+
+    day, topics = make_day(organisation)
+    add_request(
+        day, learner=learner, topics={topics["Blogging"]: 3}, preferences=[("perspective", "volunteer", "must")]
+    )
+
+    exported = account_export(person=learner)["matchmaking_requests"]
+    account_delete(person=learner)
+
+    assert exported[0]["topics"] == [{"topic": "Blogging", "priority": "Most important"}]
+    assert exported[0]["preferences"] == ["I need: volunteer"]
+    assert not MatchRequest.objects.exists()
+
+
+def test_matched_learner_is_told_only_what_the_surgeon_shows_them_now(organisation, organiser, learner):
+    from people.models import PersonPerspective
+    from people.visibility import Visibility
+    from surgeries.selectors.matchmaking import reason_for_learner
+
+    day, topics = make_day(organisation)
+    surgeon, _ = add_surgeon(
+        day, offers={topics["Blogging"]: 2}, slots=1, perspectives={"volunteer": Visibility.PAIRED}
+    )
+    add_request(
+        day, learner=learner, topics={topics["Blogging"]: 1}, preferences=[("perspective", "volunteer", "wish")]
+    )
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+    request = MatchRequest.objects.get(learner=learner)
+    assert reason_for_learner(reasons=request.reasons, surgeon_id=surgeon.pk) == "both: Blogging; prefers a volunteer"
+
+    PersonPerspective.objects.filter(person=surgeon).update(visibility=Visibility.ONLY_ME)
+
+    assert reason_for_learner(reasons=request.reasons, surgeon_id=surgeon.pk) == "both: Blogging"
+
+
+def test_rerun_lets_go_of_a_lock_whose_slot_was_booked_by_hand(organisation, organiser):
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    request = add_request(day, topics={topics["Blogging"]: 1})
+    pair = matchmaking_run(day=day, by=organiser).proposal.pairs.get()
+    proposal_pair_lock(day=day, pair_id=pair.pk, by=organiser)
+    booked_slot(slot=pair.slot, learner=UserFactory())
+
+    result = matchmaking_run(day=day, by=organiser)
+
+    moved = result.proposal.pairs.get()
+    assert result.dropped_locks == 1
+    assert (moved.request_id, moved.locked) == (request.pk, False)
+    assert moved.slot_id != pair.slot_id
