@@ -307,6 +307,7 @@ class AuditEntry(models.Model):
 
 # The outbox lives in its own subpackage; importing it here registers its models with this app.
 from people.notifications.models import Notification, NotificationPreference  # noqa: E402
+from people.directory import ContactBlock, DirectoryListing, DirectoryMessage  # noqa: E402, F401
 
 __all__ = [
     "Membership",

@@ -15,6 +15,7 @@ from surgeries.models.days import (
     validate_time_zone,
 )
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
+from surgeries.models.afterday import DayAggregate, Feedback, SessionNote  # noqa: F401, I001
 
 __all__ = [
     "AvailabilityWindow",
