@@ -26,3 +26,5 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         # A sweep that could not start in time is simply replaced by the next one.
         expires=sweep_every,
     )
+    # Daily: delete a finished day's short-lived personal data once RETENTION_DAYS have passed.
+    sender.add_periodic_task(timedelta(hours=24), signature("surgeries.retention"), name="after-day-retention")

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("people.urls")),
     path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
     path("", include("surgeries.urls")),
+    path("after/", include("surgeries.urls_afterday")),
     path("admin/", admin.site.urls),
 ]

@@ -9,3 +9,6 @@ class SurgeriesConfig(AppConfig):
         from surgeries import notifications
 
         notifications.register()
+        from surgeries import afterday_privacy, tasks_afterday  # noqa: F401 - the task registers on import
+
+        afterday_privacy.register()
