@@ -59,9 +59,7 @@ class DirectoryMessage(models.Model):
 
     organisation = models.ForeignKey("people.Organisation", on_delete=models.CASCADE, related_name="+")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_sent")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_received"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages_received")
     in_reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     body = models.TextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -210,7 +210,7 @@ def day_report_csv(request, day_id: int):
 @login_required
 def organisation_report_csv(request, slug: str):
     organisation = organiser_organisation(request, slug)
-    form, report = _period(request, organisation)
+    _form, report = _period(request, organisation)
     if report is None:
         return redirect("afterday:organisation_report", slug=slug)
     stamp = timezone.localdate().isoformat()

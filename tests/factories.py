@@ -154,6 +154,8 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     token = factory.Sequence(lambda n: f"test-token-{n}")
     token_hash = factory.LazyAttribute(lambda invitation: hash_token(invitation.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
 # --- surgeries: surgeons, slots and bookings -------------------------------
 
 

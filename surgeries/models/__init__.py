@@ -1,5 +1,6 @@
 """Surgery day models, split by subject and re-exported here."""
 
+from surgeries.models.afterday import DayAggregate, Feedback, SessionNote  # noqa: F401
 from surgeries.models.booking import (
     Booking,
     CalendarFeed,
@@ -15,7 +16,6 @@ from surgeries.models.days import (
     validate_time_zone,
 )
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
-from surgeries.models.afterday import DayAggregate, Feedback, SessionNote  # noqa: F401, I001
 
 __all__ = [
     "AvailabilityWindow",

@@ -44,8 +44,7 @@ def my_sessions(*, person: User, now: datetime | None = None) -> MySessions:
         .order_by("-day__starts_at")
     )
     day_feedback = {
-        f.day_id: f
-        for f in Feedback.objects.filter(author=person, booking=None, role=Feedback.Role.SURGEON)
+        f.day_id: f for f in Feedback.objects.filter(author=person, booking=None, role=Feedback.Role.SURGEON)
     }
     return MySessions(
         as_learner=[s for s in sessions if s.booking.learner_id == person.pk],

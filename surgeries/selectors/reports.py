@@ -176,7 +176,7 @@ def _ratings(day_ids: list[int]) -> dict[int, int]:
         .values("usefulness")
         .annotate(n=Count("id"))
     )
-    counts = {score: 0 for score in USEFULNESS_LABELS}
+    counts = dict.fromkeys(USEFULNESS_LABELS, 0)
     counts.update({row["usefulness"]: row["n"] for row in rows})
     return counts
 

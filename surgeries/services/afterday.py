@@ -133,9 +133,7 @@ def day_personal_data_purge(*, day_id: int, now: datetime | None = None) -> DayA
     held = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE, is_no_show=False).aggregate(
         sessions=Count("id"), people=Count("learner", distinct=True)
     )
-    aggregate = DayAggregate(
-        day=day, sessions_held=held["sessions"], people_helped=held["people"], purged_at=now
-    )
+    aggregate = DayAggregate(day=day, sessions_held=held["sessions"], people_helped=held["people"], purged_at=now)
     aggregate.full_clean()
     aggregate.save()
     Booking.objects.filter(day=day).filter(Q(is_no_show=True) | ~Q(note="")).update(is_no_show=False, note="")

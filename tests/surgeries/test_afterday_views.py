@@ -142,14 +142,16 @@ def test_feedback_without_a_rating_shows_the_error_next_to_the_field_and_saves_n
 
     assert response.status_code == 200
     assert "usefulness" in response.context["form"].errors
-    assert 'novalidate' in response.content.decode()
+    assert "novalidate" in response.content.decode()
     assert Feedback.objects.count() == 0
 
 
 def test_feedback_out_of_range_is_refused(client, session, learner):
     client.force_login(learner)
 
-    client.post(reverse("afterday:session_feedback", args=[session.pk]), {"usefulness": "9", "comment_audience": "surgeon"})
+    client.post(
+        reverse("afterday:session_feedback", args=[session.pk]), {"usefulness": "9", "comment_audience": "surgeon"}
+    )
 
     assert Feedback.objects.count() == 0
 

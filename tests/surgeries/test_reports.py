@@ -5,12 +5,12 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from people.models import Membership, Perspective
+from people.models import Perspective
 from people.visibility import Visibility
 from surgeries.models import DaySurgeon, Feedback
 from surgeries.selectors.reports import SMALL_NUMBER, impact_report, suppress, suppress_with_total
 from surgeries.services.afterday import day_personal_data_purge
-from tests.factories import MembershipFactory, PersonPerspectiveFactory, TopicFactory, UserFactory
+from tests.factories import PersonPerspectiveFactory, TopicFactory, UserFactory
 from tests.surgeries.afterday_helpers import past_day, past_session
 
 # --- The suppression rule ---------------------------------------------------------
@@ -28,13 +28,13 @@ def test_one_small_cell_beside_a_total_hides_the_next_smallest_too():
 
 
 def test_hidden_cells_whose_sum_is_small_pull_in_another_cell():
-    cells, total = suppress_with_total({"a": 1, "b": 0, "c": 7, "d": 8}, 16)
+    cells, _total = suppress_with_total({"a": 1, "b": 0, "c": 7, "d": 8}, 16)
 
     assert [cells[k].suppressed for k in "abcd"] == [True, True, True, False]
 
 
 def test_no_small_cell_means_nothing_extra_is_hidden():
-    cells, total = suppress_with_total({"a": 5, "b": 6}, 11)
+    cells, _total = suppress_with_total({"a": 5, "b": 6}, 11)
 
     assert [str(cells[k]) for k in "ab"] == ["5", "6"]
 
@@ -133,7 +133,7 @@ def test_perspectives_count_only_what_people_share_with_organisers(busy_day, org
 
     report = impact_report(organisation=organisation, day=day)
 
-    shown = dict((label, str(cell)) for label, cell in report.perspectives)
+    shown = {label: str(cell) for label, cell in report.perspectives}
     assert (shown[Perspective.LIVED_EXPERIENCE.label], shown[Perspective.VOLUNTEER.label]) == ("5", "fewer than 5")
 
 
