@@ -11,12 +11,12 @@ from django.utils.safestring import SafeString
 from surgeries.selectors.reports import Cell
 
 ROW = 30
-LABEL_WIDTH = 230
+LABEL_WIDTH = 270
 BAR_WIDTH = 300
 WIDTH = LABEL_WIDTH + BAR_WIDTH + 120
 BAR_COLOUR = "#1d4f91"  # 8.6:1 against white
 TEXT_COLOUR = "#212529"
-MAX_LABEL = 32
+MAX_LABEL = 30
 
 
 def _short(label: str) -> str:
@@ -46,7 +46,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, rows: list[tuple[s
     )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" viewBox="0 0 {} {}" '
-        'width="100%" aria-labelledby="{}-title {}-desc" font-family="system-ui, sans-serif">'
+        'width="{}" height="{}" aria-labelledby="{}-title {}-desc" font-family="system-ui, sans-serif">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        WIDTH, height, chart_id, chart_id, chart_id, title, chart_id, description, body,
+        WIDTH, height, WIDTH, height, chart_id, chart_id, chart_id, title, chart_id, description, body,
     )  # fmt: skip

@@ -188,7 +188,8 @@ def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
     writer.writerow(["table", "row", "count", "second count"])
     for label, cell in report.headline:
         writer.writerow(["Summary", label, str(cell), ""])
-    writer.writerow(["Summary", "Average usefulness (1 to 5)", report.average_usefulness or "fewer than 5 answers", ""])
+    average = report.average_usefulness or "fewer than 10 answers"
+    writer.writerow(["Summary", "Average usefulness (1 to 5)", average, ""])
     for label, cell in report.usefulness:
         writer.writerow(["Usefulness", label, str(cell), ""])
     for row in report.topics:

@@ -22,6 +22,9 @@ from people.visibility import Visibility
 from surgeries.models import Booking, DayAggregate, DaySurgeon, Feedback, SurgeryDay, WaitingListEntry
 
 SMALL_NUMBER = 5
+# With few answers an exact average can give the hidden score counts back (eight
+# answers averaging 4.6 can only be five 5s and three 4s), so it needs more.
+AVERAGE_MIN_ANSWERS = 10
 SUPPRESSED_TEXT = "fewer than 5"
 # Perspectives a person lets organisers see; "only me" is never counted.
 ORGANISER_VISIBLE = [Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT]
@@ -183,7 +186,7 @@ def _ratings(day_ids: list[int]) -> dict[int, int]:
 
 def _average(ratings: dict[int, int]) -> str | None:
     answers = sum(ratings.values())
-    if answers < SMALL_NUMBER:
+    if answers < AVERAGE_MIN_ANSWERS:
         return None
     return f"{sum(score * n for score, n in ratings.items()) / answers:.1f}"
 
