@@ -9,6 +9,7 @@ class SurgeriesConfig(AppConfig):
         from surgeries import notifications
 
         notifications.register()
-        from surgeries import afterday_privacy, tasks_afterday  # noqa: F401 - the task registers on import
+        from surgeries import afterday_notifications, afterday_privacy, tasks_afterday  # noqa: F401 - tasks register
 
         afterday_privacy.register()
+        afterday_notifications.register()
