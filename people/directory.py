@@ -2,7 +2,9 @@
 
 Imported by `people/models.py` so Django registers these models with the people app.
 Nothing here is shown without the person's own choice: a listing exists only once
-they create it, and every field beyond their name is off until they turn it on.
+they create it. Pronouns and languages are off until they turn them on; their
+interests are on by default, because finding people by interest is what the
+directory is for, and can be turned off.
 """
 
 from django.conf import settings
