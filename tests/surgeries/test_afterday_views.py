@@ -258,3 +258,21 @@ def test_feedback_form_needs_the_csrf_token(session, learner):
 
     assert response.status_code == 403
     assert Feedback.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_my_sessions_runs_a_fixed_number_of_queries(
+    client, finished_day, learner, surgeon, size, django_assert_num_queries
+):
+    from surgeries.services.afterday import session_feedback_give, session_note_write
+
+    for index in range(size):
+        booking = past_session(finished_day, surgeon=surgeon, learner=learner, index=index)
+        session_note_write(booking_id=booking.pk, by=surgeon, text="Next")
+        session_feedback_give(booking_id=booking.pk, by=learner, usefulness=4)
+    client.force_login(learner)
+    url = reverse("afterday:my_sessions")
+    client.get(url)
+
+    with django_assert_num_queries(6):
+        client.get(url)
