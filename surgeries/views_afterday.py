@@ -49,9 +49,8 @@ def my_sessions(request):
 def session_feedback(request, booking_id: int):
     booking = _booking_for(request, booking_id, party="learner")
     existing = Feedback.objects.filter(booking=booking, author=request.user).first()
-    initial = {"usefulness": existing.usefulness, "comment": existing.comment} if existing else None
-    if existing:
-        initial["comment_audience"] = existing.comment_audience
+    fields = ("usefulness", "comment", "comment_audience")
+    initial = {name: getattr(existing, name) for name in fields} if existing else None
     form = SessionFeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
