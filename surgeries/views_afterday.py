@@ -192,7 +192,7 @@ def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
     for label, cell in report.usefulness:
         writer.writerow(["Usefulness", label, str(cell), ""])
     for row in report.topics:
-        writer.writerow(["Topics (asked for, matched with a surgeon)", row.name, str(row.asked), str(row.matched)])
+        writer.writerow(["Topics (times asked for, surgeons offering it)", row.name, str(row.asked), str(row.offering)])
     for label, cell in report.perspectives:
         writer.writerow(["Perspectives", label, str(cell), ""])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

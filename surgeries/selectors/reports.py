@@ -72,7 +72,9 @@ def suppress_with_total(counts: dict[Hashable, int], total: int) -> tuple[dict[H
 class TopicRow:
     name: str
     asked: Cell
-    matched: Cell
+    # Surgeons on these days offering the topic: a count of other people, so
+    # "asked minus offering" is not a count of anyone and gives nothing away.
+    offering: Cell
 
 
 @dataclass
@@ -87,7 +89,7 @@ class ImpactReport:
     usefulness: list[tuple[str, Cell]]
     usefulness_total: Cell
     topics: list[TopicRow]
-    least_matched: list[TopicRow]
+    least_covered: list[TopicRow]
     perspectives: list[tuple[str, Cell]]
     comments: list[str] = field(default_factory=list)
 
@@ -117,7 +119,7 @@ def impact_report(
     distinct = active.aggregate(surgeons=Count("surgeon", distinct=True))
     ratings = _ratings(day_ids)
     usefulness, usefulness_total = suppress_with_total(ratings, sum(ratings.values()))
-    topics = _topics(day_ids, active)
+    topics = _topics(day_ids)
     return ImpactReport(
         organisation=organisation,
         start=start,
@@ -135,7 +137,7 @@ def impact_report(
         usefulness=[(USEFULNESS_LABELS[score], usefulness[score]) for score in sorted(ratings, reverse=True)],
         usefulness_total=usefulness_total,
         topics=sorted(topics, key=lambda row: (-(row.asked.value or 0), row.name)),
-        least_matched=_least_matched(topics),
+        least_covered=_least_covered(topics),
         perspectives=_perspectives(day_ids),
     )
 
@@ -191,35 +193,38 @@ def _average(ratings: dict[int, int]) -> str | None:
     return f"{sum(score * n for score, n in ratings.items()) / answers:.1f}"
 
 
-def _topics(day_ids: list[int], active) -> list[TopicRow]:
-    """How often each topic was asked for (bookings and waiting-list entries left unserved)
-    and how often it was matched with a surgeon (active bookings)."""
-    matched = Counter(
+def _topics(day_ids: list[int]) -> list[TopicRow]:
+    """Each topic asked for: how often (active bookings plus waiting-list entries that
+    never got a place) and by how many of the days' surgeons it was offered.
+
+    There is deliberately no "matched" column: asked = matched + still waiting, so
+    showing both would let the small waiting count be worked out.
+    """
+    booked = Booking.topics.through.objects.filter(booking__day_id__in=day_ids, booking__status=Booking.Status.ACTIVE)
+    unserved = WaitingListEntry.topics.through.objects.filter(waitinglistentry__day_id__in=day_ids).exclude(
+        waitinglistentry__status=WaitingListEntry.Status.BOOKED
+    )
+    asked = _count_by_name(booked) + _count_by_name(unserved)
+    offering = Counter(
         dict(
-            Booking.topics.through.objects.filter(booking__in=active)
+            DaySurgeon.topics.through.objects.filter(daysurgeon__day_id__in=day_ids, topic__name__in=list(asked))
             .values("topic__name")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("daysurgeon__person", distinct=True))
             .values_list("topic__name", "n")
         )
     )
-    unserved = WaitingListEntry.objects.filter(day_id__in=day_ids).exclude(status=WaitingListEntry.Status.BOOKED)
-    waiting = Counter(
-        dict(
-            WaitingListEntry.topics.through.objects.filter(waitinglistentry__in=unserved)
-            .values("topic__name")
-            .annotate(n=Count("id"))
-            .values_list("topic__name", "n")
-        )
-    )
-    asked = matched + waiting
-    return [TopicRow(name=name, asked=suppress(n), matched=suppress(matched[name])) for name, n in asked.items()]
+    return [TopicRow(name=name, asked=suppress(n), offering=suppress(offering[name])) for name, n in asked.items()]
 
 
-def _least_matched(topics: list[TopicRow]) -> list[TopicRow]:
-    """Topics asked for often enough to show, fewest matches first. Ordered by what
-    the table shows only, so the order cannot hint at a hidden number."""
+def _count_by_name(rows) -> Counter:
+    return Counter(dict(rows.values("topic__name").annotate(n=Count("id")).values_list("topic__name", "n")))
+
+
+def _least_covered(topics: list[TopicRow]) -> list[TopicRow]:
+    """Topics asked for often enough to show, with the fewest surgeons offering them first.
+    Ordered by what the table shows only, so the order cannot hint at a hidden number."""
     shown = [row for row in topics if not row.asked.suppressed]
-    return sorted(shown, key=lambda row: (row.matched.value or 0, row.name))[:5]
+    return sorted(shown, key=lambda row: (row.offering.value or 0, -(row.asked.value or 0), row.name))[:5]
 
 
 def _perspectives(day_ids: list[int]) -> list[tuple[str, Cell]]:

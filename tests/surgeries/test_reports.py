@@ -112,10 +112,37 @@ def test_day_report_counts_and_suppresses(busy_day, organisation):
         ("2", "fewer than 5"),
         ("1 (not useful)", "fewer than 5"),
     ]
-    assert [(r.name, str(r.asked), str(r.matched)) for r in report.topics] == [
-        ("Privacy", "6", "6"),
+    assert [(r.name, str(r.asked), str(r.offering)) for r in report.topics] == [
+        ("Privacy", "6", "fewer than 5"),
         ("Blogging", "fewer than 5", "fewer than 5"),
     ]
+
+
+def test_topics_count_waiting_list_requests_and_surgeons_offering(organisation):
+    from surgeries.models import WaitingListEntry
+
+    day = past_day(organisation)
+    trolls, blogging = (
+        TopicFactory(organisation=organisation, name="Trolls"),
+        TopicFactory(organisation=organisation, name="Blogging"),
+    )
+    for index in range(6):
+        booking = past_session(day, index=index, topics=[blogging])
+        booking.slot.day_surgeon.topics.add(blogging)
+    for _ in range(3):
+        past_session(day, topics=[trolls])
+    for _ in range(2):
+        WaitingListEntry.objects.create(day=day, person=UserFactory()).topics.add(trolls)
+    WaitingListEntry.objects.create(day=day, person=UserFactory(), status="booked").topics.add(trolls)
+
+    report = impact_report(organisation=organisation, day=day)
+
+    assert [(r.name, str(r.asked), str(r.offering)) for r in report.topics] == [
+        ("Blogging", "6", "6"),
+        ("Trolls", "5", "fewer than 5"),
+    ]
+    # Least covered: fewest surgeons offering first.
+    assert [r.name for r in report.least_covered] == ["Trolls", "Blogging"]
 
 
 def test_perspectives_count_only_what_people_share_with_organisers(busy_day, organisation):
@@ -184,7 +211,7 @@ def test_csv_holds_the_suppressed_tables(client, busy_day, organiser):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert ["Summary", "Sessions held", "6", ""] in rows
-    assert ["Topics (asked for, matched with a surgeon)", "Blogging", "fewer than 5", "fewer than 5"] in rows
+    assert ["Topics (times asked for, surgeons offering it)", "Blogging", "fewer than 5", "fewer than 5"] in rows
     assert not any(cell in {"1", "2", "3", "4"} for row in rows for cell in row[2:])
 
 
@@ -235,7 +262,7 @@ def test_organisation_report_runs_a_fixed_number_of_queries(
     url = reverse("afterday:organisation_report", args=[organisation.slug])
     client.get(url)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         client.get(url)
 
 
@@ -249,5 +276,5 @@ def test_day_report_runs_a_fixed_number_of_queries(
     url = reverse("afterday:day_report", args=[day.pk])
     client.get(url)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(url)
