@@ -84,7 +84,7 @@ def test_management_command_and_celery_task_run_the_same_job(organisation, setti
     assert result == 1
 
 
-def test_beat_schedule_holds_the_retention_job():
+def test_beat_schedule_holds_the_after_the_day_jobs():
     from config.celery import schedule_periodic_tasks
 
     added = []
@@ -96,3 +96,4 @@ def test_beat_schedule_holds_the_retention_job():
     schedule_periodic_tasks(Recorder())
 
     assert ("after-day-retention", "surgeries.retention", timedelta(hours=24)) in added
+    assert ("feedback-requests", "surgeries.feedback_requests", timedelta(hours=1)) in added
