@@ -26,3 +26,7 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
         # A sweep that could not start in time is simply replaced by the next one.
         expires=sweep_every,
     )
+    # Daily: delete a finished day's short-lived personal data once RETENTION_DAYS have passed.
+    sender.add_periodic_task(timedelta(hours=24), signature("surgeries.retention"), name="after-day-retention")
+    # Hourly: ask learners of days that just ended how their session went (sent the morning after).
+    sender.add_periodic_task(timedelta(hours=1), signature("surgeries.feedback_requests"), name="feedback-requests")

@@ -261,6 +261,9 @@ NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 30, minimum=1
 # After this long past its due time, a notification that still cannot be sent is marked failed.
 NOTIFICATION_GIVE_UP_SECONDS = env_int("NOTIFICATION_GIVE_UP_SECONDS", 12 * 3600, minimum=1)
 
+# Days after a surgery day ends before its no-show marks and notes are deleted (docs/after-the-day.md).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 30, minimum=1)
+
 # --- Time and language ---------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"

@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("surgeries.urls")),
     path("", include("workshops.urls")),
     path("", include("surgeries.urls_matchmaking")),
+    path("after/", include("surgeries.urls_afterday")),
+    path("organisations/<slug:slug>/directory/", include("people.urls_directory")),
     path("admin/", admin.site.urls),
 ]

@@ -305,7 +305,9 @@ class AuditEntry(models.Model):
         return ", ".join(self.FIELD_LABELS.get(name, name) for name in self.fields)
 
 
-# The outbox lives in its own subpackage; importing it here registers its models with this app.
+# The outbox and the network directory live in their own modules; importing them here
+# registers their models with this app.
+from people.directory import ContactBlock, DirectoryListing, DirectoryMessage  # noqa: E402, F401
 from people.notifications.models import Notification, NotificationPreference  # noqa: E402
 
 __all__ = [

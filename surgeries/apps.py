@@ -6,9 +6,17 @@ class SurgeriesConfig(AppConfig):
     verbose_name = "Surgery days"
 
     def ready(self) -> None:
-        from surgeries import notifications
-
-        notifications.register()
+        # Hooks other apps call without importing surgeries: message kinds for the
+        # outbox, and what export and erasure do with bookings, requests and feedback.
+        from surgeries import (
+            afterday_notifications,
+            afterday_privacy,
+            notifications,
+            tasks_afterday,  # noqa: F401 - registers the periodic tasks
+        )
         from surgeries.services.matchmaking import register_privacy_hooks
 
+        notifications.register()
+        afterday_notifications.register()
         register_privacy_hooks()
+        afterday_privacy.register()

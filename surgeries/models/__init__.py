@@ -1,5 +1,6 @@
 """Surgery day models, split by subject and re-exported here."""
 
+from surgeries.models.afterday import DayAggregate, Feedback, SessionNote  # noqa: F401
 from surgeries.models.booking import (
     Booking,
     CalendarFeed,

@@ -106,14 +106,6 @@ def _was_cancelled(booking: Booking) -> bool:
     return booking.status == Booking.Status.CANCELLED and booking.day.status != SurgeryDay.Status.CANCELLED
 
 
-def _attended(booking: Booking) -> bool:
-    return (
-        booking.status == Booking.Status.ACTIVE
-        and not booking.is_no_show
-        and booking.day.status in (SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED)
-    )
-
-
 # --- what the emails say ----------------------------------------------------------
 
 # The special-category fields our templates can show about another person.
@@ -206,13 +198,5 @@ def register_booking_kinds() -> None:
         essential=False,
         template="session_reminder",
         is_live=_is_upcoming,
-        due_at=booking_due_at,
-    )
-    kind(
-        FEEDBACK_REQUEST,
-        "Feedback request",
-        essential=False,
-        template="feedback_request",
-        is_live=_attended,
         due_at=booking_due_at,
     )

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from people.demo import DEMO_PASSWORD, seed_people
 from surgeries.demo import seed_surgery_days
+from surgeries.demo_afterday import seed_after_the_day
 from workshops.demo import seed_workshops
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         organisation, people = seed_people()
         days = seed_surgery_days(organisation=organisation)
         seed_workshops(organisation=organisation, days=days)
+        seed_after_the_day(organisation=organisation)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {organisation.name}, {len(days)} surgery day(s)."))
         self.stdout.write(f"Every demo account uses the password: {DEMO_PASSWORD}")
         for person in people:

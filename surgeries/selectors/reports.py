@@ -1,0 +1,253 @@
+"""The impact report: what surgery days achieved, as counts that never single anyone out.
+
+Every count below SMALL_NUMBER shows as "fewer than 5" (zero too: "none of the
+three people with lived experience came" is as telling as "one came"). A table
+that also shows its total suppresses further cells until the suppressed cells
+together hold at least SMALL_NUMBER, so subtracting the cells shown from the total
+never gives back a small number. The rules are in docs/after-the-day.md.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from people.models import Organisation, PersonPerspective, Perspective
+from people.visibility import Visibility
+from surgeries.models import Booking, DayAggregate, DaySurgeon, Feedback, SurgeryDay, WaitingListEntry
+
+SMALL_NUMBER = 5
+# With few answers an exact average can give the hidden score counts back (eight
+# answers averaging 4.6 can only be five 5s and three 4s), so it needs more.
+AVERAGE_MIN_ANSWERS = 10
+SUPPRESSED_TEXT = "fewer than 5"
+# Perspectives a person lets organisers see; "only me" is never counted.
+ORGANISER_VISIBLE = [Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT]
+REPORTED_STATUSES = [SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A count as the report may show it: `value` is None when it is suppressed."""
+
+    value: int | None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.value is None
+
+    def __str__(self) -> str:
+        return SUPPRESSED_TEXT if self.value is None else str(self.value)
+
+
+def suppress(count: int) -> Cell:
+    return Cell(None if count < SMALL_NUMBER else count)
+
+
+def suppress_with_total(counts: dict[Hashable, int], total: int) -> tuple[dict[Hashable, Cell], Cell]:
+    """Suppress small cells, then more cells until the hidden ones add up to SMALL_NUMBER or more.
+
+    1. Hide every cell below SMALL_NUMBER.
+    2. While some cells are hidden and together hold fewer than SMALL_NUMBER (so
+       total minus the shown cells would give a small number), also hide the
+       smallest cell still shown (ties broken by key order, never by hidden values).
+    3. Hide the total itself if it is small; then nothing can be worked out.
+    """
+    hidden = {key for key, count in counts.items() if count < SMALL_NUMBER}
+    while hidden and sum(counts[key] for key in hidden) < SMALL_NUMBER:
+        shown = [key for key in counts if key not in hidden]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda key: counts[key]))
+    cells = {key: Cell(None if key in hidden else count) for key, count in counts.items()}
+    return cells, suppress(total)
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    name: str
+    asked: Cell
+    # Surgeons on these days offering the topic: a count of other people, so
+    # "asked minus offering" is not a count of anyone and gives nothing away.
+    offering: Cell
+
+
+@dataclass
+class ImpactReport:
+    organisation: Organisation
+    start: date | None
+    end: date | None
+    day: SurgeryDay | None
+    day_count: int
+    headline: list[tuple[str, Cell]]
+    average_usefulness: str | None
+    usefulness: list[tuple[str, Cell]]
+    usefulness_total: Cell
+    topics: list[TopicRow]
+    least_covered: list[TopicRow]
+    perspectives: list[tuple[str, Cell]]
+    comments: list[str] = field(default_factory=list)
+
+
+USEFULNESS_LABELS = {5: "5 (very useful)", 4: "4", 3: "3", 2: "2", 1: "1 (not useful)"}
+
+
+def report_days(*, organisation: Organisation, start: date, end: date) -> list[int]:
+    """Days of the organisation that took place (not drafts, not cancelled) and began in the period."""
+    zone = timezone.get_default_timezone()
+    first = datetime.combine(start, time.min, tzinfo=zone)
+    last = datetime.combine(end, time.max, tzinfo=zone)
+    return list(
+        SurgeryDay.objects.filter(
+            organisation=organisation, status__in=REPORTED_STATUSES, starts_at__gte=first, starts_at__lte=last
+        ).values_list("pk", flat=True)
+    )
+
+
+def impact_report(
+    *, organisation: Organisation, start: date | None = None, end: date | None = None, day: SurgeryDay | None = None
+) -> ImpactReport:
+    """The report for one day, or for the organisation's days in a period, in a fixed number of queries."""
+    day_ids = [day.pk] if day else report_days(organisation=organisation, start=start, end=end)
+    held = _sessions_and_people_held(day_ids)
+    active = Booking.objects.filter(day_id__in=day_ids, status=Booking.Status.ACTIVE)
+    distinct = active.aggregate(surgeons=Count("surgeon", distinct=True))
+    ratings = _ratings(day_ids)
+    usefulness, usefulness_total = suppress_with_total(ratings, sum(ratings.values()))
+    topics = _topics(day_ids)
+    return ImpactReport(
+        organisation=organisation,
+        start=start,
+        end=end,
+        day=day,
+        day_count=len(day_ids),
+        headline=[
+            ("Sessions held", suppress(held["sessions"])),
+            ("Learners helped (each day counted on its own)", suppress(held["people"])),
+            ("Surgeons who helped", suppress(distinct["surgeons"])),
+            ("Learners who later helped as surgeons", suppress(_learners_turned_surgeons(organisation, active))),
+            ("Feedback answers", usefulness_total),
+        ],
+        average_usefulness=_average(ratings),
+        usefulness=[(USEFULNESS_LABELS[score], usefulness[score]) for score in sorted(ratings, reverse=True)],
+        usefulness_total=usefulness_total,
+        topics=sorted(topics, key=lambda row: (-(row.asked.value or 0), row.name)),
+        least_covered=_least_covered(topics),
+        perspectives=_perspectives(day_ids),
+    )
+
+
+def _sessions_and_people_held(day_ids: list[int]) -> dict[str, int]:
+    """Per-day counts, summed. Days whose no-show marks were deleted use their snapshot."""
+    totals = {"sessions": 0, "people": 0}
+    snapshots = DayAggregate.objects.filter(day_id__in=day_ids).values_list("day_id", "sessions_held", "people_helped")
+    purged = set()
+    for day_id, sessions, people in snapshots:
+        purged.add(day_id)
+        totals["sessions"] += sessions
+        totals["people"] += people
+    live = (
+        Booking.objects.filter(day_id__in=set(day_ids) - purged, status=Booking.Status.ACTIVE, is_no_show=False)
+        .values("day_id")
+        .annotate(sessions=Count("id"), people=Count("learner", distinct=True))
+    )
+    for row in live:
+        totals["sessions"] += row["sessions"]
+        totals["people"] += row["people"]
+    return totals
+
+
+def _learners_turned_surgeons(organisation: Organisation, active) -> int:
+    """Learners in these days who helped as a surgeon on a later day of the same organisation."""
+    firsts = dict(active.values("learner_id").annotate(first=Min("slot__starts_at")).values_list("learner_id", "first"))
+    lasts = (
+        DaySurgeon.objects.filter(person_id__in=list(firsts), day__organisation=organisation)
+        .filter(day__status__in=REPORTED_STATUSES)
+        .values("person_id")
+        .annotate(last=Max("day__starts_at"))
+        .values_list("person_id", "last")
+    )
+    return sum(1 for person_id, last in lasts if last > firsts[person_id])
+
+
+def _ratings(day_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Feedback.objects.filter(day_id__in=day_ids, role=Feedback.Role.LEARNER, usefulness__isnull=False)
+        .values("usefulness")
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys(USEFULNESS_LABELS, 0)
+    counts.update({row["usefulness"]: row["n"] for row in rows})
+    return counts
+
+
+def _average(ratings: dict[int, int]) -> str | None:
+    answers = sum(ratings.values())
+    if answers < AVERAGE_MIN_ANSWERS:
+        return None
+    return f"{sum(score * n for score, n in ratings.items()) / answers:.1f}"
+
+
+def _topics(day_ids: list[int]) -> list[TopicRow]:
+    """Each topic asked for: how often (active bookings plus waiting-list entries that
+    never got a place) and by how many of the days' surgeons it was offered.
+
+    There is deliberately no "matched" column: asked = matched + still waiting, so
+    showing both would let the small waiting count be worked out.
+    """
+    booked = Booking.topics.through.objects.filter(booking__day_id__in=day_ids, booking__status=Booking.Status.ACTIVE)
+    unserved = WaitingListEntry.topics.through.objects.filter(waitinglistentry__day_id__in=day_ids).exclude(
+        waitinglistentry__status=WaitingListEntry.Status.BOOKED
+    )
+    asked = _count_by_name(booked) + _count_by_name(unserved)
+    offering = Counter(
+        dict(
+            DaySurgeon.topics.through.objects.filter(daysurgeon__day_id__in=day_ids, topic__name__in=list(asked))
+            .values("topic__name")
+            .annotate(n=Count("daysurgeon__person", distinct=True))
+            .values_list("topic__name", "n")
+        )
+    )
+    return [TopicRow(name=name, asked=suppress(n), offering=suppress(offering[name])) for name, n in asked.items()]
+
+
+def _count_by_name(rows) -> Counter:
+    return Counter(dict(rows.values("topic__name").annotate(n=Count("id")).values_list("topic__name", "n")))
+
+
+def _least_covered(topics: list[TopicRow]) -> list[TopicRow]:
+    """Topics asked for often enough to show, with the fewest surgeons offering them first.
+    Ordered by what the table shows only, so the order cannot hint at a hidden number."""
+    shown = [row for row in topics if not row.asked.suppressed]
+    return sorted(shown, key=lambda row: (row.offering.value or 0, -(row.asked.value or 0), row.name))[:5]
+
+
+def _perspectives(day_ids: list[int]) -> list[tuple[str, Cell]]:
+    """People taking part (learners and surgeons) by perspective, counting only
+    perspectives their owners let organisers see. People may hold several, so there is no total."""
+    learners = Booking.objects.filter(day_id__in=day_ids, status=Booking.Status.ACTIVE).values("learner_id")
+    surgeons = DaySurgeon.objects.filter(day_id__in=day_ids).values("person_id")
+    rows = (
+        PersonPerspective.objects.filter(visibility__in=ORGANISER_VISIBLE)
+        .filter(person__is_active=True)
+        .filter(Q(person_id__in=learners) | Q(person_id__in=surgeons))
+        .values("perspective")
+        .annotate(n=Count("person", distinct=True))
+    )
+    counts = {row["perspective"]: row["n"] for row in rows}
+    return [(label, suppress(counts.get(value, 0))) for value, label in Perspective.choices]
+
+
+def day_comments(*, day: SurgeryDay) -> list[str]:
+    """Comments for organisers, without names or ratings (not in the CSV)."""
+    return list(
+        Feedback.objects.filter(day=day)
+        .exclude(comment="")
+        .order_by("created_at", "id")
+        .values_list("comment", flat=True)
+    )

@@ -1,0 +1,217 @@
+"""After the day: feedback, next-steps notes, "My sessions" and the impact report.
+
+Thin views: check who is asking, call a selector or a service, render. Someone with
+nothing to do with a booking or organisation gets 404; a member of the organisation
+who is not the right person gets 403 (see surgeries/views/access.py).
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from surgeries import errors
+from surgeries.charts import bar_chart
+from surgeries.forms_afterday import DayFeedbackForm, ReportPeriodForm, SessionFeedbackForm, SessionNoteForm
+from surgeries.models import Booking, DaySurgeon, Feedback, SessionNote
+from surgeries.selectors import afterday as selectors
+from surgeries.selectors import day_access
+from surgeries.selectors.reports import ImpactReport, day_comments, impact_report
+from surgeries.services import afterday as services
+from surgeries.views.access import organiser_day, organiser_organisation, visible_day
+
+
+def _booking_for(request, booking_id: int, *, party: str) -> Booking:
+    """The booking if the viewer is its learner (or surgeon); 403 for other members, 404 for outsiders."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("slot", "day__venue", "day__organisation", "learner", "surgeon"),
+        pk=booking_id,
+        status=Booking.Status.ACTIVE,
+    )
+    if getattr(booking, f"{party}_id") == request.user.pk:
+        return booking
+    if day_access(day=booking.day, user=request.user) == "outsider":
+        raise Http404
+    raise PermissionDenied
+
+
+@login_required
+def my_sessions(request):
+    return render(request, "afterday/my_sessions.html", {"mine": selectors.my_sessions(person=request.user)})
+
+
+@login_required
+def session_feedback(request, booking_id: int):
+    booking = _booking_for(request, booking_id, party="learner")
+    existing = Feedback.objects.filter(booking=booking, author=request.user).first()
+    fields = ("usefulness", "comment", "comment_audience")
+    initial = {name: getattr(existing, name) for name in fields} if existing else None
+    form = SessionFeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_feedback_give(booking_id=booking.pk, by=request.user, **form.cleaned_data)
+        except errors.SurgeryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you. Your feedback is saved.")
+            return redirect("afterday:my_sessions")
+    context = {"form": form, "booking": booking, "day": booking.day}
+    return render(request, "afterday/session_feedback.html", context)
+
+
+@login_required
+def day_feedback(request, day_id: int):
+    day = visible_day(request, day_id)
+    if not DaySurgeon.objects.filter(day=day, person=request.user).exists():
+        raise PermissionDenied if day.viewer_access != "outsider" else Http404
+    existing = Feedback.objects.filter(day=day, author=request.user, booking=None, role=Feedback.Role.SURGEON).first()
+    initial = {"usefulness": existing.usefulness, "comment": existing.comment} if existing else None
+    form = DayFeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.day_feedback_give(day=day, by=request.user, **form.cleaned_data)
+        except errors.SurgeryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Thank you. Your feedback is saved.")
+            return redirect("afterday:my_sessions")
+    return render(request, "afterday/day_feedback.html", {"form": form, "day": day})
+
+
+@login_required
+def session_note(request, booking_id: int):
+    booking = _booking_for(request, booking_id, party="surgeon")
+    existing = SessionNote.objects.filter(booking=booking).first()
+    form = SessionNoteForm(request.POST or None, initial={"text": existing.text} if existing else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_note_write(booking_id=booking.pk, by=request.user, text=form.cleaned_data["text"])
+        except errors.SurgeryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Next steps for {booking.learner.display_name} are saved.")
+            return redirect("afterday:my_sessions")
+    return render(request, "afterday/session_note.html", {"form": form, "booking": booking, "day": booking.day})
+
+
+@login_required
+def notes_download(request):
+    """The learner's next steps as a plain-text (Markdown) file they can keep."""
+    notes = selectors.learner_notes(person=request.user)
+    body = render(request, "afterday/notes.md", {"notes": notes, "person": request.user}).content
+    response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="my-next-steps.md"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Impact report -----------------------------------------------------------------
+
+
+def _charts(report: ImpactReport) -> list[dict]:
+    return [
+        {
+            "id": "chart-topics",
+            "title": "Topics asked for",
+            "svg": bar_chart(
+                chart_id="chart-topics",
+                title="Topics asked for",
+                description="How many times each topic was asked for. The table below gives the same numbers.",
+                rows=[(row.name, row.asked) for row in report.topics],
+            ),
+        },
+        {
+            "id": "chart-usefulness",
+            "title": "How useful learners found their sessions",
+            "svg": bar_chart(
+                chart_id="chart-usefulness",
+                title="How useful learners found their sessions",
+                description="Number of answers for each score from 5 (very useful) to 1 (not useful).",
+                rows=report.usefulness,
+            ),
+        },
+        {
+            "id": "chart-perspectives",
+            "title": "Perspectives people brought",
+            "svg": bar_chart(
+                chart_id="chart-perspectives",
+                title="Perspectives people brought",
+                description="People taking part with each perspective, counting only perspectives shared with "
+                "organisers.",
+                rows=report.perspectives,
+            ),
+        },
+    ]
+
+
+def _report_page(request, report: ImpactReport, context: dict):
+    context = {**context, "report": report, "charts": _charts(report) if report.day_count else []}
+    return render(request, "afterday/report.html", context)
+
+
+@login_required
+def day_report(request, day_id: int):
+    day = organiser_day(request, day_id)
+    report = impact_report(organisation=day.organisation, day=day)
+    report.comments = day_comments(day=day)
+    return _report_page(request, report, {"day": day})
+
+
+def _period(request, organisation) -> tuple[ReportPeriodForm, ImpactReport | None]:
+    form = ReportPeriodForm(request.GET if request.GET else None, initial=ReportPeriodForm.default_period())
+    period = form.cleaned_data if form.is_bound and form.is_valid() else None
+    if not form.is_bound:
+        period = ReportPeriodForm.default_period()
+    report = impact_report(organisation=organisation, **period) if period else None
+    return form, report
+
+
+@login_required
+def organisation_report(request, slug: str):
+    organisation = organiser_organisation(request, slug)
+    form, report = _period(request, organisation)
+    if report is None:
+        return render(request, "afterday/report.html", {"form": form, "organisation": organisation})
+    return _report_page(request, report, {"form": form, "organisation": organisation})
+
+
+def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
+    """The report's tables, with suppressed counts written as they are shown."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["table", "row", "count", "second count"])
+    for label, cell in report.headline:
+        writer.writerow(["Summary", label, str(cell), ""])
+    average = report.average_usefulness or "fewer than 10 answers"
+    writer.writerow(["Summary", "Average usefulness (1 to 5)", average, ""])
+    for label, cell in report.usefulness:
+        writer.writerow(["Usefulness", label, str(cell), ""])
+    for row in report.topics:
+        writer.writerow(["Topics (times asked for, surgeons offering it)", row.name, str(row.asked), str(row.offering)])
+    for label, cell in report.perspectives:
+        writer.writerow(["Perspectives", label, str(cell), ""])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def day_report_csv(request, day_id: int):
+    day = organiser_day(request, day_id)
+    return _csv_response(impact_report(organisation=day.organisation, day=day), f"impact-day-{day.pk}.csv")
+
+
+@login_required
+def organisation_report_csv(request, slug: str):
+    organisation = organiser_organisation(request, slug)
+    _form, report = _period(request, organisation)
+    if report is None:
+        return redirect("afterday:organisation_report", slug=slug)
+    stamp = timezone.localdate().isoformat()
+    return _csv_response(report, f"impact-{organisation.slug}-{stamp}.csv")

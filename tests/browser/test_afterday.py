@@ -1,0 +1,112 @@
+import os
+
+from django.core import mail
+from playwright.sync_api import expect
+
+from people.directory import DirectoryMessage
+from people.directory_services import listing_save
+from people.models import Membership
+from surgeries.models import Feedback
+from tests.browser.conftest import assert_accessible
+from tests.factories import (
+    TEST_PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    TopicFactory,
+    TopicOfferFactory,
+    UserFactory,
+)
+from tests.surgeries.afterday_helpers import past_day, past_session
+
+
+def _log_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email*", exact=True).fill(email)
+    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("link", name="Log out")).to_be_visible()
+
+
+def _member(organisation, email, name, role=Membership.Role.MEMBER):
+    person = UserFactory(email=email, display_name=name)
+    MembershipFactory(organisation=organisation, person=person, role=role)
+    return person
+
+
+def test_learner_gives_feedback_on_a_session(page):
+    organisation = OrganisationFactory(slug="leeds")
+    learner = _member(organisation, "lee@example.org", "Lee")
+    surgeon = _member(organisation, "sam@example.org", "Sam", Membership.Role.SURGEON)
+    past_session(past_day(organisation, title="Autumn surgery"), surgeon=surgeon, learner=learner)
+
+    _log_in(page, "lee@example.org")
+    page.get_by_role("link", name="My sessions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    assert_accessible(page)
+    page.get_by_role("link", name="Say how useful it was (session with Sam)").click()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("4: useful").check()
+    page.get_by_label("Anything you would like to say? (optional)").fill("Clear and kind.")
+    page.get_by_label("My surgeon and the organisers").check()
+    page.get_by_role("button", name="Send feedback").click()
+
+    expect(page.get_by_text("Thank you. Your feedback is saved.")).to_be_visible()
+    expect(page.get_by_text("You rated this session 4 out of 5.")).to_be_visible()
+    assert list(Feedback.objects.values_list("usefulness", "comment_audience")) == [(4, "surgeon")]
+
+
+def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
+    organisation = OrganisationFactory(slug="leeds")
+    _member(organisation, "olu@example.org", "Olu", Membership.Role.ORGANISER)
+    day = past_day(organisation, title="Autumn surgery")
+    privacy = TopicFactory(organisation=organisation, name="Privacy and safety settings")
+    blogging = TopicFactory(organisation=organisation, name="Blogging")
+    for index in range(8):
+        session = past_session(day, index=index, topics=[privacy] if index < 6 else [blogging])
+        Feedback.objects.create(
+            day=day, booking=session, author=session.learner, role="learner", usefulness=5 if index < 5 else 4
+        )
+
+    _log_in(page, "olu@example.org")
+    page.goto(f"/after/organise/days/{day.pk}/impact/")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Impact report: Autumn surgery")
+    expect(page.get_by_role("img", name="Topics asked for")).to_be_visible()
+    expect(page.get_by_role("img", name="How useful learners found their sessions")).to_be_visible()
+    expect(page.get_by_role("row", name="Blogging fewer than 5 fewer than 5")).to_be_visible()
+    expect(page.get_by_role("row", name="Sessions held 8")).to_be_visible()
+    assert_accessible(page)
+    shot = os.environ.get("REPORT_SCREENSHOT")
+    if shot:
+        page.screenshot(path=shot, full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these tables (CSV)").click()
+    assert download.value.suggested_filename == f"impact-day-{day.pk}.csv"
+
+
+def test_member_finds_someone_by_topic_and_gets_in_touch(page):
+    organisation = OrganisationFactory(slug="leeds")
+    _member(organisation, "lee@example.org", "Lee")
+    sam = _member(organisation, "sam@example.org", "Sam", Membership.Role.SURGEON)
+    _member(organisation, "joan@example.org", "Joan", Membership.Role.SURGEON)
+    podcasts = TopicFactory(organisation=organisation, name="Podcasts")
+    TopicOfferFactory(person=sam, topic=podcasts)
+    listing_save(person=sam, organisation=organisation, intro="Podcasts and video.")
+    listing_save(person=organisation.memberships.get(person__display_name="Joan").person, organisation=organisation)
+
+    _log_in(page, "lee@example.org")
+    page.goto("/organisations/leeds/directory/")
+    assert_accessible(page)
+    page.get_by_label("Topic").select_option(label="Podcasts")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("heading", name="Members interested in Podcasts (1)")).to_be_visible()
+    page.get_by_role("link", name="Get in touch with Sam").click()
+    assert_accessible(page)
+    page.get_by_label("Your message*").fill("Could you show me how to start a podcast?")
+    page.get_by_role("button", name="Send message").click()
+
+    expect(page.get_by_text("Your message to Sam is on its way.")).to_be_visible()
+    assert DirectoryMessage.objects.get().recipient == sam
+    assert mail.outbox == []  # sent by the outbox sweep, never from the web request
