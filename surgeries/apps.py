@@ -14,9 +14,11 @@ class SurgeriesConfig(AppConfig):
             notifications,
             tasks_afterday,  # noqa: F401 - registers the periodic tasks
         )
+        from surgeries.services import privacy
         from surgeries.services.matchmaking import register_privacy_hooks
 
         notifications.register()
         afterday_notifications.register()
         register_privacy_hooks()
         afterday_privacy.register()
+        privacy.register()

@@ -1,0 +1,87 @@
+"""What "export my data" and "delete my account" do with surgery-day bookings.
+
+Registered with `people.services` from `SurgeriesConfig.ready()`, so `people` never
+imports this app.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from people.models import User
+from surgeries.models import Booking, DaySurgeon, Slot, WaitingListEntry
+from surgeries.notifications import booking_cancelled_notify
+from surgeries.services.booking import _locked_booking, _release
+from surgeries.services.waiting import waiting_list_promote
+
+
+def bookings_export(person: User) -> dict:
+    """Every booking the person made or gave, their waiting-list places and surgeon days."""
+    bookings = (
+        Booking.objects.filter(Q(learner=person) | Q(surgeon=person))
+        .select_related("day__venue", "slot", "learner", "surgeon")
+        .prefetch_related("topics")
+        .order_by("slot__starts_at", "pk")
+    )
+    waiting = WaitingListEntry.objects.filter(person=person).select_related("day").order_by("created_at")
+    surgeon_days = DaySurgeon.objects.filter(person=person).select_related("day").order_by("day__starts_at")
+    return {
+        "bookings": [_booking_row(booking, person) for booking in bookings],
+        "waiting_lists": [
+            {"day": entry.day.title, "status": entry.status, "note": entry.note, "joined": entry.created_at.isoformat()}
+            for entry in waiting
+        ],
+        "surgeon_days": [{"day": row.day.title, "most_sessions": row.max_sessions} for row in surgeon_days],
+    }
+
+
+def _booking_row(booking: Booking, person: User) -> dict:
+    as_learner = booking.learner_id == person.pk
+    return {
+        "day": booking.day.title,
+        "starts_at_utc": booking.slot.starts_at.isoformat(),
+        "venue_time_zone": booking.day.venue.time_zone,
+        "as": "learner" if as_learner else "surgeon",
+        "with": (booking.surgeon if as_learner else booking.learner).display_name,
+        "status": booking.status,
+        "topics": [topic.name for topic in booking.topics.all()],
+        "note_for_surgeon": booking.note,
+        "checked_in": booking.checked_in_at is not None,
+    }
+
+
+@transaction.atomic
+def bookings_erase(person: User) -> None:
+    """Run inside the erasure transaction, before the account is scrubbed.
+
+    1. Withdraw the person's own upcoming surgeon slots, so nobody is booked with them.
+    2. Cancel every upcoming booking they are part of: the other person is told, and a
+       slot that is still offered goes to the waiting list as after any cancellation.
+    3. Blank the notes they wrote for surgeons (free text may mention their health)
+       and take them off waiting lists. Past bookings stay, so organisers' counts hold.
+    """
+    now = timezone.now()
+    Slot.objects.filter(surgeon=person, starts_at__gt=now).update(is_offered=False)
+    upcoming = Booking.objects.filter(
+        Q(learner=person) | Q(surgeon=person), status=Booking.Status.ACTIVE, slot__starts_at__gt=now
+    ).order_by("slot_id")
+    for booking_id in upcoming.values_list("pk", flat=True):
+        booking = _locked_booking(booking_id)
+        _release(booking, now=now)
+        booking_cancelled_notify(booking=booking, by=person)
+        waiting_list_promote(slot=booking.slot)
+    Booking.objects.filter(learner=person).update(note="")
+    WaitingListEntry.objects.filter(person=person, status=WaitingListEntry.Status.WAITING).update(
+        status=WaitingListEntry.Status.LEFT
+    )
+    WaitingListEntry.objects.filter(person=person).update(note="")
+
+
+def register() -> None:
+    from people.services import register_erasure_handler, register_export_section
+    from people.visibility import register_relationship_provider
+    from surgeries.selectors import relationships_for
+
+    register_export_section("surgery_bookings", bookings_export)
+    register_erasure_handler(bookings_erase)
+    register_relationship_provider(relationships_for)

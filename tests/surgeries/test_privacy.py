@@ -1,0 +1,95 @@
+"""Export and erasure of a person's surgery-day bookings, through people's hooks."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from people.notifications.sweep import send_inline, sweep_due
+from people.services import account_delete, account_export
+from people.visibility import relationships_between
+from surgeries.models import Booking, Slot, WaitingListEntry
+from surgeries.services import waiting_list_join
+from tests.factories import SlotFactory, UserFactory, booked_slot
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_lists_bookings_with_their_note(slot, learner):
+    booked_slot(slot=slot, learner=learner, note="I get anxious with settings pages")
+
+    exported = account_export(person=learner)["surgery_bookings"]
+
+    assert [(row["as"], row["with"], row["note_for_surgeon"]) for row in exported["bookings"]] == [
+        ("learner", "Sam Surgeon", "I get anxious with settings pages")
+    ]
+
+
+def test_erasing_a_learner_cancels_upcoming_bookings_and_tells_the_surgeon(
+    slot, learner, surgeon, django_capture_on_commit_callbacks
+):
+    booking = booked_slot(slot=slot, learner=learner, note="Private worry")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(person=learner)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.note == ""
+    assert not booking.commitments.filter(is_active=True).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_due(dispatch=send_inline)
+    assert [message.to for message in mail.outbox] == [[surgeon.email]]
+
+
+def test_erasing_a_learner_keeps_past_bookings_for_counts(slot, learner):
+    booking = booked_slot(slot=slot, learner=learner, note="Old note")
+    Slot.objects.filter(pk=slot.pk).update(
+        starts_at=slot.starts_at - timedelta(days=30), ends_at=slot.ends_at - timedelta(days=30)
+    )
+
+    account_delete(person=learner)
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.ACTIVE
+    assert booking.note == ""
+    assert booking.learner.display_name == "Former member"
+
+
+def test_erasing_a_surgeon_withdraws_their_slots_so_the_waiting_list_is_not_booked_with_them(
+    day, slot, learner, surgeon
+):
+    booked_slot(slot=slot, learner=learner)
+    waiting = UserFactory()
+    waiting_list_join(day=day, person=waiting)
+
+    account_delete(person=surgeon)
+
+    slot.refresh_from_db()
+    assert slot.is_offered is False
+    assert not Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).exists()
+    assert WaitingListEntry.objects.get(person=waiting).status == WaitingListEntry.Status.WAITING
+
+
+def test_erasing_someone_frees_their_slot_for_the_longest_waiting_person(day, slot, learner):
+    booked_slot(slot=slot, learner=learner)
+    waiting = UserFactory()
+    waiting_list_join(day=day, person=waiting)
+
+    account_delete(person=learner)
+
+    assert Booking.objects.get(slot=slot, status=Booking.Status.ACTIVE).learner == waiting
+
+
+def test_learner_and_surgeon_of_a_booking_are_paired_for_the_visibility_policy(slot, learner, surgeon):
+    other = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.starts_at + timedelta(hours=1))
+    stranger_on_day = UserFactory()
+    booked_slot(slot=slot, learner=learner)
+    booked_slot(slot=other, learner=stranger_on_day)
+
+    relationships = relationships_between(viewer=surgeon, person_ids=[learner.pk, stranger_on_day.pk])
+
+    assert relationships[learner.pk] >= {"paired", "event"}
+    assert relationships[stranger_on_day.pk] >= {"paired"}
+    assert relationships_between(viewer=learner, person_ids=[stranger_on_day.pk])[stranger_on_day.pk] == {"event"}
