@@ -11,7 +11,7 @@ from django.db import transaction
 from people.models import AccessNeed, AuditEntry, Notification
 from people.notifications.services import notification_preference_set
 from people.notifications.sweep import send_inline, sweep_due
-from people.visibility import Visibility, register_relationship_provider, unregister_relationship_provider
+from people.visibility import Visibility
 from surgeries.models import AvailabilityWindow, Booking
 from surgeries.notifications import (
     BOOKING_CANCELLED,
@@ -22,7 +22,6 @@ from surgeries.notifications import (
     SESSION_REMINDER,
     SURGEON_REMINDER,
 )
-from surgeries.selectors import relationships_for
 from surgeries.services import (
     DayDetails,
     booking_cancel,
@@ -330,16 +329,9 @@ def test_waiting_list_place_is_announced_with_calendar_file(day, slot, learner, 
     assert _ics_fields(message)["DTSTART"] == slot.starts_at.strftime("%Y%m%dT%H%M%SZ")
 
 
-@pytest.fixture
-def paired_relationships():
-    register_relationship_provider(relationships_for)
-    yield
-    unregister_relationship_provider(relationships_for)
-
-
 @pytest.mark.parametrize(("visibility", "shown"), [(Visibility.PAIRED, True), (Visibility.ONLY_ME, False)])
 def test_day_sheet_shows_access_needs_only_if_learner_allowed(
-    winter_slot, learner, surgeon, send_due, paired_relationships, django_capture_on_commit_callbacks, visibility, shown
+    winter_slot, learner, surgeon, send_due, django_capture_on_commit_callbacks, visibility, shown
 ):
     ProfileFactory(person=learner, access_needs=[AccessNeed.HEARING_LOOP], access_needs_visibility=visibility)
     _book(winter_slot, learner, django_capture_on_commit_callbacks, note="Help with Instagram")
