@@ -283,3 +283,7 @@ LOGGING = {
         "django.core.mail": {"level": "WARNING"},
     },
 }
+if not REDIS_URL:
+    # Tasks run inside the web process here: one line per task would drown the server log.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+    LOGGING["loggers"]["people.notifications"] = {"level": "WARNING"}
