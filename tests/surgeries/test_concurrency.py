@@ -10,8 +10,6 @@ the same test sees more than one booking. The rest show the locks hold.
 """
 
 import contextlib
-import os
-import threading
 import time
 from collections import Counter
 from importlib import import_module
@@ -24,10 +22,11 @@ from surgeries import errors
 from surgeries.models import Booking
 from surgeries.services import booking as booking_service
 from surgeries.services import locking
+from tests.concurrency import THREADS
+from tests.concurrency import race as shared_race
 from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory
 
 ATTEMPTS = 200
-THREADS = int(os.environ.get("CONCURRENCY_THREADS", "40"))
 TAKEN = errors.SlotTaken.default_message
 BUSY = errors.PersonBusy.default_message
 OVERLAP_MIGRATION = import_module("surgeries.migrations.0003_commitment_no_overlap")
@@ -68,33 +67,7 @@ def integrity_errors(monkeypatch):
 
 
 def race(attempt, attempts: int = ATTEMPTS, threads: int = THREADS) -> Counter:
-    """Run `attempt(i)` for i in range(attempts) across threads released together."""
-    outcomes: list[str] = []
-    barrier = threading.Barrier(threads)
-
-    def worker(indices):
-        try:
-            barrier.wait(timeout=30)
-            for index in indices:
-                try:
-                    attempt(index)
-                    outcomes.append("booked")
-                except errors.BookingError as error:
-                    outcomes.append(error.message)
-                except Exception as error:  # an error page: the test must fail
-                    outcomes.append(f"crash: {type(error).__name__}: {error}")
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker, args=(range(t, attempts, threads),)) for t in range(threads)]
-    started = time.monotonic()
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    outcomes_counter = Counter(outcomes)
-    print(f"\n{attempts} attempts on {threads} threads in {time.monotonic() - started:.2f}s: {dict(outcomes_counter)}")
-    return outcomes_counter
+    return shared_race(attempt, attempts=attempts, threads=threads, success="booked", domain_error=errors.BookingError)
 
 
 @contextlib.contextmanager

@@ -12,8 +12,6 @@ last shows the lock does the work and the constraint never has to.
 """
 
 import contextlib
-import os
-import threading
 import time
 from collections import Counter
 
@@ -22,13 +20,13 @@ from django.db import connection
 
 from people.models import User
 from surgeries.services import locking as people_locking
+from tests.concurrency import race as shared_race
 from tests.factories import WorkshopFactory
 from workshops import errors
 from workshops.models import Registration, Workshop
 from workshops.services import locking, registration
 
 ATTEMPTS = 200
-THREADS = int(os.environ.get("CONCURRENCY_THREADS", "40"))
 CAPACITY = 20
 PLACES_LEFT = 5
 FULL = errors.WorkshopFull.default_message
@@ -92,33 +90,7 @@ def nearly_full_workshop() -> tuple[Workshop, list[User]]:
 
 
 def race(attempt) -> Counter:
-    """Run `attempt(i)` for i in range(ATTEMPTS) across THREADS threads released together."""
-    outcomes: list[str] = []
-    barrier = threading.Barrier(THREADS)
-
-    def worker(indices):
-        try:
-            barrier.wait(timeout=30)
-            for index in indices:
-                try:
-                    attempt(index)
-                    outcomes.append("registered")
-                except errors.WorkshopError as error:
-                    outcomes.append(error.message)
-                except Exception as error:  # an error page: the test must fail
-                    outcomes.append(f"crash: {type(error).__name__}: {error}")
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker, args=(range(t, ATTEMPTS, THREADS),)) for t in range(THREADS)]
-    started = time.monotonic()
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    counted = Counter(outcomes)
-    print(f"\n{ATTEMPTS} attempts on {THREADS} threads in {time.monotonic() - started:.2f}s: {dict(counted)}")
-    return counted
+    return shared_race(attempt, attempts=ATTEMPTS, success="registered", domain_error=errors.WorkshopError)
 
 
 @contextlib.contextmanager
