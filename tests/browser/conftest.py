@@ -75,13 +75,16 @@ def assert_accessible(page) -> None:
     assert violations == [], f"axe found accessibility problems on {page.url}: {violations}"
 
 
-def log_in(page, email: str, password: str | None = None) -> None:
-    """Log in through the real form and wait until the page says so."""
+def log_in(page, who, password: str | None = None, *, scan: bool = False) -> None:
+    """Log in through the real form (as a person or an email address) and wait until the page says so."""
     from playwright.sync_api import expect
 
     from tests.factories import TEST_PASSWORD
 
+    email = getattr(who, "email", who)
     page.goto("/accounts/login/")
+    if scan:
+        assert_accessible(page)
     page.get_by_label("Email*", exact=True).fill(email)
     page.get_by_label("Password*", exact=True).fill(password or TEST_PASSWORD)
     page.get_by_role("button", name="Sign In").click()

@@ -7,9 +7,8 @@ from people.directory import DirectoryMessage
 from people.directory_services import listing_save
 from people.models import Membership
 from surgeries.models import Feedback
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
-    TEST_PASSWORD,
     MembershipFactory,
     OrganisationFactory,
     TopicFactory,
@@ -17,14 +16,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.surgeries.afterday_helpers import past_day, past_session
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email*", exact=True).fill(email)
-    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
 def _member(organisation, email, name, role=Membership.Role.MEMBER):
@@ -39,7 +30,7 @@ def test_learner_gives_feedback_on_a_session(page):
     surgeon = _member(organisation, "sam@example.org", "Sam", Membership.Role.SURGEON)
     past_session(past_day(organisation, title="Autumn surgery"), surgeon=surgeon, learner=learner)
 
-    _log_in(page, "lee@example.org")
+    log_in(page, "lee@example.org")
     page.get_by_role("link", name="My sessions").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
     assert_accessible(page)
@@ -69,7 +60,7 @@ def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
             day=day, booking=session, author=session.learner, role="learner", usefulness=5 if index < 5 else 4
         )
 
-    _log_in(page, "olu@example.org")
+    log_in(page, "olu@example.org")
     page.goto(f"/after/organise/days/{day.pk}/impact/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact report: Autumn surgery")
@@ -96,7 +87,7 @@ def test_member_finds_someone_by_topic_and_gets_in_touch(page):
     listing_save(person=sam, organisation=organisation, intro="Podcasts and video.")
     listing_save(person=organisation.memberships.get(person__display_name="Joan").person, organisation=organisation)
 
-    _log_in(page, "lee@example.org")
+    log_in(page, "lee@example.org")
     page.goto("/organisations/leeds/directory/")
     assert_accessible(page)
     page.get_by_label("Topic").select_option(label="Podcasts")

@@ -5,8 +5,8 @@ from playwright.sync_api import expect
 
 from people.models import Membership
 from surgeries.models import Booking
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_surgery_days import _member, log_in
+from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.test_surgery_days import _member
 from tests.factories import DaySurgeonFactory, OrganisationFactory, SlotFactory, SurgeryDayFactory, TopicFactory
 
 

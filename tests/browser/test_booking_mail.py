@@ -6,9 +6,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from people.models import Membership
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
-    TEST_PASSWORD,
     DaySurgeonFactory,
     MembershipFactory,
     SlotFactory,
@@ -17,15 +16,6 @@ from tests.factories import (
     UserFactory,
     local_datetime,
 )
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Email*", exact=True).fill(email)
-    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
 def _ics_fields(content: str) -> dict[str, str]:
@@ -45,7 +35,7 @@ def test_learner_books_and_gets_confirmation_with_calendar_file(page):
     learner = UserFactory(email="lee@example.org", display_name="Lee")
     MembershipFactory(organisation=day.organisation, person=learner, role=Membership.Role.MEMBER)
 
-    _log_in(page, "lee@example.org")
+    log_in(page, "lee@example.org", scan=True)
     page.goto(f"/days/{day.pk}/")
     assert_accessible(page)
     page.get_by_role("link", name="Book 10:00 BST with Sam Surgeon").click()

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from people.models import Membership
 from people.visibility import Visibility
 from surgeries.models import Booking
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_people import _log_in, _log_out
+from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.test_people import _log_out
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,
@@ -56,7 +56,7 @@ def _day_with_surgeons():
 def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(page):
     day = _day_with_surgeons()
 
-    _log_in(page, "alex@example.org")
+    log_in(page, "alex@example.org")
     page.goto(f"/days/{day.pk}/match-me/")
     assert_accessible(page)
     page.get_by_label("Blogging").select_option(label="Most important")
@@ -69,7 +69,7 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     assert_accessible(page)
     _log_out(page)
 
-    _log_in(page, "priya@example.org")
+    log_in(page, "priya@example.org")
     page.goto(f"/days/{day.pk}/matchmaking/")
     assert_accessible(page)
     page.get_by_role("button", name="Run matchmaking").click()
@@ -97,7 +97,7 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
 
     alex = Booking.objects.get(learner__display_name="Alex")
     assert str(alex.slot_id) != current
-    _log_in(page, "alex@example.org")
+    log_in(page, "alex@example.org")
     page.goto(f"/days/{day.pk}/match-me/")
     expect(page.get_by_role("heading", name="Your match")).to_be_visible()
     expect(page.get_by_text("You meet: Sam")).to_be_visible()

@@ -3,16 +3,8 @@ from playwright.sync_api import expect
 from people.models import Membership, Notification
 from people.notifications.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
-from tests.browser.conftest import assert_accessible
-from tests.factories import TEST_PASSWORD, MembershipFactory, SurgeryDayFactory, UserFactory
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email*", exact=True).fill(email)
-    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Log out")).to_be_visible()
+from tests.browser.conftest import assert_accessible, log_in
+from tests.factories import MembershipFactory, SurgeryDayFactory, UserFactory
 
 
 def test_organiser_reads_a_days_notification_failures(page):
@@ -22,7 +14,7 @@ def test_organiser_reads_a_days_notification_failures(page):
     row = notification_schedule(kind=DAY_REMINDER, recipient=UserFactory(), subject=day, slot=HOUR_BEFORE)
     Notification.objects.filter(pk=row.pk).update(state=Notification.State.FAILED, last_error="SMTPDataError 554")
 
-    _log_in(page, "olu@example.org")
+    log_in(page, "olu@example.org")
     page.goto(f"/days/{day.pk}/notifications/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Notifications for Spring surgery")
@@ -33,7 +25,7 @@ def test_organiser_reads_a_days_notification_failures(page):
 def test_person_turns_off_reminders_with_the_keyboard(page):
     UserFactory(email="lee@example.org", display_name="Lee")
 
-    _log_in(page, "lee@example.org")
+    log_in(page, "lee@example.org")
     page.goto("/account/emails/")
     assert_accessible(page)
     checkbox = page.get_by_label("Send me reminders before the things I have booked")

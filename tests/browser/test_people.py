@@ -5,16 +5,8 @@ import json
 from playwright.sync_api import expect
 
 from people.models import Membership, OrganisationBlock, Profile, User
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory, TopicFactory, UserFactory
-
-
-def _log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email*", exact=True).fill(email)
-    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
 def _log_out(page):
@@ -35,7 +27,7 @@ def _leeds_with_people():
 
 def test_fill_profile_set_visibility_and_see_it_as_an_organiser(page):
     _, _, learner = _leeds_with_people()
-    _log_in(page, "alex@example.org")
+    log_in(page, "alex@example.org")
 
     page.get_by_role("link", name="My profile").click()
     assert_accessible(page)
@@ -68,7 +60,7 @@ def test_fill_profile_set_visibility_and_see_it_as_an_organiser(page):
     assert "I write about my recovery." not in page.content()
     _log_out(page)
 
-    _log_in(page, "priya@example.org")
+    log_in(page, "priya@example.org")
     page.goto(f"/people/{learner.pk}/")
     assert_accessible(page)
     expect(page.get_by_role("heading", name="Alex (they/them)")).to_be_visible()
@@ -81,7 +73,7 @@ def test_fill_profile_set_visibility_and_see_it_as_an_organiser(page):
 
 def test_profile_form_shows_messages_next_to_fields(page):
     _leeds_with_people()
-    _log_in(page, "alex@example.org")
+    log_in(page, "alex@example.org")
     page.goto("/my/profile/edit/")
 
     page.get_by_label("Your name*").fill("")
@@ -94,7 +86,7 @@ def test_profile_form_shows_messages_next_to_fields(page):
 def test_export_my_data_downloads_json(page):
     _, _, learner = _leeds_with_people()
     Profile.objects.create(person=learner, bio="Hello from Alex")
-    _log_in(page, "alex@example.org")
+    log_in(page, "alex@example.org")
 
     page.get_by_role("link", name="My data").click()
     assert_accessible(page)
@@ -108,7 +100,7 @@ def test_export_my_data_downloads_json(page):
 
 def test_delete_my_account(page):
     _, _, learner = _leeds_with_people()
-    _log_in(page, "alex@example.org")
+    log_in(page, "alex@example.org")
     page.goto("/my/data/")
 
     page.get_by_role("link", name="Delete my account").click()
@@ -133,7 +125,7 @@ def test_delete_my_account(page):
 
 def test_organiser_filters_people_blocks_one_and_reads_the_audit_log(page):
     leeds, _, learner = _leeds_with_people()
-    _log_in(page, "priya@example.org")
+    log_in(page, "priya@example.org")
 
     page.goto(f"/organisations/{leeds.slug}/")
     assert_accessible(page)

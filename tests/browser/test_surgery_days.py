@@ -5,9 +5,8 @@ from playwright.sync_api import expect
 
 from people.models import Membership
 from surgeries.models import DaySurgeon, Slot, SurgeryDay
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
-    TEST_PASSWORD,
     DaySurgeonFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -15,14 +14,6 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
-
-
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email*", exact=True).fill(user.email)
-    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_text(f"Signed in as {user.display_name}", exact=True)).to_be_visible()
 
 
 def _member(organisation, role, name):

@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
-    TEST_PASSWORD,
     MembershipFactory,
     OrganisationFactory,
     SurgeryDayFactory,
@@ -13,14 +12,6 @@ from tests.factories import (
     registered,
 )
 from workshops.models import Registration, Workshop
-
-
-def log_in(page, person) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email*", exact=True).fill(person.email)
-    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_text(f"Signed in as {person.display_name}", exact=True)).to_be_visible()
 
 
 def log_out(page) -> None:
