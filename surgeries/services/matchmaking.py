@@ -32,6 +32,7 @@ from surgeries.models import (
     RequestWindow,
     SurgeryDay,
 )
+from surgeries.notifications import booking_notifications_schedule
 from surgeries.services.booking import book_locked_slot, translate_integrity_error
 from surgeries.services.locking import lock_people, lock_slots
 from surgeries.templatetags.venue_time import venue_time
@@ -287,13 +288,8 @@ def _place(proposal: MatchProposal, request_id: int, allowed: AllowedPair) -> No
 # --- Confirming -----------------------------------------------------------------------------
 
 
-def on_matches_confirmed(*, booking_ids: list[int]) -> None:
-    """Hook point for notifications: runs after the confirming transaction commits.
-
-    The notifications outbox attaches here (one confirmation per booking, as for a
-    booking made by hand). Until then it only logs how many were made.
-    """
-    logger.info("Matchmaking confirmed %d bookings", len(booking_ids))
+def _log_confirmed(*, count: int) -> None:
+    logger.info("Matchmaking confirmed %d bookings", count)
 
 
 def _pair_words(pair: ProposedPair, day: SurgeryDay) -> str:
@@ -324,8 +320,9 @@ def proposal_confirm(*, day: SurgeryDay, proposal_id: int, by: User) -> list[Boo
        (organiser booking: no booking window, but the slot must not have started).
     3. If any pair has become impossible, raise naming it: the whole transaction
        rolls back and nothing is booked.
-    4. Mark requests matched, the proposal confirmed, and hand the bookings to the
-       notifications hook once the transaction commits.
+    4. Mark requests matched and the proposal confirmed, and write each booking's
+       confirmation, surgeon notice and reminders to the outbox in this same
+       transaction, exactly as for a booking made by hand.
     """
     day = _locked_day(day=day, by=by)
     proposal = MatchProposal.objects.filter(pk=proposal_id, day=day, status=MatchProposal.Status.DRAFT).first()
@@ -347,7 +344,9 @@ def proposal_confirm(*, day: SurgeryDay, proposal_id: int, by: User) -> list[Boo
     MatchRequest.objects.bulk_update([pair.request for pair in pairs], ["status", "booking", "reasons"], batch_size=500)
     proposal.status, proposal.confirmed_at = MatchProposal.Status.CONFIRMED, now
     proposal.save(update_fields=["status", "confirmed_at"])
-    transaction.on_commit(partial(on_matches_confirmed, booking_ids=[b.pk for b in bookings]))
+    for booking in bookings:
+        booking_notifications_schedule(booking=booking)
+    transaction.on_commit(partial(_log_confirmed, count=len(bookings)))
     return bookings
 
 

@@ -252,3 +252,37 @@ def test_rerun_lets_go_of_a_lock_whose_slot_was_booked_by_hand(organisation, org
     assert result.dropped_locks == 1
     assert (moved.request_id, moved.locked) == (request.pk, False)
     assert moved.slot_id != pair.slot_id
+
+
+def test_confirm_queues_a_confirmation_for_each_learner_and_a_notice_for_each_surgeon(organisation, organiser):
+    from people.models import Notification
+    from surgeries.notifications import BOOKING_CONFIRMED, BOOKING_RECEIVED
+
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    requests = [add_request(day, topics={topics["Blogging"]: 1}) for _ in range(2)]
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+
+    bookings = proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+
+    confirmed = Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True)
+    assert sorted(confirmed) == sorted(request.learner_id for request in requests)
+    assert Notification.objects.filter(kind=BOOKING_RECEIVED).count() == len(bookings)
+
+
+def test_confirm_that_fails_queues_no_messages(organisation, organiser):
+    from people.models import Notification
+
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
+    for _ in range(2):
+        add_request(day, topics={topics["Blogging"]: 1})
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    taken = ProposedPair.objects.filter(proposal=proposal).first()
+    booked_slot(slot=taken.slot, learner=UserFactory())
+    before = Notification.objects.count()
+
+    with pytest.raises(MatchmakingError):
+        proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+
+    assert Notification.objects.count() == before
