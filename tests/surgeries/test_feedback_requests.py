@@ -70,3 +70,25 @@ def test_request_email_links_to_the_feedback_page_and_is_dropped_once_answered(o
     [email] = mail.outbox
     assert email.subject == "Surgery Day: How was your session at Summer surgery?"
     assert f"/after/sessions/{first.pk}/feedback/" in email.body
+
+
+def test_embedded_scheduler_runs_the_feedback_job_from_the_beat_schedule(organisation, learner, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    yesterday = timezone.now() - timedelta(days=1)
+    day = SurgeryDayFactory(organisation=organisation, starts_at=yesterday - timedelta(hours=5), ends_at=yesterday)
+    past_session(day, learner=learner)
+
+    def stop(_seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("people.management.commands.run_scheduler.time.sleep", stop)
+    monkeypatch.setattr("people.management.commands.run_scheduler.close_old_connections", lambda: None)
+    call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
+
+    assert list(Notification.objects.filter(kind=FEEDBACK_REQUEST).values_list("recipient_id", flat=True)) == [
+        learner.pk
+    ]

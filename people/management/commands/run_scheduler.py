@@ -1,14 +1,21 @@
 """The embedded scheduler: without Redis there is no Celery beat, so `make run`
-starts this beside the web server to sweep the outbox every so often."""
+starts this beside the web server. It sweeps the outbox every so often and runs
+the other periodic jobs of the one beat schedule (`config/celery.py`) in-process,
+each at its own interval."""
 
 import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from config.celery import app
 from people.notifications.sweep import send_inline, sweep_due
+
+# The outbox sweep runs on every pass, with sending done right here.
+SWEEP_TASK = "people.notifications.sweep"
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +28,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: int, **options):
         self.stdout.write(f"Sending due notifications every {interval} s. Stop with Ctrl-C.")
+        last_run: dict[str, float] = {}
         try:
             while True:
                 self._sweep_once()
+                self._run_other_jobs(last_run)
                 time.sleep(interval)
         except KeyboardInterrupt:
             self.stdout.write("Scheduler stopped.")
@@ -35,3 +44,19 @@ class Command(BaseCommand):
         except Exception:
             # A database hiccup must not end the loop; the rows wait for the next sweep.
             logger.exception("Notification sweep failed; trying again next time.")
+
+    def _run_other_jobs(self, last_run: dict[str, float]) -> None:
+        """Run each other beat entry whose interval has passed since it last ran here."""
+        now = time.monotonic()
+        for name, entry in app.conf.beat_schedule.items():
+            every = entry["schedule"]
+            if entry["task"] == SWEEP_TASK or not isinstance(every, timedelta):
+                continue
+            if name in last_run and now - last_run[name] < every.total_seconds():
+                continue
+            last_run[name] = now
+            close_old_connections()
+            try:
+                app.tasks[entry["task"]].apply()
+            except Exception:
+                logger.exception("Periodic job %s failed; it runs again at its next interval.", name)
