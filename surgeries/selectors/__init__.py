@@ -10,11 +10,19 @@ from surgeries.selectors.bookings import (
     waiting_list,
 )
 from surgeries.selectors.days import day_access, days_organised_by, upcoming_published_days
-from surgeries.selectors.slots import ProgrammeRow, free_slots, programme, slots_by_surgeon
+from surgeries.selectors.slots import (
+    ProgrammeRow,
+    TimelineRow,
+    free_slots,
+    programme,
+    programme_timeline,
+    slots_by_surgeon,
+)
 
 __all__ = [
     "MyBookings",
     "ProgrammeRow",
+    "TimelineRow",
     "calendar_bookings",
     "day_access",
     "day_bookings",
@@ -22,6 +30,7 @@ __all__ = [
     "free_slots",
     "my_bookings",
     "programme",
+    "programme_timeline",
     "relationships_for",
     "slots_by_surgeon",
     "surgeon_sessions",

@@ -5,7 +5,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surgeries.models import Booking, SurgeryDay
-from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, UserFactory, booked_slot
+from tests.factories import (
+    DaySurgeonFactory,
+    OpenSpaceFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    UserFactory,
+    WorkshopFactory,
+    booked_slot,
+)
+from tests.workshops.test_views import fill_day
+from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -240,13 +250,33 @@ def test_programme_query_count_does_not_grow(client, django_assert_num_queries, 
             slot = SlotFactory(day_surgeon=day_surgeon, starts_at=day.starts_at + timedelta(minutes=30 * index))
             if index % 2:
                 booked_slot(slot=slot)
+    fill_day(day, surgeon_count)
     client.force_login(organiser)
 
-    # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking topics
-    with django_assert_num_queries(11):
+    # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking
+    # topics; then the workshops source: workshops, their facilitators, open space
+    with django_assert_num_queries(14):
         response = client.get(reverse("surgeries:programme", args=[day.pk]))
 
-    assert response.content.decode().count("Booked:") == surgeon_count * 2
+    page = response.content.decode()
+    assert page.count("Booked:") == surgeon_count * 2
+    assert page.count("programme-entry-workshop") == surgeon_count
+    assert page.count("programme-entry-open_space") == surgeon_count
+
+
+def test_programme_shows_slots_workshops_and_open_space_in_time_order(client, day, learner):
+    day_surgeon = DaySurgeonFactory(day=day, person__display_name="Sam Surgeon")
+    SlotFactory(day_surgeon=day_surgeon, starts_at=day.starts_at + timedelta(hours=1))
+    WorkshopFactory(day=day, title="Privacy settings", starts_at=day.starts_at, capacity=4)
+    OpenSpaceFactory(day=day, title="Tea and chat", starts_at=day.starts_at + timedelta(hours=2))
+    WorkshopFactory(day=day, title="Called off", status=Workshop.Status.CANCELLED)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:programme", args=[day.pk])).content.decode()
+
+    assert page.index("Privacy settings") < page.index("Sam Surgeon") < page.index("Tea and chat")
+    assert "4 places left." in page
+    assert "Called off" not in page
 
 
 def test_new_user_gets_unique_booking_per_person(client, slot):
