@@ -3,6 +3,7 @@
 from surgeries.selectors.bookings import (
     MyBookings,
     calendar_bookings,
+    calendar_other_events,
     day_bookings,
     my_bookings,
     relationships_for,
@@ -24,6 +25,7 @@ __all__ = [
     "ProgrammeRow",
     "TimelineRow",
     "calendar_bookings",
+    "calendar_other_events",
     "day_access",
     "day_bookings",
     "days_organised_by",

@@ -13,9 +13,10 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     booked_slot,
+    registered,
 )
 from tests.workshops.test_views import fill_day
-from workshops.models import Workshop
+from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -133,13 +134,35 @@ def test_my_bookings_requires_login(client):
 def test_my_bookings_query_count_does_not_grow(client, django_assert_num_queries, learner, booking_count):
     for index in range(booking_count):
         booked_slot(slot=SlotFactory(starts_at=timezone.now() + timedelta(days=7, hours=index)), learner=learner)
+        workshop = WorkshopFactory(day=SurgeryDayFactory(starts_at=timezone.now() + timedelta(days=30, hours=index)))
+        registered(workshop=workshop, person=learner)
+        WorkshopWaitingEntry.objects.create(workshop=WorkshopFactory(day=workshop.day), person=learner)
     client.force_login(learner)
 
-    # session, user, feed, bookings, topics, waiting list
-    with django_assert_num_queries(6):
+    # session, user, feed, bookings, topics, waiting list; workshop places, workshop waiting list
+    with django_assert_num_queries(8):
         response = client.get(reverse("surgeries:my_bookings"))
 
-    assert response.content.decode().count("Change time<") == booking_count
+    page = response.content.decode()
+    assert page.count("Change time<") == booking_count
+    assert page.count('class="agenda-workshop"') == booking_count
+    assert page.count("Workshop: <a") == booking_count * 2
+
+
+def test_my_bookings_lists_workshop_places_and_waiting_lists(client, learner, day):
+    place = WorkshopFactory(day=day, title="Staying safe online")
+    full = WorkshopFactory(day=day, title="Video calls", starts_at=day.starts_at + timedelta(hours=2), capacity=1)
+    registered(workshop=place, person=learner)
+    registered(workshop=full)
+    WorkshopWaitingEntry.objects.create(workshop=full, person=learner)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    assert "Staying safe online" in page
+    assert "Participant" in page
+    assert "Video calls" in page.split('id="waiting-heading"')[1]
+    assert "You have no sessions coming up." not in page
 
 
 def test_cancel_cancels_own_booking(client, learner, slot):
