@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.agenda import AgendaItem, agenda_calendar_events, agenda_places, agenda_waiting
-from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.models import Booking, Commitment, DaySurgeon, SurgeryDay, WaitingListEntry
 
 
 def _with_related(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -93,8 +93,9 @@ def relationships_for(viewer: User, person_ids) -> dict[int, set[str]]:
     """How the viewer is connected to each person, for the visibility policy.
 
     "paired": they are learner and surgeon on a booking that is not cancelled.
-    "event": both take part (as surgeon or with an active booking) in the same
-    day that is not cancelled.
+    "event": both take part in the same day that is not cancelled: as a surgeon on
+    it, or with an active commitment on it (a booking as learner, a workshop place
+    or a workshop they run). Five queries whatever the number of people.
     """
     ids = set(person_ids) - {viewer.pk}
     result: dict[int, set[str]] = {pid: set() for pid in ids}
@@ -105,7 +106,7 @@ def relationships_for(viewer: User, person_ids) -> dict[int, set[str]]:
         Q(learner=viewer, surgeon_id__in=ids) | Q(surgeon=viewer, learner_id__in=ids)
     ).values_list("learner_id", "surgeon_id"):
         result[surgeon_id if learner_id == viewer.pk else learner_id].add("paired")
-    viewer_days = _participant_days(person_ids=[viewer.pk])
+    viewer_days = {day_id for _, day_id in _participant_pairs(person_ids=[viewer.pk])}
     for person_id, day_id in _participant_pairs(person_ids=ids):
         if day_id in viewer_days:
             result[person_id].add("event")
@@ -113,12 +114,14 @@ def relationships_for(viewer: User, person_ids) -> dict[int, set[str]]:
 
 
 def _participant_pairs(*, person_ids) -> set[tuple[int, int]]:
+    """(person, day) for everyone taking part in a day that is not cancelled: two queries.
+
+    Every active booking writes an active `Commitment` for its learner, and so does
+    every workshop place and workshop facilitator (from the workshops app), so the
+    commitments cover all of them without surgeries knowing about workshops. A
+    surgeon with no sessions booked has no commitment yet, hence `DaySurgeon`.
+    """
     live = ~Q(day__status=SurgeryDay.Status.CANCELLED)
     surgeons = DaySurgeon.objects.filter(live, person_id__in=person_ids).values_list("person_id", "day_id")
-    bookings = Booking.objects.filter(live, status=Booking.Status.ACTIVE)
-    learners = bookings.filter(learner_id__in=person_ids).values_list("learner_id", "day_id")
-    return set(surgeons) | set(learners)
-
-
-def _participant_days(*, person_ids) -> set[int]:
-    return {day_id for _, day_id in _participant_pairs(person_ids=person_ids)}
+    committed = Commitment.objects.filter(live, is_active=True, person_id__in=person_ids)
+    return set(surgeons) | set(committed.values_list("person_id", "day_id"))
