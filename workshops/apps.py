@@ -8,6 +8,7 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         # surgeries cannot import workshops, so workshops hands its part of the
         # programme (and of each person's agenda) to surgeries' registries here.
-        from workshops import integration, signals  # noqa: F401  (signals connects the receivers)
+        from workshops import integration, notifications, signals  # noqa: F401  (signals connects the receivers)
 
         integration.register()
+        notifications.register()
