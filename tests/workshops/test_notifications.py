@@ -11,7 +11,7 @@ from people.models import Notification
 from people.notifications.sweep import send_inline, sweep_due
 from surgeries.models import Commitment
 from surgeries.notifications import DAY_CANCELLED
-from surgeries.services import day_cancel
+from surgeries.services import DayDetails, day_cancel, day_update
 from tests.factories import (
     DaySurgeonFactory,
     SlotFactory,
@@ -233,3 +233,22 @@ def test_waiting_list_place_is_announced_with_calendar_file(
     assert _ics_fields(message)["DTSTART"] == "20310114T100000Z"
     assert Notification.objects.filter(kind=WAITING_LIST_PLACE, recipient=learner, state=State.SENT).count() == 1
     assert not Notification.objects.filter(kind=REGISTRATION_CONFIRMED, recipient=learner).exists()
+
+
+def test_changing_the_days_reminder_offsets_moves_workshop_reminders(
+    workshop, learner, organiser, django_capture_on_commit_callbacks
+):
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    day = workshop.day
+    details = DayDetails(
+        title=day.title, venue=day.venue, starts_at=day.starts_at, ends_at=day.ends_at, reminder_offsets_minutes=[60]
+    )
+
+    day_update(day=day, by=organiser, details=details)
+
+    rows = sorted(Notification.objects.filter(kind=REMINDER).values_list("slot", "state", "due_at"))
+    assert rows == [
+        ("120m-before", State.CANCELLED, workshop.starts_at - timedelta(minutes=120)),
+        ("1440m-before", State.CANCELLED, workshop.starts_at - timedelta(minutes=1440)),
+        ("60m-before", State.PENDING, workshop.starts_at - timedelta(minutes=60)),
+    ]
