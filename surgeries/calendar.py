@@ -63,10 +63,16 @@ def _event(booking: Booking, *, viewer_id: int) -> list[str]:
     ]
 
 
-def bookings_to_ics(bookings: Iterable[Booking], *, viewer_id: int, name: str = "Surgery Day") -> str:
+def bookings_to_ics(
+    bookings: Iterable[Booking], *, viewer_id: int, name: str = "Surgery Day", other_events: Iterable[str] = ()
+) -> str:
+    """The calendar; `other_events` are ready-made VEVENT blocks from other apps (workshop places)."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Surgery Day//Bookings//EN", "CALSCALE:GREGORIAN"]
     lines.append(f"X-WR-CALNAME:{_escape(name)}")
     for booking in bookings:
         lines.extend(_event(booking, viewer_id=viewer_id))
+    for block in other_events:
+        # Already folded, so every line is short enough and passes through _fold unchanged.
+        lines.extend(line for line in block.split("\r\n") if line)
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"

@@ -6,4 +6,9 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Workshops"
 
     def ready(self) -> None:
-        from workshops import signals  # noqa: F401  (connects the receivers)
+        # surgeries cannot import workshops, so workshops hands its part of the
+        # programme (and of each person's agenda) to surgeries' registries here.
+        from workshops import integration, notifications, signals  # noqa: F401  (signals connects the receivers)
+
+        integration.register()
+        notifications.register()

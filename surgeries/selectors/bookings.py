@@ -1,13 +1,14 @@
 """Reads about bookings: a person's own, a surgeon's day sheet, the desk."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from people.models import User
-from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.agenda import AgendaItem, agenda_calendar_events, agenda_places, agenda_waiting
+from surgeries.models import Booking, Commitment, DaySurgeon, SurgeryDay, WaitingListEntry
 
 
 def _with_related(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -21,6 +22,10 @@ class MyBookings:
     upcoming: list[Booking]
     past: list[Booking]
     waiting: list[WaitingListEntry]
+    # Places from other apps (workshops), through surgeries/agenda.py.
+    other_upcoming: list[AgendaItem] = field(default_factory=list)
+    other_past: list[AgendaItem] = field(default_factory=list)
+    other_waiting: list[AgendaItem] = field(default_factory=list)
 
 
 def my_bookings(*, person: User, now: datetime | None = None) -> MyBookings:
@@ -36,10 +41,14 @@ def my_bookings(*, person: User, now: datetime | None = None) -> MyBookings:
         .select_related("day__venue")
         .order_by("day__starts_at")
     )
+    others = agenda_places(person=person)
     return MyBookings(
         upcoming=[b for b in bookings if b.slot.ends_at > now],
         past=[b for b in reversed(bookings) if b.slot.ends_at <= now],
         waiting=waiting,
+        other_upcoming=[item for item in others if item.ends_at > now],
+        other_past=[item for item in reversed(others) if item.ends_at <= now],
+        other_waiting=[item for item in agenda_waiting(person=person) if item.starts_at > now],
     )
 
 
@@ -51,6 +60,11 @@ def calendar_bookings(*, person: User) -> QuerySet[Booking]:
         .filter(slot__ends_at__gte=since)
         .order_by("slot__starts_at")
     )
+
+
+def calendar_other_events(*, person: User) -> list[str]:
+    """VEVENT blocks from other apps (workshop places) for the same feed, same month back."""
+    return agenda_calendar_events(person=person, since=timezone.now() - timedelta(days=31))
 
 
 def day_bookings(*, day: SurgeryDay) -> QuerySet[Booking]:
@@ -79,8 +93,9 @@ def relationships_for(viewer: User, person_ids) -> dict[int, set[str]]:
     """How the viewer is connected to each person, for the visibility policy.
 
     "paired": they are learner and surgeon on a booking that is not cancelled.
-    "event": both take part (as surgeon or with an active booking) in the same
-    day that is not cancelled.
+    "event": both take part in the same day that is not cancelled: as a surgeon on
+    it, or with an active commitment on it (a booking as learner, a workshop place
+    or a workshop they run). Five queries whatever the number of people.
     """
     ids = set(person_ids) - {viewer.pk}
     result: dict[int, set[str]] = {pid: set() for pid in ids}
@@ -91,7 +106,7 @@ def relationships_for(viewer: User, person_ids) -> dict[int, set[str]]:
         Q(learner=viewer, surgeon_id__in=ids) | Q(surgeon=viewer, learner_id__in=ids)
     ).values_list("learner_id", "surgeon_id"):
         result[surgeon_id if learner_id == viewer.pk else learner_id].add("paired")
-    viewer_days = _participant_days(person_ids=[viewer.pk])
+    viewer_days = {day_id for _, day_id in _participant_pairs(person_ids=[viewer.pk])}
     for person_id, day_id in _participant_pairs(person_ids=ids):
         if day_id in viewer_days:
             result[person_id].add("event")
@@ -99,12 +114,14 @@ def relationships_for(viewer: User, person_ids) -> dict[int, set[str]]:
 
 
 def _participant_pairs(*, person_ids) -> set[tuple[int, int]]:
+    """(person, day) for everyone taking part in a day that is not cancelled: two queries.
+
+    Every active booking writes an active `Commitment` for its learner, and so does
+    every workshop place and workshop facilitator (from the workshops app), so the
+    commitments cover all of them without surgeries knowing about workshops. A
+    surgeon with no sessions booked has no commitment yet, hence `DaySurgeon`.
+    """
     live = ~Q(day__status=SurgeryDay.Status.CANCELLED)
     surgeons = DaySurgeon.objects.filter(live, person_id__in=person_ids).values_list("person_id", "day_id")
-    bookings = Booking.objects.filter(live, status=Booking.Status.ACTIVE)
-    learners = bookings.filter(learner_id__in=person_ids).values_list("learner_id", "day_id")
-    return set(surgeons) | set(learners)
-
-
-def _participant_days(*, person_ids) -> set[int]:
-    return {day_id for _, day_id in _participant_pairs(person_ids=person_ids)}
+    committed = Commitment.objects.filter(live, is_active=True, person_id__in=person_ids)
+    return set(surgeons) | set(committed.values_list("person_id", "day_id"))

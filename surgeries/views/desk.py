@@ -14,19 +14,11 @@ from surgeries.views.access import organiser_day, visible_day
 def programme(request, day_id: int):
     """Everyone sees free and booked; only organisers (and the two people in it) see who."""
     day = visible_day(request, day_id)
-    rows = selectors.programme(day=day)
-    times = sorted({slot.starts_at for row in rows for slot, _ in row.cells})
-    viewer_id = request.user.pk if request.user.is_authenticated else None
-    grid = []
-    for row in rows:
-        by_time = {slot.starts_at: (slot, booking) for slot, booking in row.cells}
-        grid.append((row.day_surgeon, [by_time.get(t) for t in times]))
     context = {
         "day": day,
-        "times": times,
-        "grid": grid,
+        "timeline": selectors.programme_timeline(day=day),
         "sees_names": day.viewer_access == "organiser",
-        "viewer_id": viewer_id,
+        "viewer_id": request.user.pk if request.user.is_authenticated else None,
     }
     return render(request, "surgeries/programme.html", context)
 

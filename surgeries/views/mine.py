@@ -84,7 +84,8 @@ def calendar_feed(request, token: str):
     """Calendar apps cannot log in, so the secret token in the address is the key."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
     bookings = selectors.calendar_bookings(person=feed.person)
-    return _ics_response(bookings_to_ics(bookings, viewer_id=feed.person_id), "surgery-day.ics")
+    others = selectors.calendar_other_events(person=feed.person)
+    return _ics_response(bookings_to_ics(bookings, viewer_id=feed.person_id, other_events=others), "surgery-day.ics")
 
 
 @login_required

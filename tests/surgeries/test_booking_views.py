@@ -5,7 +5,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surgeries.models import Booking, SurgeryDay
-from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, UserFactory, booked_slot
+from tests.factories import (
+    DaySurgeonFactory,
+    OpenSpaceFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    UserFactory,
+    WorkshopFactory,
+    booked_slot,
+    registered,
+)
+from tests.workshops.test_views import fill_day
+from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -123,13 +134,35 @@ def test_my_bookings_requires_login(client):
 def test_my_bookings_query_count_does_not_grow(client, django_assert_num_queries, learner, booking_count):
     for index in range(booking_count):
         booked_slot(slot=SlotFactory(starts_at=timezone.now() + timedelta(days=7, hours=index)), learner=learner)
+        workshop = WorkshopFactory(day=SurgeryDayFactory(starts_at=timezone.now() + timedelta(days=30, hours=index)))
+        registered(workshop=workshop, person=learner)
+        WorkshopWaitingEntry.objects.create(workshop=WorkshopFactory(day=workshop.day), person=learner)
     client.force_login(learner)
 
-    # session, user, feed, bookings, topics, waiting list
-    with django_assert_num_queries(6):
+    # session, user, feed, bookings, topics, waiting list; workshop places, workshop waiting list
+    with django_assert_num_queries(8):
         response = client.get(reverse("surgeries:my_bookings"))
 
-    assert response.content.decode().count("Change time<") == booking_count
+    page = response.content.decode()
+    assert page.count("Change time<") == booking_count
+    assert page.count('class="agenda-workshop"') == booking_count
+    assert page.count("Workshop: <a") == booking_count * 2
+
+
+def test_my_bookings_lists_workshop_places_and_waiting_lists(client, learner, day):
+    place = WorkshopFactory(day=day, title="Staying safe online")
+    full = WorkshopFactory(day=day, title="Video calls", starts_at=day.starts_at + timedelta(hours=2), capacity=1)
+    registered(workshop=place, person=learner)
+    registered(workshop=full)
+    WorkshopWaitingEntry.objects.create(workshop=full, person=learner)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    assert "Staying safe online" in page
+    assert "Participant" in page
+    assert "Video calls" in page.split('id="waiting-heading"')[1]
+    assert "You have no sessions coming up." not in page
 
 
 def test_cancel_cancels_own_booking(client, learner, slot):
@@ -240,13 +273,33 @@ def test_programme_query_count_does_not_grow(client, django_assert_num_queries, 
             slot = SlotFactory(day_surgeon=day_surgeon, starts_at=day.starts_at + timedelta(minutes=30 * index))
             if index % 2:
                 booked_slot(slot=slot)
+    fill_day(day, surgeon_count)
     client.force_login(organiser)
 
-    # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking topics
-    with django_assert_num_queries(11):
+    # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking
+    # topics; then the workshops source: workshops, their facilitators, open space
+    with django_assert_num_queries(14):
         response = client.get(reverse("surgeries:programme", args=[day.pk]))
 
-    assert response.content.decode().count("Booked:") == surgeon_count * 2
+    page = response.content.decode()
+    assert page.count("Booked:") == surgeon_count * 2
+    assert page.count("programme-entry-workshop") == surgeon_count
+    assert page.count("programme-entry-open_space") == surgeon_count
+
+
+def test_programme_shows_slots_workshops_and_open_space_in_time_order(client, day, learner):
+    day_surgeon = DaySurgeonFactory(day=day, person__display_name="Sam Surgeon")
+    SlotFactory(day_surgeon=day_surgeon, starts_at=day.starts_at + timedelta(hours=1))
+    WorkshopFactory(day=day, title="Privacy settings", starts_at=day.starts_at, capacity=4)
+    OpenSpaceFactory(day=day, title="Tea and chat", starts_at=day.starts_at + timedelta(hours=2))
+    WorkshopFactory(day=day, title="Called off", status=Workshop.Status.CANCELLED)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:programme", args=[day.pk])).content.decode()
+
+    assert page.index("Privacy settings") < page.index("Sam Surgeon") < page.index("Tea and chat")
+    assert "4 places left." in page
+    assert "Called off" not in page
 
 
 def test_new_user_gets_unique_booking_per_person(client, slot):

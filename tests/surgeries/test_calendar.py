@@ -1,11 +1,20 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from surgeries.models import CalendarFeed
-from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, booked_slot, local_datetime
+from tests.factories import (
+    DaySurgeonFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    WorkshopFactory,
+    booked_slot,
+    local_datetime,
+    registered,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +84,38 @@ def test_calendar_feed_lists_active_bookings_by_secret_token(client, learner, sl
 
     assert body.count("BEGIN:VEVENT") == 1
     assert "Sam Surgeon" in body
+
+
+def test_calendar_feed_includes_workshop_places(client, learner, slot):
+    booked_slot(slot=slot, learner=learner)
+    workshop = WorkshopFactory(day=slot.day, title="Privacy check-up", starts_at=slot.ends_at)
+    registration = registered(workshop=workshop, person=learner)
+    WorkshopFactory(day=slot.day, title="Not mine", starts_at=slot.ends_at)
+    feed = CalendarFeed.objects.create(person=learner)
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    unfolded = body.replace("\r\n ", "")
+    assert body.count("BEGIN:VEVENT") == 2
+    assert f"UID:workshop-registration-{registration.pk}@surgeryday" in unfolded
+    assert "Privacy check-up" in unfolded
+    assert "Not mine" not in unfolded
+    assert body.endswith("END:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_calendar_feed_query_count_is_fixed(client, django_assert_num_queries, learner, count):
+    for index in range(count):
+        slot = SlotFactory(starts_at=timezone.now() + timedelta(days=3, hours=2 * index))
+        booked_slot(slot=slot, learner=learner)
+        registered(workshop=WorkshopFactory(day=slot.day, starts_at=slot.ends_at), person=learner)
+    feed = CalendarFeed.objects.create(person=learner)
+
+    # feed, bookings, booking topics, workshop places
+    with django_assert_num_queries(4):
+        body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    assert body.count("BEGIN:VEVENT") == 2 * count
 
 
 def test_calendar_feed_old_token_stops_working_after_renewal(client, learner):

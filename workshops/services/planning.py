@@ -12,7 +12,7 @@ from people.models import User
 from people.selectors import is_organiser
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services.locking import lock_people
-from workshops import errors
+from workshops import errors, notifications
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.commitments import busy_people, new_commitment
 from workshops.services.locking import lock_workshop
@@ -162,6 +162,7 @@ def workshop_update(*, workshop_id: int, by: User, details: WorkshopDetails) -> 
             _move_commitments(workshop=workshop, commitments=commitments)
             workshop.save()
             _set_facilitators(workshop=workshop, person_ids=details.facilitator_ids)
+            notifications.workshop_moved_notify(workshop=workshop)
             waiting_list_promote(workshop=workshop)
             return workshop
     except IntegrityError as error:
@@ -176,7 +177,7 @@ def workshop_cancel(*, workshop_id: int, by: User) -> int:
         raise errors.WorkshopError("This workshop is already cancelled.")
     if not is_organiser(user=by, organisation=workshop.day.organisation):
         raise errors.NotAllowed()
-    return _cancel_locked(workshop)
+    return _cancel_locked(workshop, with_day=False)
 
 
 @transaction.atomic
@@ -187,12 +188,15 @@ def workshops_cancel_for_day(*, day: SurgeryDay) -> int:
     for pk in ids:
         workshop = lock_workshop(pk)
         if workshop is not None and workshop.is_active:
-            released += _cancel_locked(workshop)
+            released += _cancel_locked(workshop, with_day=True)
     return released
 
 
-def _cancel_locked(workshop: Workshop) -> int:
+def _cancel_locked(workshop: Workshop, *, with_day: bool) -> int:
     now = timezone.now()
+    places = list(
+        Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE).select_related("person")
+    )
     workshop.status = Workshop.Status.CANCELLED
     workshop.cancelled_at = now
     workshop.save(update_fields=["status", "cancelled_at"])
@@ -203,6 +207,7 @@ def _cancel_locked(workshop: Workshop) -> int:
     WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING).update(
         status=WorkshopWaitingEntry.Status.LEFT
     )
+    notifications.workshop_cancelled_notify(workshop=workshop, registrations=places, with_day=with_day)
     return count
 
 

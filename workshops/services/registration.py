@@ -12,7 +12,7 @@ from people.models import User
 from people.selectors import is_blocked, is_organiser
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services.locking import lock_people
-from workshops import errors
+from workshops import errors, notifications
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.commitments import busy_people, new_commitment, translate_integrity_error
 from workshops.services.locking import lock_workshop
@@ -93,6 +93,7 @@ def registration_create(*, workshop_id: int, person: User) -> Registration:
                 raise errors.RegistrationClosed("That workshop no longer exists.")
             _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
             registration = register_locked(workshop=workshop, person=person)
+            notifications.registration_notifications_schedule(registration=registration)
             WorkshopWaitingEntry.objects.filter(
                 workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
             ).update(status=WorkshopWaitingEntry.Status.REGISTERED, registration=registration)
@@ -129,6 +130,7 @@ def registration_cancel(*, registration_id: int, by: User, as_organiser: bool = 
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
     Commitment.objects.filter(pk=registration.commitment_id).update(is_active=False)
+    notifications.registration_cancelled_notify(registration=registration, by=by)
     waiting_list_promote(workshop=workshop)
     return registration
 
@@ -164,6 +166,7 @@ def waiting_list_promote(*, workshop: Workshop) -> list[Registration]:
         entry.status = WorkshopWaitingEntry.Status.REGISTERED
         entry.registration = registration
         entry.save(update_fields=["status", "registration"])
+        notifications.registration_notifications_schedule(registration=registration, promoted=True)
         promoted.append(registration)
     return promoted
 
@@ -177,7 +180,9 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
                 raise errors.RegistrationClosed("That workshop no longer exists.")
             _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
             if free_seat(workshop=workshop) is not None:
-                return register_locked(workshop=workshop, person=person)
+                registration = register_locked(workshop=workshop, person=person)
+                notifications.registration_notifications_schedule(registration=registration)
+                return registration
             waiting = WorkshopWaitingEntry.objects.filter(
                 workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
             )

@@ -1,0 +1,254 @@
+"""Workshop messages: scheduled with the place, sent once, stopped and moved with it."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+
+from people.models import Notification
+from people.notifications.sweep import send_inline, sweep_due
+from surgeries.models import Commitment
+from surgeries.notifications import DAY_CANCELLED
+from surgeries.services import DayDetails, day_cancel, day_update
+from tests.factories import (
+    DaySurgeonFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    UserFactory,
+    WorkshopFactory,
+    booked_slot,
+    local_datetime,
+)
+from workshops.models import WorkshopFacilitator
+from workshops.notifications import (
+    REGISTRATION_CANCELLED,
+    REGISTRATION_CONFIRMED,
+    REMINDER,
+    WAITING_LIST_PLACE,
+    WORKSHOP_CANCELLED,
+)
+from workshops.services import registration_cancel, registration_create, waiting_list_join, workshop_cancel
+
+pytestmark = pytest.mark.django_db
+
+State = Notification.State
+WINTER_DAY = date(2031, 1, 14)  # a Tuesday, GMT
+
+
+@pytest.fixture
+def send_due(django_capture_on_commit_callbacks):
+    """Run one sweep at `at` (default: now) and send what it claims in this process."""
+
+    def send(at: datetime | None = None) -> int:
+        with time_machine.travel(at or datetime.now(UTC), tick=False), django_capture_on_commit_callbacks(execute=True):
+            return sweep_due(dispatch=send_inline)
+
+    return send
+
+
+@pytest.fixture
+def workshop(organisation):
+    day = SurgeryDayFactory(
+        organisation=organisation,
+        title="Winter surgery",
+        starts_at=local_datetime(WINTER_DAY, 10),
+        ends_at=local_datetime(WINTER_DAY, 15),
+    )
+    return WorkshopFactory(day=day, title="Staying safe online", room="Room 2", capacity=2)
+
+
+def _facilitate(workshop, person) -> None:
+    commitment = Commitment.objects.create(
+        person=person, day=workshop.day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role="facilitator"
+    )
+    WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
+
+
+def _register(workshop, person, capture):
+    with capture(execute=True):
+        return registration_create(workshop_id=workshop.pk, person=person)
+
+
+def _mail_to(person) -> list:
+    return [message for message in mail.outbox if message.to == [person.email]]
+
+
+def _ics_fields(message) -> dict[str, str]:
+    ((filename, content, mimetype),) = message.attachments
+    assert (filename, mimetype) == ("workshop.ics", "text/calendar")
+    text = content.decode() if isinstance(content, bytes) else content
+    lines = text.replace("\r\n ", "").split("\r\n")
+    return dict(line.split(":", 1) for line in lines if ":" in line)
+
+
+def test_registration_rolled_back_schedules_and_sends_nothing(workshop, learner, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        registration_create(workshop_id=workshop.pk, person=learner)
+        raise RuntimeError("the request failed after registering")
+
+    assert (Notification.objects.count(), callbacks, mail.outbox) == (0, [], [])
+
+
+def test_confirmation_carries_calendar_file_and_local_time(workshop, learner, django_capture_on_commit_callbacks):
+    registration = _register(workshop, learner, django_capture_on_commit_callbacks)
+
+    (message,) = _mail_to(learner)
+    ics = _ics_fields(message)
+    assert message.subject == "Surgery Day: Workshop place: Staying safe online, Tuesday 14 January 2031, 10:00 GMT"
+    assert "When: Tuesday 14 January 2031, 10:00 GMT to 11:00 GMT" in message.body
+    assert "10:00 GMT" in message.alternatives[0][0]
+    assert ics["DTSTART"] == "20310114T100000Z"
+    assert ics["DTEND"] == "20310114T110000Z"
+    assert ics["UID"] == f"workshop-registration-{registration.pk}@surgeryday"
+    assert ics["SUMMARY"] == "Workshop: Staying safe online (10:00 GMT)"
+    assert ics["LOCATION"].startswith(f"Room 2\\, {workshop.day.venue.name}")
+    assert sorted(Notification.objects.filter(kind=REMINDER).values_list("slot", "state")) == [
+        ("120m-before", State.PENDING),
+        ("1440m-before", State.PENDING),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day_date", "due_utc", "says"),
+    [
+        # Clocks go forward at 01:00 UTC on 29 March 2026: the workshop is 10:00 BST = 09:00 UTC.
+        (date(2026, 3, 29), [datetime(2026, 3, 28, 9, tzinfo=UTC), datetime(2026, 3, 29, 7, tzinfo=UTC)], "BST"),
+        # Clocks go back at 01:00 UTC on 25 October 2026: the workshop is 10:00 GMT = 10:00 UTC.
+        (date(2026, 10, 25), [datetime(2026, 10, 24, 10, tzinfo=UTC), datetime(2026, 10, 25, 8, tzinfo=UTC)], "GMT"),
+    ],
+)
+def test_reminders_across_clock_change_land_on_time_and_say_local_time(
+    organisation, learner, send_due, day_date, due_utc, says
+):
+    with time_machine.travel(datetime.combine(day_date, datetime.min.time(), UTC) - timedelta(days=10), tick=False):
+        day = SurgeryDayFactory(
+            organisation=organisation, starts_at=local_datetime(day_date, 10), ends_at=local_datetime(day_date, 15)
+        )
+        workshop = WorkshopFactory(day=day, title="Video calls")
+        with transaction.atomic():
+            registration_create(workshop_id=workshop.pk, person=learner)
+        send_due()
+    mail.outbox.clear()
+
+    for sent_before, due in enumerate(due_utc):
+        send_due(due - timedelta(seconds=1))
+        assert len(_mail_to(learner)) == sent_before
+        send_due(due)
+        assert len(_mail_to(learner)) == sent_before + 1
+
+    reminders = _mail_to(learner)
+    expected = f"Surgery Day: Reminder: Video calls, Sunday {day_date.day} {day_date:%B %Y}, 10:00 {says}"
+    assert [m.subject for m in reminders] == [expected, expected]
+    assert f"10:00 {says} to 11:00 {says}" in reminders[0].body
+    assert sorted(Notification.objects.filter(kind=REMINDER).values_list("due_at", flat=True)) == due_utc
+
+
+def test_participant_cancels_reminders_stop_and_facilitators_are_told(
+    workshop, learner, send_due, django_capture_on_commit_callbacks
+):
+    facilitators = UserFactory.create_batch(2)
+    for person in facilitators:
+        _facilitate(workshop, person)
+    registration = _register(workshop, learner, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration_id=registration.pk, by=learner)
+    send_due(workshop.starts_at - timedelta(minutes=30))
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in facilitators)
+    assert all(m.subject.startswith("Surgery Day: A place was given up: Staying safe online") for m in mail.outbox)
+    assert all(learner.display_name not in m.body for m in mail.outbox)
+    assert set(Notification.objects.filter(kind=REMINDER).values_list("state", flat=True)) == {State.CANCELLED}
+    assert Notification.objects.filter(kind=REGISTRATION_CANCELLED, state=State.SENT).count() == 2
+
+
+def test_organiser_cancels_workshop_participants_are_told_and_reminders_stop(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    other = UserFactory()
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    _register(workshop, other, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop_cancel(workshop_id=workshop.pk, by=organiser)
+    send_due(workshop.starts_at - timedelta(minutes=30))
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([learner.email, other.email])
+    assert all(m.subject.startswith("Surgery Day: Cancelled: Staying safe online") for m in mail.outbox)
+    assert "10:00 GMT" in mail.outbox[0].body
+    assert Notification.objects.filter(kind=WORKSHOP_CANCELLED, state=State.SENT).count() == 2
+    assert set(Notification.objects.filter(kind=REMINDER).values_list("state", flat=True)) == {State.CANCELLED}
+
+
+def test_day_cancelled_tells_workshop_people_once_through_the_day_notice(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    facilitator, participant_only = UserFactory.create_batch(2)
+    _facilitate(workshop, facilitator)
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    _register(workshop, participant_only, django_capture_on_commit_callbacks)
+    # The learner also has a one-to-one session that day, after the workshop.
+    slot = SlotFactory(day_surgeon=DaySurgeonFactory(day=workshop.day), starts_at=workshop.ends_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked_slot(slot=slot, learner=learner)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        day_cancel(day=workshop.day, by=organiser)
+    send_due()
+    send_due(workshop.starts_at - timedelta(minutes=30))
+
+    told = sorted(m.to[0] for m in mail.outbox)
+    assert told == sorted(p.email for p in [learner, participant_only, facilitator, slot.surgeon])
+    assert all(m.subject.startswith("Surgery Day: Cancelled: Winter surgery") for m in mail.outbox)
+    assert Notification.objects.filter(kind=DAY_CANCELLED).count() == 4
+    assert not Notification.objects.filter(kind=WORKSHOP_CANCELLED).exists()
+    assert not Notification.objects.filter(state=State.PENDING).exists()
+
+
+def test_waiting_list_place_is_announced_with_calendar_file(
+    workshop, learner, send_due, django_capture_on_commit_callbacks
+):
+    first, second = UserFactory.create_batch(2)
+    leaving = _register(workshop, first, django_capture_on_commit_callbacks)
+    _register(workshop, second, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting_list_join(workshop_id=workshop.pk, person=learner)
+    assert _mail_to(learner) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration_id=leaving.pk, by=first)
+
+    (message,) = _mail_to(learner)
+    assert message.subject.startswith("Surgery Day: You now have a place: Staying safe online")
+    assert "You were next on the waiting list" in message.body
+    assert _ics_fields(message)["DTSTART"] == "20310114T100000Z"
+    assert Notification.objects.filter(kind=WAITING_LIST_PLACE, recipient=learner, state=State.SENT).count() == 1
+    assert not Notification.objects.filter(kind=REGISTRATION_CONFIRMED, recipient=learner).exists()
+
+
+def test_changing_the_days_reminder_offsets_moves_workshop_reminders(
+    workshop, learner, organiser, django_capture_on_commit_callbacks
+):
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    day = workshop.day
+    details = DayDetails(
+        title=day.title, venue=day.venue, starts_at=day.starts_at, ends_at=day.ends_at, reminder_offsets_minutes=[60]
+    )
+
+    day_update(day=day, by=organiser, details=details)
+
+    rows = sorted(Notification.objects.filter(kind=REMINDER).values_list("slot", "state", "due_at"))
+    assert rows == [
+        ("120m-before", State.CANCELLED, workshop.starts_at - timedelta(minutes=120)),
+        ("1440m-before", State.CANCELLED, workshop.starts_at - timedelta(minutes=1440)),
+        ("60m-before", State.PENDING, workshop.starts_at - timedelta(minutes=60)),
+    ]

@@ -1,0 +1,242 @@
+"""The messages the workshops app sends, registered with the outbox in `people`.
+
+| kind | to | when | essential | subject |
+| --- | --- | --- | --- | --- |
+| `workshops.registration_confirmed` | the participant, with an `.ics` | at once | yes | registration |
+| `workshops.waiting_list_place` | the participant given a freed place, with an `.ics` | at once | yes | registration |
+| `workshops.reminder` | the participant | the day's `reminder_offsets_minutes` before | no | registration |
+| `workshops.registration_cancelled` | each facilitator, when a participant cancels | at once | yes | registration |
+| `workshops.workshop_cancelled` | each participant, when an organiser cancels | at once | yes | workshop |
+
+When a whole day is cancelled its workshops go with it (workshops/signals.py).
+Their people are then sent the day's own "day cancelled" notice, scheduled under
+the same key as the one surgeries sends, so someone with a booking and a
+workshop place that day is told once.
+
+Each function below is called once from the service that makes the change,
+inside its transaction, so a rolled-back change leaves nothing in the outbox.
+"""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from people.models import User
+from people.notifications.models import Notification
+from people.notifications.registry import Attachment, NotificationKind, register_kind
+from people.notifications.services import (
+    notification_schedule,
+    notifications_cancel_for,
+    notifications_reschedule_for,
+)
+from surgeries.models import SurgeryDay
+from surgeries.notifications import day_cancellation_notify, offset_slot
+from surgeries.notifications.bookings import reminder_due_at
+from workshops.calendar import registration_calendar
+from workshops.models import Registration, Workshop
+
+logger = logging.getLogger(__name__)
+
+REGISTRATION_CONFIRMED = "workshops.registration_confirmed"
+WAITING_LIST_PLACE = "workshops.waiting_list_place"
+REMINDER = "workshops.reminder"
+REGISTRATION_CANCELLED = "workshops.registration_cancelled"
+WORKSHOP_CANCELLED = "workshops.workshop_cancelled"
+
+
+# --- when and whether -------------------------------------------------------------
+
+
+def registration_reminder_due_at(registration: Registration, slot: str) -> datetime | None:
+    """Elapsed time before the workshop, as for one-to-one sessions (docs/reminders.md)."""
+    workshop = registration.workshop
+    return reminder_due_at(
+        day=workshop.day, starts_at=workshop.starts_at, slot=slot, not_before=registration.created_at
+    )
+
+
+def _has_place(registration: Registration) -> bool:
+    workshop = registration.workshop
+    return registration.is_active and workshop.is_active and workshop.day.status == SurgeryDay.Status.PUBLISHED
+
+
+def _is_upcoming(registration: Registration) -> bool:
+    return _has_place(registration) and registration.workshop.starts_at > timezone.now()
+
+
+def _place_given_up(registration: Registration) -> bool:
+    # A workshop cancelled meanwhile sends its own notice instead.
+    return not registration.is_active and registration.workshop.is_active
+
+
+def _workshop_cancelled(workshop: Workshop) -> bool:
+    return not workshop.is_active and workshop.day.status != SurgeryDay.Status.CANCELLED
+
+
+# --- what the emails say ------------------------------------------------------------
+
+
+def _workshop_context(workshop: Workshop) -> dict:
+    day = workshop.day
+    return {
+        "workshop": workshop,
+        "day": day,
+        "venue": day.venue,
+        "zone": day.venue.time_zone,
+        "workshop_url": settings.SITE_URL + reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}),
+        "my_bookings_url": settings.SITE_URL + reverse("surgeries:my_bookings"),
+    }
+
+
+def registration_context(notification: Notification, registration: Registration, recipient: User) -> dict:
+    # Facilitators hear that a place was given up, never who gave it up: they do not need it.
+    return {**_workshop_context(registration.workshop), "promoted": notification.kind == WAITING_LIST_PLACE}
+
+
+def workshop_context(notification: Notification, workshop: Workshop, recipient: User) -> dict:
+    return _workshop_context(workshop)
+
+
+def registration_ics(notification: Notification, registration: Registration, recipient: User) -> list[Attachment]:
+    return [("workshop.ics", registration_calendar(registration), "text/calendar")]
+
+
+def register() -> None:
+    def kind(name: str, label: str, **fields) -> None:
+        register_kind(NotificationKind(name=name, label=label, **fields))
+
+    for name, label in (
+        (REGISTRATION_CONFIRMED, "Workshop place"),
+        (WAITING_LIST_PLACE, "Workshop place from the waiting list"),
+    ):
+        kind(
+            name,
+            label,
+            essential=True,
+            template="workshop_registration_confirmed",
+            build_context=registration_context,
+            is_live=_has_place,
+            attachments=registration_ics,
+        )
+    kind(
+        REMINDER,
+        "Workshop reminder",
+        essential=False,
+        template="workshop_reminder",
+        build_context=registration_context,
+        is_live=_is_upcoming,
+        due_at=registration_reminder_due_at,
+    )
+    kind(
+        REGISTRATION_CANCELLED,
+        "Workshop place given up (to the facilitators)",
+        essential=True,
+        template="workshop_registration_cancelled",
+        build_context=registration_context,
+        is_live=_place_given_up,
+    )
+    kind(
+        WORKSHOP_CANCELLED,
+        "Workshop cancelled",
+        essential=True,
+        template="workshop_cancelled",
+        build_context=workshop_context,
+        is_live=_workshop_cancelled,
+    )
+
+
+# --- scheduling, called by the services inside their transactions -----------------------
+
+
+def _send_soon() -> None:
+    """Ask for a sweep now; only a nudge, the periodic sweep finds the rows anyway."""
+    from people.notifications.tasks import sweep_notifications
+
+    try:
+        sweep_notifications.delay()
+    except Exception:
+        logger.warning("Could not queue an early notification sweep; the periodic sweep will send.")
+
+
+@transaction.atomic
+def registration_notifications_schedule(*, registration: Registration, promoted: bool = False) -> None:
+    """A new place: confirm it at once with the .ics, and line up the reminders."""
+    workshop = registration.workshop
+    notification_schedule(
+        kind=WAITING_LIST_PLACE if promoted else REGISTRATION_CONFIRMED,
+        recipient=registration.person,
+        subject=registration,
+        scope=workshop.day,
+        due_at=timezone.now(),
+    )
+    for minutes in workshop.day.reminder_offsets_minutes:
+        notification_schedule(
+            kind=REMINDER,
+            recipient=registration.person,
+            subject=registration,
+            scope=workshop.day,
+            slot=offset_slot(minutes),
+        )
+    transaction.on_commit(_send_soon)
+
+
+@transaction.atomic
+def registration_cancelled_notify(*, registration: Registration, by: User) -> None:
+    """Stop the place's messages; if the participant gave it up, tell the facilitators."""
+    notifications_cancel_for(subject=registration, reason="place cancelled")
+    if by.pk != registration.person_id:
+        return
+    for facilitator in registration.workshop.facilitators.select_related("person"):
+        notification_schedule(
+            kind=REGISTRATION_CANCELLED,
+            recipient=facilitator.person,
+            subject=registration,
+            scope=registration.workshop.day,
+            due_at=timezone.now(),
+        )
+    transaction.on_commit(_send_soon)
+
+
+@transaction.atomic
+def workshop_cancelled_notify(*, workshop: Workshop, registrations: list[Registration], with_day: bool) -> None:
+    """Call with the places that were active just before the workshop was cancelled.
+
+    Their reminders stop. An organiser cancelling one workshop tells its
+    participants; a cancelled day tells them (and the facilitators) through the
+    day's own notice instead, so nobody gets two messages about one cancellation.
+    """
+    for registration in registrations:
+        notifications_cancel_for(subject=registration, reason="workshop cancelled")
+    people = [registration.person for registration in registrations]
+    if with_day:
+        facilitators = [row.person for row in workshop.facilitators.select_related("person")]
+        day_cancellation_notify(day=workshop.day, recipients=[*people, *facilitators])
+    else:
+        for person in people:
+            notification_schedule(
+                kind=WORKSHOP_CANCELLED, recipient=person, subject=workshop, scope=workshop.day, due_at=timezone.now()
+            )
+    transaction.on_commit(_send_soon)
+
+
+@transaction.atomic
+def workshop_moved_notify(*, workshop: Workshop) -> None:
+    """The workshop's time may have changed: move each place's reminders with it."""
+    registrations = Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE).select_related(
+        "person"
+    )
+    for registration in registrations:
+        registration.workshop = workshop
+        notifications_reschedule_for(subject=registration)
+        for minutes in workshop.day.reminder_offsets_minutes:
+            notification_schedule(
+                kind=REMINDER,
+                recipient=registration.person,
+                subject=registration,
+                scope=workshop.day,
+                slot=offset_slot(minutes),
+            )
