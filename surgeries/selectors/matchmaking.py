@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Prefetch
 
 from people.models import PersonPerspective, Profile, TopicWant, User
-from people.visibility import EVENT, PAIRED, can_see
+from people.visibility import EVENT, ORGANISER, PAIRED, can_see
 from surgeries.matchmaking.fit import Audience, LearnerRequest, explain_pair, pair_fit
 from surgeries.matchmaking.instance import ReasonKind, ReasonPart
 from surgeries.matchmaking.wiring import (
@@ -110,11 +110,28 @@ def proposal_page(*, day: SurgeryDay) -> ProposalPage:
     pairs = proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
         "slot__starts_at", "slot__surgeon__display_name", "id"
     )
-    rows = [ProposalRow(p, explain_pair(reasons_from_json(p.reasons), audience=Audience.ORGANISER)) for p in pairs]
+    pairs = list(pairs)
+    shown = _perspectives_shown_to_organisers(surgeon_ids={p.slot.surgeon_id for p in pairs})
+    rows = [ProposalRow(p, _reason_for_organiser(p.reasons, shown.get(p.slot.surgeon_id, set()))) for p in pairs]
     texts = {row["request"]: row["text"] for row in proposal.unmatched}
     requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
     unmatched = [UnmatchedRow(request, texts[request.pk]) for request in requests]
     return ProposalPage(proposal, rows, unmatched, open_requests=open_requests, matched_requests=matched)
+
+
+def _perspectives_shown_to_organisers(*, surgeon_ids: set[int]) -> dict[int, set[str]]:
+    """Each surgeon's perspectives that organisers may see *now* (one query)."""
+    shown: dict[int, set[str]] = {}
+    for row in PersonPerspective.objects.filter(person_id__in=surgeon_ids):
+        if can_see(visibility=row.visibility, relationships={ORGANISER}):
+            shown.setdefault(row.person_id, set()).add(row.perspective)
+    return shown
+
+
+def _reason_for_organiser(reasons: list[dict], shown: set[str]) -> str:
+    """A saved reason, minus any perspective the surgeon has hidden since the run."""
+    parts = [p for p in reasons_from_json(reasons) if p.kind is not ReasonKind.PERSPECTIVE or p.value in shown]
+    return explain_pair(parts, audience=Audience.ORGANISER)
 
 
 @dataclass(frozen=True)

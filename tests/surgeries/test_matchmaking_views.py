@@ -173,6 +173,26 @@ def test_proposal_page_shows_pairs_reasons_unmatched_and_totals(client, organisa
     assert "no surgeon offers Privacy settings" in page
 
 
+def test_proposal_page_stops_showing_a_perspective_the_surgeon_hid_after_the_run(client, organisation, organiser):
+    from people.models import PersonPerspective
+
+    day, topics = make_day(organisation)
+    surgeon, _ = add_surgeon(
+        day, offers={topics["Blogging"]: 2}, slots=1, perspectives={"lived_experience": Visibility.ORGANISERS}
+    )
+    add_request(day, topics={topics["Blogging"]: 1}, preferences=[("perspective", "lived_experience", "wish")])
+    matchmaking_run(day=day, by=organiser)
+    client.force_login(organiser)
+    before = client.get(reverse("matchmaking:proposal", args=[day.pk])).content.decode()
+
+    PersonPerspective.objects.filter(person=surgeon).update(visibility=Visibility.ONLY_ME)
+    after = client.get(reverse("matchmaking:proposal", args=[day.pk])).content.decode()
+
+    assert "lived experience" in before
+    assert "lived experience" not in after
+    assert "both: Blogging" in after
+
+
 def test_confirm_view_books_and_reports_a_conflict_as_a_message(client, organisation, organiser):
     day, topics = make_day(organisation)
     add_surgeon(day, offers={topics["Blogging"]: 3}, slots=1)
@@ -202,8 +222,8 @@ def test_proposal_page_query_count_does_not_grow(client, organisation, organiser
     url = reverse("matchmaking:proposal", args=[day.pk])
     client.get(url)
 
-    # Session, user, day, membership, then the page's four reads.
-    with django_assert_num_queries(9):
+    # Session, user, zone, day, membership, then the page's five reads (pairs now re-check perspectives).
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.content.decode().count('class="proposal-row"') == size
