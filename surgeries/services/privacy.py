@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import User
-from surgeries.models import Booking, DaySurgeon, Slot, WaitingListEntry
+from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, WaitingListEntry
 from surgeries.notifications import booking_cancelled_notify
 from surgeries.services.booking import _locked_booking, _release
 from surgeries.services.waiting import waiting_list_promote
@@ -57,8 +57,9 @@ def bookings_erase(person: User) -> None:
     1. Withdraw the person's own upcoming surgeon slots, so nobody is booked with them.
     2. Cancel every upcoming booking they are part of: the other person is told, and a
        slot that is still offered goes to the waiting list as after any cancellation.
-    3. Blank the notes they wrote for surgeons (free text may mention their health)
-       and take them off waiting lists. Past bookings stay, so organisers' counts hold.
+    3. Blank the notes they wrote for surgeons (free text may mention their health),
+       take them off waiting lists and revoke their calendar address. Past bookings
+       stay, so organisers' counts hold.
     """
     now = timezone.now()
     Slot.objects.filter(surgeon=person, starts_at__gt=now).update(is_offered=False)
@@ -75,6 +76,8 @@ def bookings_erase(person: User) -> None:
         status=WaitingListEntry.Status.LEFT
     )
     WaitingListEntry.objects.filter(person=person).update(note="")
+    # The secret calendar address would otherwise keep publishing their sessions.
+    CalendarFeed.objects.filter(person=person).delete()
 
 
 def register() -> None:

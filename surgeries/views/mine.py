@@ -82,7 +82,8 @@ def booking_ics(request, booking_id: int):
 
 def calendar_feed(request, token: str):
     """Calendar apps cannot log in, so the secret token in the address is the key."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token)
+    # An address from before an account was closed must stop working.
+    feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token, person__is_active=True)
     bookings = selectors.calendar_bookings(person=feed.person)
     others = selectors.calendar_other_events(person=feed.person)
     return _ics_response(bookings_to_ics(bookings, viewer_id=feed.person_id, other_events=others), "surgery-day.ics")

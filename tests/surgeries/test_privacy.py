@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from people.notifications.sweep import send_inline, sweep_due
 from people.services import account_delete, account_export
 from people.visibility import relationships_between
-from surgeries.models import Booking, Slot, WaitingListEntry
+from surgeries.models import Booking, CalendarFeed, Slot, WaitingListEntry
 from surgeries.services import waiting_list_join
 from tests.factories import SlotFactory, UserFactory, booked_slot
 
@@ -93,3 +94,23 @@ def test_learner_and_surgeon_of_a_booking_are_paired_for_the_visibility_policy(s
     assert relationships[learner.pk] >= {"paired", "event"}
     assert relationships[stranger_on_day.pk] >= {"paired"}
     assert relationships_between(viewer=learner, person_ids=[stranger_on_day.pk])[stranger_on_day.pk] == {"event"}
+
+
+def test_erasing_an_account_revokes_its_calendar_address(client, slot, learner):
+    booked_slot(slot=slot, learner=learner)
+    token = CalendarFeed.objects.create(person=learner).token
+    url = reverse("surgeries:calendar_feed", args=[token])
+    assert client.get(url).status_code == 200
+
+    account_delete(person=learner)
+
+    assert client.get(url).status_code == 404
+    assert not CalendarFeed.objects.filter(person=learner).exists()
+
+
+def test_calendar_address_of_a_deactivated_account_stops_working(client, slot, learner):
+    token = CalendarFeed.objects.create(person=learner).token
+    learner.is_active = False
+    learner.save(update_fields=["is_active"])
+
+    assert client.get(reverse("surgeries:calendar_feed", args=[token])).status_code == 404
