@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -460,7 +461,8 @@ def _personal_rows_delete(person: User) -> None:
     TopicWant.objects.filter(person=person).delete()
     addresses = {person.email.lower(), *(a.lower() for a in person.emailaddress_set.values_list("email", flat=True))}
     EmailAddress.objects.filter(user=person).delete()
-    Invitation.objects.filter(email__in=addresses, accepted_at__isnull=True).delete()
+    # Accepted invitations too: organisers' invitation list would still show the address.
+    Invitation.objects.filter(Q(email__in=addresses) | Q(accepted_by=person)).delete()
     # Log-in records are keyed by the email address the person typed.
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=addresses).delete()

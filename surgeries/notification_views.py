@@ -1,23 +1,16 @@
-"""The organiser's view of how a day's notifications are going.
-
-Kept apart from the day pages, which are being built separately; the URL is wired
-in config/urls.py under /days/<id>/.
-"""
+"""The organiser's view of how a day's notifications are going (wired under /days/<id>/)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from people.notifications.selectors import notification_summary_for
-from people.selectors import is_organiser
-from surgeries.models import SurgeryDay
+from surgeries.views.access import organiser_day
 
 
 @login_required
 def day_notifications(request, day_id: int):
-    day = get_object_or_404(SurgeryDay.objects.select_related("venue", "organisation"), pk=day_id)
-    # Not found rather than forbidden: a draft day's existence is not for everyone.
-    if not is_organiser(user=request.user, organisation=day.organisation):
-        raise Http404("No such surgery day.")
+    # Members who are not organisers are refused; people outside the organisation get
+    # "not found", so a draft day's existence is not given away.
+    day = organiser_day(request, day_id)
     summary = notification_summary_for(scope=day)
     return render(request, "surgeries/day_notifications.html", {"day": day, "summary": summary})

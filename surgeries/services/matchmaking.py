@@ -376,8 +376,17 @@ def match_requests_export(person: User) -> list[dict]:
 
 def match_requests_erase(person: User) -> None:
     """Requests can hold special-category wishes ("a peer with lived experience"): delete them all.
-    Bookings made from them stay, as for any booking."""
-    MatchRequest.objects.filter(learner=person).delete()
+    Bookings made from them stay, as for any booking. The "why not matched" texts kept
+    on proposals quote those wishes, so the person's lines go from them too."""
+    requests = MatchRequest.objects.filter(learner=person)
+    request_ids = set(requests.values_list("pk", flat=True))
+    proposals = MatchProposal.objects.filter(day_id__in=requests.values("day_id")).select_for_update()
+    for proposal in proposals:
+        kept = [row for row in proposal.unmatched if row.get("request") not in request_ids]
+        if len(kept) != len(proposal.unmatched):
+            proposal.unmatched = kept
+            proposal.save(update_fields=["unmatched"])
+    requests.delete()
 
 
 def register_privacy_hooks() -> None:

@@ -200,3 +200,17 @@ def test_my_audit_query_count_is_constant(client, django_assert_num_queries, org
         response = client.get(reverse("people:my_audit"))
 
     assert response.content.decode().count("<td>Viewed</td>") == count
+
+
+def test_account_delete_removes_the_invitation_they_accepted(organisation, organiser):
+    from people.models import Invitation
+    from people.services import account_delete, invitation_accept
+    from tests.factories import InvitationFactory, UserFactory
+
+    joiner = UserFactory(email="joiner@example.org")
+    InvitationFactory(organisation=organisation, email="joiner@example.org", invited_by=organiser, token="t" * 40)
+    invitation_accept(token="t" * 40, person=joiner)
+
+    account_delete(person=joiner)
+
+    assert not Invitation.objects.filter(email="joiner@example.org").exists()

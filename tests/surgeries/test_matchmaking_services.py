@@ -286,3 +286,20 @@ def test_confirm_that_fails_queues_no_messages(organisation, organiser):
         proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
 
     assert Notification.objects.count() == before
+
+
+def test_erasing_a_learner_removes_their_request_and_the_reason_they_were_left_out(organisation, organiser):
+    from people.services import account_delete
+
+    day, topics = make_day(organisation)
+    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
+    add_request(day, topics={topics["Blogging"]: 1})
+    left_out = add_request(day, topics={topics["Privacy settings"]: 1})
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    assert [row["request"] for row in proposal.unmatched] == [left_out.pk]
+
+    account_delete(person=left_out.learner)
+
+    proposal.refresh_from_db()
+    assert proposal.unmatched == []
+    assert not MatchRequest.objects.filter(pk=left_out.pk).exists()
