@@ -8,7 +8,9 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         # surgeries cannot import workshops, so workshops hands its part of the
         # programme (and of each person's agenda) to surgeries' registries here.
-        from workshops import integration, notifications, signals  # noqa: F401  (signals connects the receivers)
+        from workshops import integration, notifications, privacy, signals  # noqa: F401  (signals connects the receivers)
 
         integration.register()
         notifications.register()
+        # people cannot import workshops either: export and erasure reach it through these.
+        privacy.register()

@@ -2,11 +2,21 @@
 
 from django.db import transaction
 
-from people.models import User
+from people.models import Membership, User
 from people.selectors import is_organiser
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay
 from surgeries.services.booking import booking_create
+
+WALK_IN_REFUSED = (
+    "We could not add this person at the desk. Ask them to sign in and book, or use a different email address."
+)
+
+
+def _may_book_at_desk(*, person: User, day: SurgeryDay) -> bool:
+    if not person.is_active:
+        return False
+    return Membership.objects.filter(organisation=day.organisation, person=person).exists()
 
 
 @transaction.atomic
@@ -15,12 +25,19 @@ def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, sl
 
     The new account has no password: the person can claim it later with
     "forgotten password". Consent to keep their name and email is required.
+
+    An existing account is used only if it is active and belongs to the day's
+    organisation. Anyone else's account is refused with one message whatever the
+    reason, so the desk cannot be used to find out whether an address has an
+    account elsewhere, nor to pair a stranger's account with a surgeon here.
     """
     if not is_organiser(user=by, organisation=day.organisation):
         raise errors.NotAllowed()
     if not consent:
         raise errors.BookingError("Please ask the person and confirm they agree before booking.")
     person = User.objects.filter(email__iexact=email).first()
+    if person is not None and not _may_book_at_desk(person=person, day=day):
+        raise errors.BookingError(WALK_IN_REFUSED)
     if person is None:
         if not display_name.strip():
             raise errors.BookingError("This is a new person: please give a name.")

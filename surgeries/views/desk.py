@@ -87,7 +87,7 @@ def desk_walk_in(request, day_id: int):
     form = WalkInForm(request.POST, slots=selectors.free_slots(day=day), zone=day.time_zone)
     if form.is_valid():
         try:
-            booking = services.walk_in_book(
+            services.walk_in_book(
                 day=day,
                 by=request.user,
                 email=form.cleaned_data["email"],
@@ -98,7 +98,9 @@ def desk_walk_in(request, day_id: int):
         except errors.SurgeryError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{booking.learner.display_name} is booked in as a walk-in.")
+            # Only what the organiser typed: an existing account's own name is not theirs to learn here.
+            name = form.cleaned_data["display_name"].strip() or "The walk-in"
+            messages.success(request, f"{name} is booked in as a walk-in.")
             return redirect("surgeries:desk", day_id=day.pk)
     context = {"day": day, "bookings": selectors.day_bookings(day=day), "walk_in_form": form}
     return render(request, "surgeries/desk.html", context, status=200)
