@@ -255,7 +255,13 @@ class InviteSurgeonForm(forms.Form):
 
 class WalkInForm(forms.Form):
     email = forms.EmailField(help_text="If they have no account, we make one they can claim later.")
-    display_name = forms.CharField(label="Name", max_length=80, required=False, help_text="Needed for a new person.")
+    # Always asked for, so the form never reveals whether an address already has an account.
+    display_name = forms.CharField(
+        label="Name",
+        max_length=80,
+        help_text="The name they would like to be called today.",
+        error_messages={"required": "Please give the name they would like to be called."},
+    )
     slot = forms.TypedChoiceField(label="Session", coerce=int)
     consent = forms.BooleanField(
         label="They agree to us keeping their name and email to manage this booking",
@@ -269,10 +275,3 @@ class WalkInForm(forms.Form):
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
         self.helper = _helper("Book walk-in")
-
-    def clean(self):
-        data = super().clean()
-        email = data.get("email")
-        if email and not data.get("display_name") and not User.objects.filter(email__iexact=email).exists():
-            self.add_error("display_name", "This is a new person: please give a name.")
-        return data

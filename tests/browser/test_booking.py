@@ -61,7 +61,7 @@ def test_desk_checks_in_a_walk_in(page):
     page.goto(f"/organise/days/{day.pk}/desk/")
     assert_accessible(page)
     page.get_by_label("Email*").fill("wren@example.org")
-    page.get_by_label("Name", exact=True).fill("Wren")
+    page.get_by_label("Name*", exact=True).fill("Wren")
     page.get_by_label("Session*").select_option(str(first.pk))
     page.get_by_label("They agree to us keeping their name and email").check()
     page.get_by_role("button", name="Book walk-in").click()

@@ -23,11 +23,27 @@ def walk_in(client, organiser, slot, *, email: str, display_name: str = "") -> l
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_walk_in_member_of_the_organisation_is_booked_without_their_name(client, organiser, learner, slot):
-    shown = walk_in(client, organiser, slot, email=learner.email.upper())
+@pytest.mark.parametrize("known", [True, False])
+def test_walk_in_without_a_name_is_asked_for_one_whether_or_not_the_address_is_known(
+    client, organiser, learner, slot, known
+):
+    client.force_login(organiser)
+    email = learner.email if known else "nobody-yet@example.org"
+
+    response = client.post(
+        reverse("surgeries:desk_walk_in", args=[slot.day_id]),
+        {"email": email, "display_name": "", "slot": slot.pk, "consent": "on"},
+    )
+
+    assert "Please give the name they would like to be called." in response.content.decode()
+    assert not Booking.objects.filter(slot=slot).exists()
+
+
+def test_walk_in_member_of_the_organisation_is_booked(client, organiser, learner, slot):
+    shown = walk_in(client, organiser, slot, email=learner.email.upper(), display_name="Lee")
 
     assert Booking.objects.get(slot=slot).learner == learner
-    assert shown == ["The walk-in is booked in as a walk-in."]
+    assert shown == ["Lee is booked in as a walk-in."]
 
 
 def test_walk_in_member_uses_the_name_typed_not_the_account_name(client, organiser, learner, slot):
