@@ -71,3 +71,19 @@ def other_organiser(db):
 def stranger(db):
     """Signed up, but belongs to no organisation."""
     return UserFactory(display_name="Stranger")
+
+
+@pytest.fixture
+def send_due(django_capture_on_commit_callbacks):
+    """Run one outbox sweep at `at` (default: now) and send what it claims in this process."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from people.notifications.sweep import send_inline, sweep_due
+
+    def send(at: datetime | None = None) -> int:
+        with time_machine.travel(at or datetime.now(UTC), tick=False), django_capture_on_commit_callbacks(execute=True):
+            return sweep_due(dispatch=send_inline)
+
+    return send

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from people.models import AccessNeed, AuditEntry, Notification
 from people.notifications.services import notification_preference_set
-from people.notifications.sweep import send_inline, sweep_due
 from people.visibility import Visibility
 from surgeries.models import AvailabilityWindow, Booking
 from surgeries.notifications import (
@@ -40,6 +39,7 @@ from tests.factories import (
     UserFactory,
     local_datetime,
 )
+from tests.mail import ics_fields, mail_to
 
 pytestmark = pytest.mark.django_db
 
@@ -58,35 +58,13 @@ def winter_slot(organisation, surgeon):
     return SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon))
 
 
-@pytest.fixture
-def send_due(django_capture_on_commit_callbacks):
-    """Run one sweep at `at` (default: now) and send what it claims in this process."""
-
-    def send(at: datetime | None = None) -> int:
-        with time_machine.travel(at or datetime.now(UTC), tick=False), django_capture_on_commit_callbacks(execute=True):
-            return sweep_due(dispatch=send_inline)
-
-    return send
-
-
 def _book(slot, learner, capture, **fields) -> Booking:
     with capture(execute=True):
         return booking_create(slot_id=slot.pk, learner=learner, **fields)
 
 
-def _mail_to(person) -> list:
-    return [message for message in mail.outbox if message.to == [person.email]]
-
-
 def _rows(kind: str, **filters) -> list[tuple[str, str]]:
     return sorted(Notification.objects.filter(kind=kind, **filters).values_list("slot", "state"))
-
-
-def _ics_fields(message) -> dict[str, str]:
-    ((filename, content, mimetype),) = message.attachments
-    assert (filename, mimetype) == ("surgery-session.ics", "text/calendar")
-    lines = content.replace("\r\n ", "").split("\r\n")
-    return dict(line.split(":", 1) for line in lines if ":" in line)
 
 
 # --- scheduling follows the transaction ----------------------------------------------
@@ -113,16 +91,16 @@ def test_booking_committed_queues_once_and_confirms_once(slot, learner, surgeon,
         callbacks[0]()
         callbacks[0]()  # a duplicated nudge sends nothing more
 
-    assert [m.subject.split(":")[1] for m in _mail_to(learner)] == [" Booked"]
-    assert [m.subject.split(":")[1] for m in _mail_to(surgeon)] == [" New session"]
+    assert [m.subject.split(":")[1] for m in mail_to(learner)] == [" Booked"]
+    assert [m.subject.split(":")[1] for m in mail_to(surgeon)] == [" New session"]
     assert _rows(BOOKING_CONFIRMED) == [("", State.SENT)]
 
 
 def test_confirmation_carries_calendar_file_and_local_time(winter_slot, learner, django_capture_on_commit_callbacks):
     booking = _book(winter_slot, learner, django_capture_on_commit_callbacks)
 
-    (message,) = _mail_to(learner)
-    ics = _ics_fields(message)
+    (message,) = mail_to(learner)
+    ics = ics_fields(message, filename="surgery-session.ics")
     assert message.subject == "Surgery Day: Booked: Tuesday 14 January 2031, 10:00 GMT"
     assert "When: Tuesday 14 January 2031, 10:00 GMT to 10:30 GMT" in message.body
     assert "10:00 GMT" in message.alternatives[0][0]
@@ -138,7 +116,7 @@ def test_surgeon_notice_says_topics_and_note(slot, learner, surgeon, organisatio
 
     _book(slot, learner, django_capture_on_commit_callbacks, topic_ids=[topic.pk], note="I am new to Facebook")
 
-    (message,) = _mail_to(surgeon)
+    (message,) = mail_to(surgeon)
     assert "Lee Learner has booked a session with you" in message.body
     assert "Would like help with: Privacy settings" in message.body
     assert "Their note for you: I am new to Facebook" in message.body
@@ -172,23 +150,23 @@ def test_reminders_across_clock_change_land_on_time_and_say_local_time(
 
     for sent_before, due in enumerate(due_utc):
         send_due(due - timedelta(seconds=1))
-        assert len(_mail_to(learner)) == sent_before
+        assert len(mail_to(learner)) == sent_before
         send_due(due)
-        assert len(_mail_to(learner)) == sent_before + 1
+        assert len(mail_to(learner)) == sent_before + 1
 
-    reminders = _mail_to(learner)
+    reminders = mail_to(learner)
     expected = f"Surgery Day: Reminder: your session, Sunday {day_date.day} {day_date:%B %Y}, 10:00 {says}"
     assert [m.subject for m in reminders] == [expected, expected]
     assert f"10:00 {says} to 10:30 {says}" in reminders[0].body
     assert sorted(Notification.objects.filter(kind=SESSION_REMINDER).values_list("due_at", flat=True)) == due_utc
     # The surgeon's reminders before their first session, and the day sheet the evening before.
-    surgeon_subjects = sorted(m.subject.split(",")[0] for m in _mail_to(surgeon))
+    surgeon_subjects = sorted(m.subject.split(",")[0] for m in mail_to(surgeon))
     assert surgeon_subjects == [
         "Surgery Day: Reminder: your first session",
         "Surgery Day: Reminder: your first session",
         f"Surgery Day: Your day sheet for {day.title}",
     ]
-    assert f"First session: Sunday {day_date.day} {day_date:%B %Y}, 10:00 {says}" in _mail_to(surgeon)[0].body
+    assert f"First session: Sunday {day_date.day} {day_date:%B %Y}, 10:00 {says}" in mail_to(surgeon)[0].body
 
 
 # --- cancelling, moving ---------------------------------------------------------------
@@ -206,8 +184,8 @@ def test_learner_cancels_reminders_stop_and_surgeon_is_told(
 
     assert _rows(SESSION_REMINDER) == [("120m-before", State.CANCELLED), ("1440m-before", State.CANCELLED)]
     assert _rows(SURGEON_REMINDER) == [("120m-before", State.CANCELLED), ("1440m-before", State.CANCELLED)]
-    assert _mail_to(learner) == []
-    (notice,) = _mail_to(surgeon)
+    assert mail_to(learner) == []
+    (notice,) = mail_to(surgeon)
     assert "Lee Learner has cancelled their session with you" in notice.body
     assert _rows(BOOKING_CANCELLED) == [("by-learner", State.SENT)]
 
@@ -221,10 +199,10 @@ def test_organiser_cancels_learner_and_surgeon_are_told(
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking_id=booking.pk, by=organiser, as_organiser=True)
 
-    (to_learner,) = _mail_to(learner)
+    (to_learner,) = mail_to(learner)
     assert "has been cancelled by the organisers" in to_learner.body
-    assert len(_mail_to(surgeon)) == 1
-    assert _mail_to(organiser) == []
+    assert len(mail_to(surgeon)) == 1
+    assert mail_to(organiser) == []
 
 
 def test_reschedule_moves_reminders_and_confirms_new_time(
@@ -248,10 +226,10 @@ def test_reschedule_moves_reminders_and_confirms_new_time(
         later.starts_at - timedelta(hours=24),
         later.starts_at - timedelta(hours=2),
     ]
-    (moved,) = _mail_to(learner)
+    (moved,) = mail_to(learner)
     assert moved.subject.startswith("Surgery Day: Your session has moved:")
-    assert _ics_fields(moved)["UID"] == f"booking-{new.pk}@surgeryday"
-    assert [m.subject.split(":")[1] for m in _mail_to(surgeon)] == [" Session moved"]
+    assert ics_fields(moved, filename="surgery-session.ics")["UID"] == f"booking-{new.pk}@surgeryday"
+    assert [m.subject.split(":")[1] for m in mail_to(surgeon)] == [" Session moved"]
 
 
 def test_changing_a_days_reminder_times_moves_reminders(
@@ -303,12 +281,12 @@ def test_reminders_off_stops_reminders_but_not_confirmation_or_cancellation(
     booking = _book(slot, learner, django_capture_on_commit_callbacks)
     send_due(slot.starts_at - timedelta(hours=2))
 
-    assert [m.subject.split(":")[1] for m in _mail_to(learner)] == [" Booked"]
+    assert [m.subject.split(":")[1] for m in mail_to(learner)] == [" Booked"]
     assert _rows(SESSION_REMINDER) == [("120m-before", State.CANCELLED), ("1440m-before", State.CANCELLED)]
 
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking_id=booking.pk, by=organiser, as_organiser=True)
-    assert [m.subject.split(":")[1] for m in _mail_to(learner)] == [" Booked", " Session cancelled"]
+    assert [m.subject.split(":")[1] for m in mail_to(learner)] == [" Booked", " Session cancelled"]
 
 
 # --- waiting list, day sheet, feedback --------------------------------------------------
@@ -323,10 +301,10 @@ def test_waiting_list_place_is_announced_with_calendar_file(day, slot, learner, 
     with django_capture_on_commit_callbacks(execute=True):
         booking_cancel(booking_id=booking.pk, by=first)
 
-    (message,) = _mail_to(learner)
+    (message,) = mail_to(learner)
     assert message.subject.startswith("Surgery Day: You now have a place:")
     assert "You were next on the waiting list" in message.body
-    assert _ics_fields(message)["DTSTART"] == slot.starts_at.strftime("%Y%m%dT%H%M%SZ")
+    assert ics_fields(message, filename="surgery-session.ics")["DTSTART"] == slot.starts_at.strftime("%Y%m%dT%H%M%SZ")
 
 
 @pytest.mark.parametrize(("visibility", "shown"), [(Visibility.PAIRED, True), (Visibility.ONLY_ME, False)])
@@ -339,7 +317,7 @@ def test_day_sheet_shows_access_needs_only_if_learner_allowed(
 
     send_due(datetime(2031, 1, 13, 18, tzinfo=UTC))  # 18:00 GMT the evening before
 
-    (sheet,) = [m for m in _mail_to(surgeon) if "day sheet" in m.subject]
+    (sheet,) = [m for m in mail_to(surgeon) if "day sheet" in m.subject]
     assert sheet.subject == "Surgery Day: Your day sheet for Winter surgery, Tuesday 14 January 2031"
     assert "10:00 GMT to 10:30 GMT: Lee Learner" in sheet.body
     assert "Their note: Help with Instagram" in sheet.body
@@ -359,7 +337,7 @@ def test_feedback_request_goes_next_morning_to_those_who_came(
 
     send_due(datetime(2031, 1, 15, 10, tzinfo=UTC))  # 10:00 GMT the day after
 
-    feedback = [m for m in _mail_to(learner) if m.subject.startswith("Surgery Day: How was")]
+    feedback = [m for m in mail_to(learner) if m.subject.startswith("Surgery Day: How was")]
     assert len(feedback) == sent
     assert _rows(FEEDBACK_REQUEST) == [("day-after", State.SENT if sent else State.CANCELLED)]
     if sent:

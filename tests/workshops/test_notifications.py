@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import transaction
 
 from people.models import Notification
-from people.notifications.sweep import send_inline, sweep_due
 from surgeries.models import Commitment
 from surgeries.notifications import DAY_CANCELLED
 from surgeries.services import DayDetails, day_cancel, day_update
@@ -21,6 +20,7 @@ from tests.factories import (
     booked_slot,
     local_datetime,
 )
+from tests.mail import ics_fields, mail_to
 from workshops.models import WorkshopFacilitator
 from workshops.notifications import (
     REGISTRATION_CANCELLED,
@@ -35,17 +35,6 @@ pytestmark = pytest.mark.django_db
 
 State = Notification.State
 WINTER_DAY = date(2031, 1, 14)  # a Tuesday, GMT
-
-
-@pytest.fixture
-def send_due(django_capture_on_commit_callbacks):
-    """Run one sweep at `at` (default: now) and send what it claims in this process."""
-
-    def send(at: datetime | None = None) -> int:
-        with time_machine.travel(at or datetime.now(UTC), tick=False), django_capture_on_commit_callbacks(execute=True):
-            return sweep_due(dispatch=send_inline)
-
-    return send
 
 
 @pytest.fixture
@@ -71,18 +60,6 @@ def _register(workshop, person, capture):
         return registration_create(workshop_id=workshop.pk, person=person)
 
 
-def _mail_to(person) -> list:
-    return [message for message in mail.outbox if message.to == [person.email]]
-
-
-def _ics_fields(message) -> dict[str, str]:
-    ((filename, content, mimetype),) = message.attachments
-    assert (filename, mimetype) == ("workshop.ics", "text/calendar")
-    text = content.decode() if isinstance(content, bytes) else content
-    lines = text.replace("\r\n ", "").split("\r\n")
-    return dict(line.split(":", 1) for line in lines if ":" in line)
-
-
 def test_registration_rolled_back_schedules_and_sends_nothing(workshop, learner, django_capture_on_commit_callbacks):
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
@@ -98,8 +75,8 @@ def test_registration_rolled_back_schedules_and_sends_nothing(workshop, learner,
 def test_confirmation_carries_calendar_file_and_local_time(workshop, learner, django_capture_on_commit_callbacks):
     registration = _register(workshop, learner, django_capture_on_commit_callbacks)
 
-    (message,) = _mail_to(learner)
-    ics = _ics_fields(message)
+    (message,) = mail_to(learner)
+    ics = ics_fields(message, filename="workshop.ics")
     assert message.subject == "Surgery Day: Workshop place: Staying safe online, Tuesday 14 January 2031, 10:00 GMT"
     assert "When: Tuesday 14 January 2031, 10:00 GMT to 11:00 GMT" in message.body
     assert "10:00 GMT" in message.alternatives[0][0]
@@ -138,11 +115,11 @@ def test_reminders_across_clock_change_land_on_time_and_say_local_time(
 
     for sent_before, due in enumerate(due_utc):
         send_due(due - timedelta(seconds=1))
-        assert len(_mail_to(learner)) == sent_before
+        assert len(mail_to(learner)) == sent_before
         send_due(due)
-        assert len(_mail_to(learner)) == sent_before + 1
+        assert len(mail_to(learner)) == sent_before + 1
 
-    reminders = _mail_to(learner)
+    reminders = mail_to(learner)
     expected = f"Surgery Day: Reminder: Video calls, Sunday {day_date.day} {day_date:%B %Y}, 10:00 {says}"
     assert [m.subject for m in reminders] == [expected, expected]
     assert f"10:00 {says} to 11:00 {says}" in reminders[0].body
@@ -222,15 +199,15 @@ def test_waiting_list_place_is_announced_with_calendar_file(
     _register(workshop, second, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         waiting_list_join(workshop_id=workshop.pk, person=learner)
-    assert _mail_to(learner) == []
+    assert mail_to(learner) == []
 
     with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration_id=leaving.pk, by=first)
 
-    (message,) = _mail_to(learner)
+    (message,) = mail_to(learner)
     assert message.subject.startswith("Surgery Day: You now have a place: Staying safe online")
     assert "You were next on the waiting list" in message.body
-    assert _ics_fields(message)["DTSTART"] == "20310114T100000Z"
+    assert ics_fields(message, filename="workshop.ics")["DTSTART"] == "20310114T100000Z"
     assert Notification.objects.filter(kind=WAITING_LIST_PLACE, recipient=learner, state=State.SENT).count() == 1
     assert not Notification.objects.filter(kind=REGISTRATION_CONFIRMED, recipient=learner).exists()
 
