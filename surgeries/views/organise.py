@@ -17,7 +17,7 @@ from surgeries.views.access import organiser_day, organiser_organisation
 def organise_home(request):
     organisations = list(organisations_organised_by(user=request.user))
     if not organisations:
-        raise PermissionDenied
+        raise PermissionDenied("Organising pages are for the organisers of a surgery network.")
     days = selectors.days_organised_by(user=request.user)
     return render(request, "surgeries/organise_home.html", {"organisations": organisations, "days": days})
 

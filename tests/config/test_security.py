@@ -39,3 +39,10 @@ def test_forms_post_with_a_csrf_token(client):
     page = client.get(reverse("account_signup")).content.decode()
 
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_missing_page_is_explained_in_plain_english(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()

@@ -182,6 +182,8 @@ def test_organise_home_lists_drafts_for_organiser_and_refuses_others(client, org
 
     assert "Secret draft" in page
     assert refused.status_code == 403
+    assert "Organising pages are for the organisers of a surgery network." in refused.content.decode()
+    assert "Secret draft" not in refused.content.decode()
 
 
 def test_venue_new_saves_venue_with_zone(client, organisation, organiser):
