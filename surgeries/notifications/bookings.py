@@ -83,13 +83,6 @@ def feedback_due_at(booking: Booking, slot: str) -> datetime | None:
     return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
 
 
-def booking_due_at(booking: Booking, slot: str) -> datetime | None:
-    """One hook for the kinds whose due time follows the booking's slot."""
-    if slot == DAY_AFTER:
-        return feedback_due_at(booking, slot)
-    return session_reminder_due_at(booking, slot)
-
-
 # --- liveness -------------------------------------------------------------------
 
 
@@ -198,5 +191,5 @@ def register_booking_kinds() -> None:
         essential=False,
         template="session_reminder",
         is_live=_is_upcoming,
-        due_at=booking_due_at,
+        due_at=session_reminder_due_at,
     )
