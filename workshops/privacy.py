@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.models import Commitment
-from workshops import notifications
 from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.locking import lock_workshop
-from workshops.services.registration import waiting_list_promote
+from workshops.services.registration import registration_release_locked
 
 
 def workshops_export(person: User) -> dict:
@@ -89,12 +88,7 @@ def _registration_cancel_locked(*, registration_id: int, workshop_id: int, by: U
     if not registration.is_active:
         return
     registration.workshop = workshop
-    registration.status = Registration.Status.CANCELLED
-    registration.cancelled_at = timezone.now()
-    registration.save(update_fields=["status", "cancelled_at"])
-    Commitment.objects.filter(pk=registration.commitment_id).update(is_active=False)
-    notifications.registration_cancelled_notify(registration=registration, by=by)
-    waiting_list_promote(workshop=workshop)
+    registration_release_locked(registration=registration, workshop=workshop, by=by, now=timezone.now())
 
 
 def register() -> None:

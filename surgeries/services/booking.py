@@ -204,12 +204,18 @@ def _cancel(*, booking_id: int, by: User, as_organiser: bool) -> Booking:
     booking = _locked_booking(booking_id)
     now = timezone.now()
     _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
+    booking_release_locked(booking=booking, by=by, now=now)
+    return booking
+
+
+def booking_release_locked(*, booking: Booking, by: User, now: datetime) -> None:
+    """What every cancellation does once its slot is locked and it is allowed:
+    free both people, tell the other party, and offer the slot to the waiting list."""
     _release(booking, now=now)
     booking_cancelled_notify(booking=booking, by=by)
     from surgeries.services.waiting import waiting_list_promote
 
     waiting_list_promote(slot=booking.slot)
-    return booking
 
 
 def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organiser: bool = False) -> Booking:

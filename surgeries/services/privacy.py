@@ -10,9 +10,7 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, WaitingListEntry
-from surgeries.notifications import booking_cancelled_notify
-from surgeries.services.booking import _locked_booking, _release
-from surgeries.services.waiting import waiting_list_promote
+from surgeries.services.booking import _locked_booking, booking_release_locked
 
 
 def bookings_export(person: User) -> dict:
@@ -67,10 +65,7 @@ def bookings_erase(person: User) -> None:
         Q(learner=person) | Q(surgeon=person), status=Booking.Status.ACTIVE, slot__starts_at__gt=now
     ).order_by("slot_id")
     for booking_id in upcoming.values_list("pk", flat=True):
-        booking = _locked_booking(booking_id)
-        _release(booking, now=now)
-        booking_cancelled_notify(booking=booking, by=person)
-        waiting_list_promote(slot=booking.slot)
+        booking_release_locked(booking=_locked_booking(booking_id), by=person, now=now)
     Booking.objects.filter(learner=person).update(note="")
     WaitingListEntry.objects.filter(person=person, status=WaitingListEntry.Status.WAITING).update(
         status=WaitingListEntry.Status.LEFT

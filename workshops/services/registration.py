@@ -126,13 +126,19 @@ def registration_cancel(*, registration_id: int, by: User, as_organiser: bool = 
         raise errors.WorkshopError("This place has already been cancelled.")
     now = timezone.now()
     _check_may_cancel(registration=registration, by=by, as_organiser=as_organiser, now=now)
+    registration_release_locked(registration=registration, workshop=workshop, by=by, now=now)
+    return registration
+
+
+def registration_release_locked(*, registration: Registration, workshop: Workshop, by: User, now: datetime) -> None:
+    """What every cancellation does once the workshop is locked and it is allowed:
+    free the person's time, tell the facilitators, and fill the seat from the waiting list."""
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
     Commitment.objects.filter(pk=registration.commitment_id).update(is_active=False)
     notifications.registration_cancelled_notify(registration=registration, by=by)
     waiting_list_promote(workshop=workshop)
-    return registration
 
 
 def waiting_list_promote(*, workshop: Workshop) -> list[Registration]:
