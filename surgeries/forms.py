@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 
 from people.models import Topic, User
 from surgeries.models import SurgeryDay, Venue
@@ -80,6 +81,24 @@ class SlotChoiceForm(forms.Form):
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
         self.helper = _helper(submit_label)
+
+
+class OrganiserNoteForm(forms.Form):
+    organiser_note = forms.CharField(
+        label="Note for the organisers",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser_note"].help_text = (
+            "For example: needs the quiet room, or bring a charger. Only organisers see it, and it is deleted "
+            f"{settings.RETENTION_DAYS} days after the day. Write only what the day needs: the person can ask to "
+            "read it. Leave it empty to remove the note."
+        )
+        self.helper = _helper("Save note")
 
 
 class VenueForm(forms.ModelForm):

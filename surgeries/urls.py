@@ -30,5 +30,6 @@ urlpatterns = [
     path("organise/days/<int:day_id>/desk/walk-in/", desk.desk_walk_in, name="desk_walk_in"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/check-in/", desk.desk_check_in, name="desk_check_in"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/no-show/", desk.desk_no_show, name="desk_no_show"),
+    path("organise/days/<int:day_id>/desk/<int:booking_id>/note/", desk.desk_note, name="desk_note"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/move/", desk.desk_move, name="desk_move"),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from surgeries import errors
 from surgeries.charts import bar_chart
 from surgeries.forms_afterday import DayFeedbackForm, ReportPeriodForm, SessionFeedbackForm, SessionNoteForm
-from surgeries.models import Booking, DaySurgeon, Feedback, SessionNote
+from surgeries.models import Booking, Feedback, SessionNote
 from surgeries.selectors import afterday as selectors
 from surgeries.selectors import day_access
 from surgeries.selectors.reports import ImpactReport, day_comments, impact_report
@@ -67,9 +67,10 @@ def session_feedback(request, booking_id: int):
 @login_required
 def day_feedback(request, day_id: int):
     day = visible_day(request, day_id)
-    if not DaySurgeon.objects.filter(day=day, person=request.user).exists():
+    role = services.helper_role(day=day, person=request.user)
+    if role is None:
         raise PermissionDenied if day.viewer_access != "outsider" else Http404
-    existing = Feedback.objects.filter(day=day, author=request.user, booking=None, role=Feedback.Role.SURGEON).first()
+    existing = Feedback.objects.filter(day=day, author=request.user, booking=None, role=role).first()
     initial = {"usefulness": existing.usefulness, "comment": existing.comment} if existing else None
     form = DayFeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -149,8 +150,32 @@ def _charts(report: ImpactReport) -> list[dict]:
     ]
 
 
+def _sections_with_charts(report: ImpactReport) -> list[tuple]:
+    """Each section with its chart (or None); the section's tables give the same numbers."""
+    return [
+        (
+            section,
+            bar_chart(
+                chart_id=f"chart-{section.key}",
+                title=section.chart_title,
+                description=section.chart_description,
+                rows=section.chart_rows,
+            )
+            if section.chart_rows
+            else None,
+        )
+        for section in report.sections
+    ]
+
+
 def _report_page(request, report: ImpactReport, context: dict):
-    context = {**context, "report": report, "charts": _charts(report) if report.day_count else []}
+    shown = bool(report.day_count)
+    context = {
+        **context,
+        "report": report,
+        "charts": _charts(report) if shown else [],
+        "sections": _sections_with_charts(report) if shown else [],
+    }
     return render(request, "afterday/report.html", context)
 
 
@@ -195,6 +220,15 @@ def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
         writer.writerow(["Topics (times asked for, surgeons offering it)", row.name, str(row.asked), str(row.offering)])
     for label, cell in report.perspectives:
         writer.writerow(["Perspectives", label, str(cell), ""])
+    for section in report.sections:
+        for label, cell in section.headline:
+            writer.writerow([section.title, label, str(cell), ""])
+        if section.average_label:
+            writer.writerow([section.title, section.average_label, section.average or "fewer than 10 answers", ""])
+        for table in section.tables:
+            rows = [*table.rows, table.footer] if table.footer else table.rows
+            for label, cells in rows:
+                writer.writerow([table.caption, label, *(str(cell) for cell in cells)])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

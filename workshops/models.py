@@ -42,6 +42,9 @@ class Workshop(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Places used (active places not marked "did not come"), counted just before the
+    # retention job deletes those marks; the report reads it from then on.
+    attended_snapshot = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at", "title", "id"]
@@ -132,6 +135,9 @@ class Registration(models.Model):
     from_waiting_list = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set by a facilitator or organiser on the register. Private to them, deleted by
+    # the retention job, never used to penalise anyone.
+    is_no_show = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -183,3 +189,41 @@ class WorkshopWaitingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} waiting for {self.workshop}"
+
+
+class WorkshopFeedback(models.Model):
+    """How useful a workshop was, from someone who had a place in it.
+
+    One answer per place; giving it again replaces it. The comment goes to the
+    organisers, and to the facilitators too if the participant chooses.
+    """
+
+    class CommentAudience(models.TextChoices):
+        FACILITATORS = "facilitators", "The facilitators and the organisers"
+        ORGANISERS = "organisers", "Only the organisers"
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="feedback")
+    # Emptied when the author deletes their account: the rating still counts, anonymously.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshop_feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=1000)
+    comment_audience = models.CharField(
+        max_length=20, choices=CommentAudience.choices, default=CommentAudience.ORGANISERS
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "workshop feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5), name="workshop_feedback_usefulness_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.workshop}"

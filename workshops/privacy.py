@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.models import Commitment
-from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry
+from workshops.models import Registration, WorkshopFacilitator, WorkshopFeedback, WorkshopWaitingEntry
 from workshops.services.locking import lock_workshop
 from workshops.services.registration import registration_release_locked
 
@@ -18,7 +18,7 @@ def workshops_export(person: User) -> dict:
     """The person's workshop places, waiting-list entries and the workshops they run."""
     registrations = (
         Registration.objects.filter(person=person)
-        .select_related("workshop__day__venue")
+        .select_related("workshop__day__venue", "feedback")
         .order_by("workshop__starts_at", "pk")
     )
     waiting = (
@@ -33,7 +33,13 @@ def workshops_export(person: User) -> dict:
     )
     return {
         "registrations": [
-            {**_workshop_row(row.workshop), "status": row.status, "registered": row.created_at.isoformat()}
+            {
+                **_workshop_row(row.workshop),
+                "status": row.status,
+                "registered": row.created_at.isoformat(),
+                "marked_did_not_come": row.is_no_show,
+                "feedback": _feedback_row(getattr(row, "feedback", None)),
+            }
             for row in registrations
         ],
         "waiting_lists": [
@@ -41,6 +47,17 @@ def workshops_export(person: User) -> dict:
             for row in waiting
         ],
         "facilitating": [_workshop_row(row.workshop) for row in facilitating],
+    }
+
+
+def _feedback_row(feedback: WorkshopFeedback | None) -> dict | None:
+    if feedback is None or feedback.author_id is None:
+        return None
+    return {
+        "usefulness": feedback.usefulness,
+        "comment": feedback.comment,
+        "comment_shared_with": feedback.comment_audience,
+        "given_at": feedback.created_at.isoformat(),
     }
 
 
@@ -63,8 +80,10 @@ def workshops_erase(person: User) -> None:
     3. Cancel their upcoming places under the workshop lock, as a cancellation
        does: reminders stop, facilitators are told, the seat goes to the oldest
        person waiting. Past places stay, so organisers' counts hold.
+    4. Keep their workshop ratings for the counts, without an author or a comment.
     """
     now = timezone.now()
+    WorkshopFeedback.objects.filter(author=person).update(author=None, comment="")
     WorkshopWaitingEntry.objects.filter(person=person, status=WorkshopWaitingEntry.Status.WAITING).update(
         status=WorkshopWaitingEntry.Status.LEFT
     )

@@ -105,7 +105,7 @@ def attendees(*, workshop: Workshop) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE)
         .select_related("person")
-        .only("pk", "seat_number", "created_at", "from_waiting_list", "person__display_name")
+        .only("pk", "seat_number", "created_at", "from_waiting_list", "is_no_show", "person__display_name")
         .order_by("person__display_name", "id")
     )
 

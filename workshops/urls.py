@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops.views import attend, organise
+from workshops.views import afterday, attend, organise
 
 app_name = "workshops"
 
@@ -15,9 +15,15 @@ urlpatterns = [
     path("workshops/<int:workshop_id>/waiting-list/join/", attend.waiting_join, name="waiting_join"),
     path("workshops/<int:workshop_id>/waiting-list/leave/", attend.waiting_leave, name="waiting_leave"),
     path("workshops/<int:workshop_id>/attendees/", attend.attendee_register, name="attendee_register"),
+    path(
+        "workshops/<int:workshop_id>/attendees/<int:registration_id>/did-not-come/",
+        afterday.registration_no_show,
+        name="registration_no_show",
+    ),
     path("open-space/<int:open_space_id>/edit/", organise.open_space_edit, name="open_space_edit"),
     path("open-space/<int:open_space_id>/delete/", organise.open_space_delete, name="open_space_delete"),
     path("my-workshops/", attend.my_workshops, name="my_workshops"),
     path("my-workshops/<int:registration_id>/cancel/", attend.registration_cancel, name="registration_cancel"),
+    path("my-workshops/<int:registration_id>/feedback/", afterday.workshop_feedback, name="workshop_feedback"),
     path("my-workshops/<int:registration_id>/calendar.ics", attend.registration_ics, name="registration_ics"),
 ]

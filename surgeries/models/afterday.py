@@ -15,16 +15,14 @@ class Feedback(models.Model):
 
     One table for every kind of feedback so the report reads one place: a learner
     rating a one-to-one session (`booking` set), a surgeon or facilitator on the
-    day as a whole (`booking` empty). Workshop feedback will add a nullable
-    `registration` foreign key beside `booking`, with its own partial unique
-    constraint, and the role `participant`.
+    day as a whole (`booking` empty). Ratings of single workshops live in
+    `workshops.WorkshopFeedback`, because surgeries never points at workshops.
     """
 
     class Role(models.TextChoices):
         LEARNER = "learner", "Learner"
         SURGEON = "surgeon", "Surgeon"
         FACILITATOR = "facilitator", "Facilitator"
-        PARTICIPANT = "participant", "Workshop participant"
 
     class CommentAudience(models.TextChoices):
         SURGEON = "surgeon", "My surgeon and the organisers"

@@ -32,6 +32,9 @@ class Booking(models.Model):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     # Private to organisers, can be cleared, never used to penalise anyone.
     is_no_show = models.BooleanField(default=False)
+    # What organisers need to remember about this booking on the day (for example
+    # "needs the quiet room"). Only organisers see it; deleted by the retention job.
+    organiser_note = models.TextField("organiser note", blank=True, max_length=500)
 
     class Meta:
         ordering = ["slot__starts_at", "id"]

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import User
+from surgeries.afterday_sources import SessionsPart, after_day_sources
 from surgeries.models import Booking, DaySurgeon, Feedback, SessionNote, SurgeryDay
 
 
@@ -23,11 +24,14 @@ class PastSession:
 class MySessions:
     as_learner: list[PastSession]
     as_surgeon: list[PastSession]
-    surgeon_days: list[tuple[SurgeryDay, Feedback | None]]
+    # Days the person helped on, as a surgeon or a facilitator, with their feedback on the day.
+    helper_days: list[tuple[SurgeryDay, Feedback | None]]
+    # Blocks offered by other apps (workshops).
+    parts: list[SessionsPart]
 
 
 def my_sessions(*, person: User, now: datetime | None = None) -> MySessions:
-    """Sessions that have started, newest first, in four queries whatever their number."""
+    """Sessions that have started, newest first, in a fixed number of queries whatever their number."""
     now = now or timezone.now()
     bookings = list(
         Booking.objects.filter(Q(learner=person) | Q(surgeon=person), status=Booking.Status.ACTIVE)
@@ -37,19 +41,23 @@ def my_sessions(*, person: User, now: datetime | None = None) -> MySessions:
         .order_by("-slot__starts_at", "-id")
     )
     sessions = [_past_session(booking, person) for booking in bookings]
-    days = list(
-        DaySurgeon.objects.filter(person=person, day__starts_at__lte=now)
+    days = {
+        ds.day.pk: ds.day
+        for ds in DaySurgeon.objects.filter(person=person, day__starts_at__lte=now)
         .exclude(day__status__in=[SurgeryDay.Status.DRAFT, SurgeryDay.Status.CANCELLED])
         .select_related("day__venue")
-        .order_by("-day__starts_at")
-    )
-    day_feedback = {
-        f.day_id: f for f in Feedback.objects.filter(author=person, booking=None, role=Feedback.Role.SURGEON)
     }
+    sources = after_day_sources()
+    for source in sources:
+        days.update((day.pk, day) for day in source.days_helped(person, now))
+    # Someone who was surgeon and facilitator on one day gives one answer, as a surgeon.
+    day_feedback = {f.day_id: f for f in Feedback.objects.filter(author=person, booking=None).order_by("role")}
+    helper_days = sorted(days.values(), key=lambda day: day.starts_at, reverse=True)
     return MySessions(
         as_learner=[s for s in sessions if s.booking.learner_id == person.pk],
         as_surgeon=[s for s in sessions if s.booking.surgeon_id == person.pk],
-        surgeon_days=[(ds.day, day_feedback.get(ds.day_id)) for ds in days],
+        helper_days=[(day, day_feedback.get(day.pk)) for day in helper_days],
+        parts=[part for source in sources if (part := source.sessions_part(person, now)) is not None],
     )
 
 

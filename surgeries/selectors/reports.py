@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from people.models import Organisation, PersonPerspective, Perspective
 from people.visibility import Visibility
+from surgeries.afterday_sources import ReportSection, after_day_sources
 from surgeries.models import Booking, DayAggregate, DaySurgeon, Feedback, SurgeryDay, WaitingListEntry
 
 SMALL_NUMBER = 5
@@ -91,6 +92,8 @@ class ImpactReport:
     topics: list[TopicRow]
     least_covered: list[TopicRow]
     perspectives: list[tuple[str, Cell]]
+    # Parts offered by other apps (workshops), in registration order.
+    sections: list[ReportSection] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
 
 
@@ -120,6 +123,7 @@ def impact_report(
     ratings = _ratings(day_ids)
     usefulness, usefulness_total = suppress_with_total(ratings, sum(ratings.values()))
     topics = _topics(day_ids)
+    later_helped = _learners_who_later_helped(organisation, active, day_ids)
     return ImpactReport(
         organisation=organisation,
         start=start,
@@ -130,8 +134,8 @@ def impact_report(
             ("Sessions held", suppress(held["sessions"])),
             ("Learners helped (each day counted on its own)", suppress(held["people"])),
             ("Surgeons who helped", suppress(distinct["surgeons"])),
-            ("Learners who later helped as surgeons", suppress(_learners_turned_surgeons(organisation, active))),
-            ("Feedback answers", usefulness_total),
+            ("Learners who later helped as surgeons or facilitators", suppress(later_helped)),
+            ("Feedback answers on sessions", usefulness_total),
         ],
         average_usefulness=_average(ratings),
         usefulness=[(USEFULNESS_LABELS[score], usefulness[score]) for score in sorted(ratings, reverse=True)],
@@ -139,6 +143,7 @@ def impact_report(
         topics=sorted(topics, key=lambda row: (-(row.asked.value or 0), row.name)),
         least_covered=_least_covered(topics),
         perspectives=_perspectives(day_ids),
+        sections=[source.report_section(day_ids) for source in after_day_sources()],
     )
 
 
@@ -162,17 +167,24 @@ def _sessions_and_people_held(day_ids: list[int]) -> dict[str, int]:
     return totals
 
 
-def _learners_turned_surgeons(organisation: Organisation, active) -> int:
-    """Learners in these days who helped as a surgeon on a later day of the same organisation."""
+def _learners_who_later_helped(organisation: Organisation, active, day_ids: list[int]) -> int:
+    """People who learned on these days (in a session or, through the sources, a
+    workshop) and helped as a surgeon or facilitator on a later day of the organisation."""
     firsts = dict(active.values("learner_id").annotate(first=Min("slot__starts_at")).values_list("learner_id", "first"))
-    lasts = (
+    for source in after_day_sources():
+        for person_id, first in source.first_learned(day_ids).items():
+            firsts[person_id] = min(first, firsts.get(person_id, first))
+    lasts = dict(
         DaySurgeon.objects.filter(person_id__in=list(firsts), day__organisation=organisation)
         .filter(day__status__in=REPORTED_STATUSES)
         .values("person_id")
         .annotate(last=Max("day__starts_at"))
         .values_list("person_id", "last")
     )
-    return sum(1 for person_id, last in lasts if last > firsts[person_id])
+    for source in after_day_sources():
+        for person_id, last in source.last_helped(organisation, list(firsts)).items():
+            lasts[person_id] = max(last, lasts.get(person_id, last))
+    return sum(1 for person_id, last in lasts.items() if last > firsts[person_id])
 
 
 def _ratings(day_ids: list[int]) -> dict[int, int]:
@@ -228,14 +240,18 @@ def _least_covered(topics: list[TopicRow]) -> list[TopicRow]:
 
 
 def _perspectives(day_ids: list[int]) -> list[tuple[str, Cell]]:
-    """People taking part (learners and surgeons) by perspective, counting only
-    perspectives their owners let organisers see. People may hold several, so there is no total."""
+    """People taking part (learners, surgeons, and those the sources add) by perspective,
+    counting only perspectives their owners let organisers see. People may hold
+    several, so there is no total."""
     learners = Booking.objects.filter(day_id__in=day_ids, status=Booking.Status.ACTIVE).values("learner_id")
     surgeons = DaySurgeon.objects.filter(day_id__in=day_ids).values("person_id")
+    taking_part = Q(person_id__in=learners) | Q(person_id__in=surgeons)
+    for source in after_day_sources():
+        taking_part |= Q(person_id__in=source.people_taking_part(day_ids))
     rows = (
         PersonPerspective.objects.filter(visibility__in=ORGANISER_VISIBLE)
         .filter(person__is_active=True)
-        .filter(Q(person_id__in=learners) | Q(person_id__in=surgeons))
+        .filter(taking_part)
         .values("perspective")
         .annotate(n=Count("person", distinct=True))
     )
@@ -244,10 +260,14 @@ def _perspectives(day_ids: list[int]) -> list[tuple[str, Cell]]:
 
 
 def day_comments(*, day: SurgeryDay) -> list[str]:
-    """Comments for organisers, without names or ratings (not in the CSV)."""
-    return list(
+    """Comments for organisers, without names or ratings (not in the CSV): sessions and
+    the day first, then what the sources add."""
+    comments = list(
         Feedback.objects.filter(day=day)
         .exclude(comment="")
         .order_by("created_at", "id")
         .values_list("comment", flat=True)
     )
+    for source in after_day_sources():
+        comments.extend(source.day_comments(day))
+    return comments

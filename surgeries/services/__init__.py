@@ -9,7 +9,7 @@ from surgeries.services.booking import (
     calendar_feed_renew,
 )
 from surgeries.services.days import DayDetails, day_cancel, day_create, day_publish, day_update, venue_create
-from surgeries.services.desk import walk_in_book
+from surgeries.services.desk import booking_organiser_note_set, walk_in_book
 from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
 
@@ -20,6 +20,7 @@ __all__ = [
     "booking_check_in",
     "booking_create",
     "booking_mark_no_show",
+    "booking_organiser_note_set",
     "booking_reschedule",
     "calendar_feed_renew",
     "day_cancel",

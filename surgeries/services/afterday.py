@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries import errors
+from surgeries.afterday_sources import after_day_sources
 from surgeries.models import Booking, DayAggregate, DaySurgeon, Feedback, SessionNote, SurgeryDay
 
-# Other parts of the app that keep short-lived, day-specific personal data (organiser
-# notes, access needs per booking once they exist) add a purge function here:
-# fn(day) -> number of items deleted, run inside the retention transaction.
+# Other apps that keep short-lived, day-specific personal data (workshops' "did not
+# come" marks) add a purge function here: fn(day) -> number of items deleted, run
+# inside the retention transaction after the day row is locked.
 RetentionPurger = Callable[[SurgeryDay], int]
 _purgers: list[RetentionPurger] = []
 
@@ -27,6 +28,15 @@ def register_retention_purger(fn: RetentionPurger) -> RetentionPurger:
     if fn not in _purgers:
         _purgers.append(fn)
     return fn
+
+
+def helper_role(*, day: SurgeryDay, person: User) -> str | None:
+    """How the person helped on the day: as a surgeon, else as a facilitator, else None."""
+    if DaySurgeon.objects.filter(day=day, person=person).exists():
+        return Feedback.Role.SURGEON
+    if any(source.helped_on_day(day, person) for source in after_day_sources()):
+        return Feedback.Role.FACILITATOR
+    return None
 
 
 def _session_started(booking: Booking, now: datetime) -> bool:
@@ -59,13 +69,13 @@ def session_feedback_give(
 def day_feedback_give(
     *, day: SurgeryDay, by: User, usefulness: int, comment: str = "", now: datetime | None = None
 ) -> Feedback:
-    """A surgeon says how the day went for them. Their comment goes to organisers only."""
+    """A surgeon or facilitator says how the day went for them. Their comment goes to organisers only."""
     now = now or timezone.now()
-    if not DaySurgeon.objects.filter(day=day, person=by).exists():
+    role = helper_role(day=day, person=by)
+    if role is None:
         raise errors.NotAllowed()
     if day.starts_at > now:
         raise errors.SurgeryError("You can say how the day went once it has started.")
-    role = Feedback.Role.SURGEON
     feedback = Feedback.objects.select_for_update().filter(day=day, author=by, role=role, booking=None).first()
     feedback = feedback or Feedback(day=day, author=by, role=role)
     return _save(
@@ -123,8 +133,9 @@ def day_personal_data_purge(*, day_id: int, now: datetime | None = None) -> DayA
     1. Lock the day, so two runs (beat and a cron job) cannot both purge it.
     2. Skip it if it was purged already or has not been over for RETENTION_DAYS.
     3. Snapshot the counts that need the no-show marks (sessions held, people helped).
-    4. Clear no-show marks and the learners' notes for their surgeon (they can hold
-       access needs or health details), then run the registered purgers.
+    4. Clear no-show marks, organisers' notes and the learners' notes for their
+       surgeon (they can hold access needs or health details), then run the
+       registered purgers (workshops: "did not come" marks, after counting).
     """
     now = now or timezone.now()
     day = SurgeryDay.objects.select_for_update().filter(pk=day_id).first()
@@ -136,7 +147,9 @@ def day_personal_data_purge(*, day_id: int, now: datetime | None = None) -> DayA
     aggregate = DayAggregate(day=day, sessions_held=held["sessions"], people_helped=held["people"], purged_at=now)
     aggregate.full_clean()
     aggregate.save()
-    Booking.objects.filter(day=day).filter(Q(is_no_show=True) | ~Q(note="")).update(is_no_show=False, note="")
+    Booking.objects.filter(day=day).filter(Q(is_no_show=True) | ~Q(note="") | ~Q(organiser_note="")).update(
+        is_no_show=False, note="", organiser_note=""
+    )
     for purge in _purgers:
         purge(day)
     return aggregate

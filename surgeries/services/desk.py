@@ -1,4 +1,4 @@
-"""The on-the-day desk: walk-ins booked on someone's behalf."""
+"""The on-the-day desk: walk-ins booked on someone's behalf, and organisers' notes on bookings."""
 
 from django.db import transaction
 
@@ -48,3 +48,19 @@ def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, sl
     if not day.slots.filter(pk=slot_id).exists():
         raise errors.BookingError("Please choose a session on this day.")
     return booking_create(slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True)
+
+
+@transaction.atomic
+def booking_organiser_note_set(*, booking_id: int, by: User, text: str) -> Booking:
+    """Write, change or (with empty text) remove the organisers' note on a booking.
+
+    Only organisers of the day's organisation read or write it; the retention job
+    deletes it RETENTION_DAYS after the day, and the learner gets it in their export.
+    """
+    booking = Booking.objects.select_for_update().select_related("day__organisation").filter(pk=booking_id).first()
+    if booking is None or not is_organiser(user=by, organisation=booking.day.organisation):
+        raise errors.NotAllowed()
+    booking.organiser_note = text.strip()
+    booking.full_clean(validate_constraints=False, exclude=["slot", "day", "learner", "surgeon"])
+    booking.save(update_fields=["organiser_note"])
+    return booking

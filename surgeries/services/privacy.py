@@ -45,6 +45,8 @@ def _booking_row(booking: Booking, person: User) -> dict:
         "topics": [topic.name for topic in booking.topics.all()],
         "note_for_surgeon": booking.note,
         "checked_in": booking.checked_in_at is not None,
+        # What organisers recorded about the person's booking is theirs to read too.
+        **({"marked_no_show": booking.is_no_show, "organiser_note": booking.organiser_note} if as_learner else {}),
     }
 
 
@@ -55,7 +57,8 @@ def bookings_erase(person: User) -> None:
     1. Withdraw the person's own upcoming surgeon slots, so nobody is booked with them.
     2. Cancel every upcoming booking they are part of: the other person is told, and a
        slot that is still offered goes to the waiting list as after any cancellation.
-    3. Blank the notes they wrote for surgeons (free text may mention their health),
+    3. Blank the notes they wrote for surgeons and organisers' notes on their
+       bookings (free text may mention their health),
        take them off waiting lists and revoke their calendar address. Past bookings
        stay, so organisers' counts hold.
     """
@@ -66,7 +69,7 @@ def bookings_erase(person: User) -> None:
     ).order_by("slot_id")
     for booking_id in upcoming.values_list("pk", flat=True):
         booking_release_locked(booking=_locked_booking(booking_id), by=person, now=now)
-    Booking.objects.filter(learner=person).update(note="")
+    Booking.objects.filter(learner=person).update(note="", organiser_note="")
     WaitingListEntry.objects.filter(person=person, status=WaitingListEntry.Status.WAITING).update(
         status=WaitingListEntry.Status.LEFT
     )

@@ -1,12 +1,13 @@
 """The programme, and the organisers' desk on the day."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from surgeries import errors, selectors, services
-from surgeries.forms import SlotChoiceForm, WalkInForm
+from surgeries.forms import OrganiserNoteForm, SlotChoiceForm, WalkInForm
 from surgeries.models import Booking
 from surgeries.views.access import organiser_day, visible_day
 
@@ -31,6 +32,7 @@ def desk(request, day_id: int):
         "day": day,
         "bookings": selectors.day_bookings(day=day),
         "walk_in_form": WalkInForm(slots=free, zone=day.time_zone),
+        "retention_days": settings.RETENTION_DAYS,
     }
     return render(request, "surgeries/desk.html", context)
 
@@ -81,6 +83,19 @@ def desk_move(request, day_id: int, booking_id: int):
 
 
 @login_required
+def desk_note(request, day_id: int, booking_id: int):
+    day, booking = _desk_booking(request, day_id, booking_id)
+    form = OrganiserNoteForm(request.POST or None, initial={"organiser_note": booking.organiser_note})
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["organiser_note"]
+        services.booking_organiser_note_set(booking_id=booking.pk, by=request.user, text=text)
+        done = "saved" if text.strip() else "removed"
+        messages.success(request, f"The note on {booking.learner.display_name}'s booking is {done}.")
+        return redirect("surgeries:desk", day_id=day.pk)
+    return render(request, "surgeries/desk_note.html", {"day": day, "booking": booking, "form": form})
+
+
+@login_required
 @require_POST
 def desk_walk_in(request, day_id: int):
     day = organiser_day(request, day_id)
@@ -102,5 +117,10 @@ def desk_walk_in(request, day_id: int):
             name = form.cleaned_data["display_name"].strip() or "The walk-in"
             messages.success(request, f"{name} is booked in as a walk-in.")
             return redirect("surgeries:desk", day_id=day.pk)
-    context = {"day": day, "bookings": selectors.day_bookings(day=day), "walk_in_form": form}
+    context = {
+        "day": day,
+        "bookings": selectors.day_bookings(day=day),
+        "walk_in_form": form,
+        "retention_days": settings.RETENTION_DAYS,
+    }
     return render(request, "surgeries/desk.html", context, status=200)

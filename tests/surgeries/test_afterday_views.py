@@ -274,5 +274,5 @@ def test_my_sessions_runs_a_fixed_number_of_queries(
     url = reverse("afterday:my_sessions")
     client.get(url)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         client.get(url)

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from people.models import User
 from surgeries.models import Booking
-from tests.factories import SlotFactory, booked_slot
+from tests.factories import SlotFactory, UserFactory, booked_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,52 @@ def test_desk_query_count_does_not_grow(client, django_assert_num_queries, organ
         response = client.get(reverse("surgeries:desk", args=[day.pk]))
 
     assert response.content.decode().count(">Move<") == booking_count
+
+
+def _note_url(booking):
+    return reverse("surgeries:desk_note", args=[booking.day_id, booking.pk])
+
+
+def test_organiser_adds_changes_and_removes_a_note_shown_on_the_desk(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+
+    response = client.post(_note_url(booking), {"organiser_note": "  Needs the quiet room  "}, follow=True)
+
+    page = response.content.decode()
+    assert "The note on" in page and "is saved." in page
+    assert "Needs the quiet room" in page
+    assert Booking.objects.get(pk=booking.pk).organiser_note == "Needs the quiet room"
+    client.post(_note_url(booking), {"organiser_note": ""})
+    assert Booking.objects.get(pk=booking.pk).organiser_note == ""
+
+
+def test_a_note_that_is_too_long_is_refused_next_to_the_field(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+
+    response = client.post(_note_url(booking), {"organiser_note": "x" * 501})
+
+    assert response.status_code == 200
+    assert 'id="error_1_id_organiser_note"' in response.content.decode()
+    assert Booking.objects.get(pk=booking.pk).organiser_note == ""
+
+
+@pytest.mark.parametrize(("who", "status"), [("learner", 403), ("surgeon", 403), ("stranger", 404)])
+def test_only_organisers_read_or_write_notes(client, slot, who, status, request):
+    booking = booked_slot(slot=slot, learner=UserFactory())
+    Booking.objects.filter(pk=booking.pk).update(organiser_note="Private")
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(_note_url(booking)).status_code == status
+    assert client.post(_note_url(booking), {"organiser_note": "Changed"}).status_code == status
+    assert Booking.objects.get(pk=booking.pk).organiser_note == "Private"
+
+
+def test_the_learner_never_sees_the_organisers_note(client, slot, learner):
+    booking = booked_slot(slot=slot, learner=learner)
+    Booking.objects.filter(pk=booking.pk).update(organiser_note="Needs the quiet room")
+    client.force_login(learner)
+
+    for url in (reverse("surgeries:my_bookings"), reverse("surgeries:day_detail", args=[slot.day_id])):
+        assert "Needs the quiet room" not in client.get(url).content.decode()

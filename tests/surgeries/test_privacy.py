@@ -114,3 +114,24 @@ def test_calendar_address_of_a_deactivated_account_stops_working(client, slot, l
     learner.save(update_fields=["is_active"])
 
     assert client.get(reverse("surgeries:calendar_feed", args=[token])).status_code == 404
+
+
+def test_the_learner_can_read_what_organisers_recorded_but_the_surgeon_cannot(slot, learner, surgeon):
+    booking = booked_slot(slot=slot, learner=learner)
+    Booking.objects.filter(pk=booking.pk).update(organiser_note="Needs the quiet room", is_no_show=True)
+
+    mine = account_export(person=learner)["surgery_bookings"]["bookings"]
+    theirs = account_export(person=surgeon)["surgery_bookings"]["bookings"]
+
+    assert [(row["organiser_note"], row["marked_no_show"]) for row in mine] == [("Needs the quiet room", True)]
+    assert "organiser_note" not in theirs[0]
+    assert "marked_no_show" not in theirs[0]
+
+
+def test_erasing_a_learner_deletes_organisers_notes_on_their_bookings(slot, learner):
+    booking = booked_slot(slot=slot, learner=learner)
+    Booking.objects.filter(pk=booking.pk).update(organiser_note="Needs the quiet room")
+
+    account_delete(person=learner)
+
+    assert Booking.objects.get(pk=booking.pk).organiser_note == ""

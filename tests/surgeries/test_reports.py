@@ -12,6 +12,8 @@ from surgeries.selectors.reports import SMALL_NUMBER, impact_report, suppress, s
 from surgeries.services.afterday import day_personal_data_purge
 from tests.factories import PersonPerspectiveFactory, TopicFactory, UserFactory
 from tests.surgeries.afterday_helpers import past_day, past_session
+from tests.workshops.afterday_helpers import past_place, past_workshop
+from workshops.models import WorkshopFeedback
 
 # --- The suppression rule ---------------------------------------------------------
 
@@ -99,8 +101,8 @@ def test_day_report_counts_and_suppresses(busy_day, organisation):
         "Sessions held": "6",
         "Learners helped (each day counted on its own)": "6",
         "Surgeons who helped": "fewer than 5",
-        "Learners who later helped as surgeons": "fewer than 5",
-        "Feedback answers": "6",
+        "Learners who later helped as surgeons or facilitators": "fewer than 5",
+        "Feedback answers on sessions": "6",
     }
     # Six answers: too few for an average that could give the hidden counts back.
     assert report.average_usefulness is None
@@ -173,7 +175,7 @@ def test_learners_who_later_help_as_surgeons_are_counted(busy_day, organisation)
 
     report = impact_report(organisation=organisation, day=day)
 
-    assert _headline(report)["Learners who later helped as surgeons"] == "5"
+    assert _headline(report)["Learners who later helped as surgeons or facilitators"] == "5"
 
 
 def test_report_is_the_same_after_no_show_marks_are_deleted(busy_day, organisation, settings):
@@ -251,6 +253,13 @@ def _fill(organisation, days: int, sessions: int):
                 day=day, booking=booking, author=booking.learner, role="learner", usefulness=1 + i % 5
             )
             PersonPerspectiveFactory(person=booking.learner, visibility=Visibility.ORGANISERS)
+        # Workshops grow with the day too, so their part of the report is measured as well.
+        workshop = past_workshop(day, facilitator=UserFactory())
+        for i in range(sessions):
+            place = past_place(workshop, is_no_show=i % 4 == 0)
+            WorkshopFeedback.objects.create(
+                registration=place, workshop=workshop, author=place.person, usefulness=1 + i % 5, comment="ok"
+            )
 
 
 @pytest.mark.parametrize(("days", "sessions"), [(1, 1), (4, 12)])
@@ -262,7 +271,7 @@ def test_organisation_report_runs_a_fixed_number_of_queries(
     url = reverse("afterday:organisation_report", args=[organisation.slug])
     client.get(url)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(19):
         client.get(url)
 
 
@@ -276,5 +285,5 @@ def test_day_report_runs_a_fixed_number_of_queries(
     url = reverse("afterday:day_report", args=[day.pk])
     client.get(url)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(21):
         client.get(url)

@@ -97,3 +97,15 @@ def test_beat_schedule_holds_the_after_the_day_jobs():
 
     assert ("after-day-retention", "surgeries.retention", timedelta(hours=24)) in added
     assert ("feedback-requests", "surgeries.feedback_requests", timedelta(hours=1)) in added
+
+
+def test_organisers_notes_go_with_the_other_short_lived_data(organisation, settings):
+    settings.RETENTION_DAYS = 30
+    day = past_day(organisation, days_ago=31)
+    kept = past_session(day, index=0, organiser_note="Bring a large-print sheet")
+    recent = past_session(past_day(organisation, days_ago=3), organiser_note="Needs the lift")
+
+    retention_run()
+
+    assert Booking.objects.get(pk=kept.pk).organiser_note == ""
+    assert Booking.objects.get(pk=recent.pk).organiser_note == "Needs the lift"

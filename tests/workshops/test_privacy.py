@@ -41,6 +41,8 @@ def test_workshops_export_contains_the_registration(learner):
             "venue_time_zone": workshop.day.venue.time_zone,
             "status": "active",
             "registered": section["registrations"][0]["registered"],
+            "marked_did_not_come": False,
+            "feedback": None,
         }
     ]
 

@@ -1,5 +1,6 @@
 """Pages for everyone: the day's workshops, one workshop, registering, my workshops."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -127,5 +128,12 @@ def attendee_register(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = visible_workshop(user=request.user, workshop_id=workshop_id)
     if not selectors.is_facilitator(user=request.user, workshop=workshop):
         organiser_workshop(user=request.user, workshop_id=workshop.pk)
-    context = {"workshop": workshop, "day": workshop.day, "attendees": selectors.attendees(workshop=workshop)}
+    context = {
+        "workshop": workshop,
+        "day": workshop.day,
+        "attendees": selectors.attendees(workshop=workshop),
+        # After the start, the register also records who did not come (for the impact report).
+        "takes_attendance": workshop.starts_at <= timezone.now() and workshop.attended_snapshot is None,
+        "retention_days": settings.RETENTION_DAYS,
+    }
     return render(request, "workshops/attendee_register.html", context)

@@ -7,6 +7,7 @@ from people.demo import DEMO_PASSWORD, seed_people
 from surgeries.demo import seed_surgery_days
 from surgeries.demo_afterday import seed_after_the_day
 from workshops.demo import seed_workshops
+from workshops.demo_afterday import seed_past_workshops
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         organisation, people = seed_people()
         days = seed_surgery_days(organisation=organisation)
         seed_workshops(organisation=organisation, days=days)
-        seed_after_the_day(organisation=organisation)
+        seed_past_workshops(day=seed_after_the_day(organisation=organisation))
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {organisation.name}, {len(days)} surgery day(s)."))
         self.stdout.write(f"Every demo account uses the password: {DEMO_PASSWORD}")
         for person in people:

@@ -1,0 +1,89 @@
+"""The morning-after request to rate workshops: one message per person and day."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from people.models import Notification
+from people.notifications.sweep import send_inline, sweep_due
+from tests.factories import SurgeryDayFactory, local_datetime
+from tests.workshops.afterday_helpers import past_place, past_workshop
+from workshops.feedback_requests import FEEDBACK_REQUEST, workshop_feedback_requests_schedule
+from workshops.models import Workshop, WorkshopFeedback
+
+
+def _day_on(organisation, on: date, **fields):
+    starts = local_datetime(on, 10)
+    return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
+
+
+@pytest.fixture
+def send_due(django_capture_on_commit_callbacks):
+    def run(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep_due(dispatch=send_inline, now=now)
+
+    return run
+
+
+def test_one_request_per_person_and_day_due_at_ten_the_next_morning_after_the_clock_change(organisation, learner):
+    # Saturday 25 October 2025 in Leeds; the clocks go back that night.
+    day = _day_on(organisation, date(2025, 10, 25))
+    for index in range(3):
+        past_place(past_workshop(day, index=index), learner)
+    now = day.ends_at + timedelta(hours=1)
+
+    assert workshop_feedback_requests_schedule(now=now) == 1
+    workshop_feedback_requests_schedule(now=now + timedelta(hours=1))
+
+    (request,) = Notification.objects.filter(kind=FEEDBACK_REQUEST)
+    assert (request.recipient_id, request.due_at) == (learner.pk, datetime(2025, 10, 26, 10, 0, tzinfo=UTC))
+
+
+def test_nobody_is_asked_about_workshops_they_missed_or_that_did_not_happen(organisation):
+    held = _day_on(organisation, date(2025, 6, 14))
+    past_place(past_workshop(held), is_no_show=True)
+    past_place(past_workshop(held, index=1, status=Workshop.Status.CANCELLED))
+    cancelled_day = _day_on(organisation, date(2025, 6, 14), status="cancelled")
+    past_place(past_workshop(cancelled_day))
+    long_ago = _day_on(organisation, date(2025, 6, 1))
+    past_place(past_workshop(long_ago))
+
+    assert workshop_feedback_requests_schedule(now=held.ends_at + timedelta(hours=1)) == 0
+
+
+def test_the_email_lists_only_workshops_still_to_rate(organisation, learner, send_due):
+    day = _day_on(organisation, date(2025, 6, 14), title="Summer surgery")
+    rated = past_place(past_workshop(day, title="Blogging basics"), learner)
+    unrated = past_place(past_workshop(day, title="Podcasting", index=1), learner)
+    workshop_feedback_requests_schedule(now=day.ends_at)
+    WorkshopFeedback.objects.create(registration=rated, workshop=rated.workshop, author=learner, usefulness=5)
+
+    send_due(now=day.ends_at + timedelta(days=1))
+
+    [email] = mail.outbox
+    assert email.subject == "Surgery Day: How were the workshops at Summer surgery?"
+    assert f"/my-workshops/{unrated.pk}/feedback/" in email.body
+    assert "Podcasting" in email.body
+    assert "Blogging basics" not in email.body
+
+
+def test_no_email_once_every_workshop_is_rated(organisation, learner, send_due):
+    day = _day_on(organisation, date(2025, 6, 14))
+    place = past_place(past_workshop(day), learner)
+    workshop_feedback_requests_schedule(now=day.ends_at)
+    WorkshopFeedback.objects.create(registration=place, workshop=place.workshop, author=learner, usefulness=3)
+
+    send_due(now=day.ends_at + timedelta(days=1))
+
+    assert mail.outbox == []
+
+
+def test_the_job_is_in_the_one_beat_schedule():
+    from config.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+
+    assert "workshops.feedback_requests" in tasks
+    assert "workshops.feedback_requests" in app.tasks

@@ -1,0 +1,111 @@
+"""The workshop feedback request: the morning after a day, each participant who came
+is asked, in one message, how useful their workshops were.
+
+A periodic job (`workshop_feedback_requests_schedule`, hourly in the beat schedule)
+writes one request per person and day. Its subject is the person's first place
+of that day, so the outbox's unique key (kind, recipient, subject, slot) means
+running the job again never asks twice. The message lists every workshop of the
+day the person has not rated yet, checked again just before it is sent.
+"""
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from people.notifications.registry import NotificationKind, register_kind
+from people.notifications.services import notification_schedule
+from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT
+from workshops.afterday import held_places
+from workshops.models import Registration
+from workshops.services.afterday import HELD_DAY_STATUSES
+
+FEEDBACK_REQUEST = "workshops.feedback_request"
+# Days that ended longer ago than this are not asked about any more.
+ASK_WITHIN = timedelta(days=3)
+
+
+def _places_that_day(registration: Registration):
+    return (
+        held_places()
+        .filter(person_id=registration.person_id, workshop__day_id=registration.workshop.day_id)
+        .filter(workshop__day__status__in=HELD_DAY_STATUSES)
+        .select_related("workshop")
+        .order_by("workshop__starts_at", "id")
+    )
+
+
+def _unrated(registration: Registration) -> list[Registration]:
+    return list(_places_that_day(registration).filter(feedback__isnull=True))
+
+
+def _still_wanted(registration: Registration) -> bool:
+    """Only while the person came to a workshop that day and has one left to rate."""
+    return bool(_unrated(registration))
+
+
+def feedback_due_at(registration: Registration, slot: str) -> datetime | None:
+    """10:00 at the venue on the day after the workshops' day ended."""
+    if slot != DAY_AFTER:
+        return None
+    day = registration.workshop.day
+    zone = zoneinfo.ZoneInfo(day.venue.time_zone)
+    next_day = day.ends_at.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
+
+
+def _context(notification, registration: Registration, recipient) -> dict:
+    day = registration.workshop.day
+    return {
+        "day": day,
+        "zone": day.venue.time_zone,
+        "workshops": [
+            {
+                "title": place.workshop.title,
+                "starts_at": place.workshop.starts_at,
+                "feedback_url": settings.SITE_URL
+                + reverse("workshops:workshop_feedback", kwargs={"registration_id": place.pk}),
+            }
+            for place in _unrated(registration)
+        ],
+    }
+
+
+def register() -> None:
+    register_kind(
+        NotificationKind(
+            name=FEEDBACK_REQUEST,
+            label="Workshop feedback request",
+            essential=False,
+            template="workshop_feedback_request",
+            build_context=_context,
+            is_live=_still_wanted,
+            due_at=feedback_due_at,
+        )
+    )
+
+
+@transaction.atomic
+def workshop_feedback_requests_schedule(*, now: datetime | None = None) -> int:
+    """Ask each participant of a recently ended day once. Returns how many requests were written."""
+    now = now or timezone.now()
+    places = (
+        held_places()
+        .filter(workshop__day__ends_at__lte=now, workshop__day__ends_at__gt=now - ASK_WITHIN)
+        .filter(workshop__day__status__in=HELD_DAY_STATUSES)
+        .select_related("workshop__day__venue", "person")
+        .order_by("workshop__starts_at", "id")
+    )
+    first_place: dict[tuple[int, int], Registration] = {}
+    for place in places:
+        first_place.setdefault((place.person_id, place.workshop.day_id), place)
+    written = 0
+    for place in first_place.values():
+        if notification_schedule(
+            kind=FEEDBACK_REQUEST, recipient=place.person, subject=place, scope=place.workshop.day, slot=DAY_AFTER
+        ):
+            written += 1
+    return written
