@@ -16,6 +16,8 @@ from tests.factories import (
     UserFactory,
 )
 from tests.surgeries.afterday_helpers import past_day, past_session
+from tests.workshops.afterday_helpers import past_place, past_workshop
+from workshops.models import Registration, WorkshopFeedback
 
 
 def _member(organisation, email, name, role=Membership.Role.MEMBER):
@@ -48,6 +50,41 @@ def test_learner_gives_feedback_on_a_session(page):
     assert list(Feedback.objects.values_list("usefulness", "comment_audience")) == [(4, "surgeon")]
 
 
+def test_participant_rates_a_workshop_and_the_facilitator_marks_who_did_not_come(page):
+    organisation = OrganisationFactory(slug="leeds")
+    learner = _member(organisation, "lee@example.org", "Lee")
+    facilitator = _member(organisation, "joan@example.org", "Joan", Membership.Role.SURGEON)
+    absent = _member(organisation, "kim@example.org", "Kim")
+    workshop = past_workshop(past_day(organisation, title="Autumn surgery"), facilitator=facilitator, title="Podcasts")
+    past_place(workshop, learner)
+    missed = past_place(workshop, absent)
+
+    log_in(page, "lee@example.org")
+    page.get_by_role("link", name="My sessions").click()
+    expect(page.get_by_role("heading", name="Workshops you took part in")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Say how useful it was (Podcasts)").click()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("5: very useful").check()
+    page.get_by_label("Anything you would like to say? (optional)").fill("Now I want to start one.")
+    page.get_by_label("The facilitators and the organisers").check()
+    page.get_by_role("button", name="Send feedback").click()
+    expect(page.get_by_text("You rated this workshop 5 out of 5.")).to_be_visible()
+    page.context.clear_cookies()
+
+    log_in(page, "joan@example.org")
+    page.get_by_role("link", name="My sessions").click()
+    expect(page.get_by_text("Now I want to start one.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Who came to Podcasts").click()
+    page.get_by_role("button", name="Did not come (Kim)").click()
+    expect(page.get_by_text("Kim is marked as did not come.")).to_be_visible()
+    assert_accessible(page)
+    assert Registration.objects.get(pk=missed.pk).is_no_show
+
+
 def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
     organisation = OrganisationFactory(slug="leeds")
     _member(organisation, "olu@example.org", "Olu", Membership.Role.ORGANISER)
@@ -59,6 +96,13 @@ def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
         Feedback.objects.create(
             day=day, booking=session, author=session.learner, role="learner", usefulness=5 if index < 5 else 4
         )
+    workshop = past_workshop(day, title="Getting started with Instagram", index=3)
+    for index in range(11):
+        place = past_place(workshop, is_no_show=index == 10)
+        if index < 10:
+            WorkshopFeedback.objects.create(
+                registration=place, workshop=workshop, author=place.person, usefulness=4 + index % 2
+            )
 
     log_in(page, "olu@example.org")
     page.goto(f"/after/organise/days/{day.pk}/impact/")
@@ -68,6 +112,10 @@ def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
     expect(page.get_by_role("img", name="How useful learners found their sessions")).to_be_visible()
     expect(page.get_by_role("row", name="Blogging fewer than 5 fewer than 5")).to_be_visible()
     expect(page.get_by_role("row", name="Sessions held 8")).to_be_visible()
+    expect(page.get_by_role("heading", name="Workshops", exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="How useful participants found the workshops")).to_be_visible()
+    expect(page.get_by_role("row", name="Workshop places used (people who came) 10")).to_be_visible()
+    expect(page.get_by_role("row", name="Average usefulness of workshops (1 to 5) 4.5")).to_be_visible()
     assert_accessible(page)
     shot = os.environ.get("REPORT_SCREENSHOT")
     if shot:
