@@ -28,6 +28,8 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     )
     # Daily: delete a finished day's short-lived personal data once RETENTION_DAYS have passed.
     sender.add_periodic_task(timedelta(hours=24), signature("surgeries.retention"), name="after-day-retention")
+    # Daily: delete audit entries older than AUDIT_RETENTION_DAYS.
+    sender.add_periodic_task(timedelta(hours=24), signature("people.audit_retention"), name="audit-retention")
     # Hourly: ask learners of days that just ended how their session went (sent the morning after).
     sender.add_periodic_task(timedelta(hours=1), signature("surgeries.feedback_requests"), name="feedback-requests")
     # Hourly: the same for workshop participants, one message per person and day.

@@ -263,6 +263,8 @@ NOTIFICATION_GIVE_UP_SECONDS = env_int("NOTIFICATION_GIVE_UP_SECONDS", 12 * 3600
 
 # Days after a surgery day ends before its no-show marks and notes are deleted (docs/after-the-day.md).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30, minimum=1)
+# Days an audit entry (who viewed or changed someone's private details) is kept.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=1)
 
 # --- Time and language ---------------------------------------------------
 

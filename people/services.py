@@ -466,3 +466,15 @@ def _personal_rows_delete(person: User) -> None:
     # Log-in records are keyed by the email address the person typed.
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username__in=addresses).delete()
+
+
+def audit_entries_purge(*, now=None) -> int:
+    """Delete audit entries older than AUDIT_RETENTION_DAYS. Returns how many went.
+
+    A person's log shows who looked at their private details recently; older
+    entries only grow the table (the list and profile pages write one per view).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    deleted, _ = AuditEntry.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -9,7 +9,7 @@ from people.notifications.tasks import send_notification, sweep_notifications
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["send_email_confirmation", "send_notification", "sweep_notifications"]
+__all__ = ["audit_retention", "send_email_confirmation", "send_notification", "sweep_notifications"]
 
 
 @shared_task(name="people.send_email_confirmation")
@@ -20,3 +20,10 @@ def send_email_confirmation(*, email_address_id: int, signup: bool) -> None:
 @shared_task(name="people.send_invitation")
 def send_invitation(*, invitation_id: int, token: str) -> None:
     services.invitation_send(invitation_id=invitation_id, token=token)
+
+
+@shared_task(name="people.audit_retention")
+def audit_retention() -> int:
+    deleted = services.audit_entries_purge()
+    logger.info("Audit retention: %s entries deleted", deleted)
+    return deleted

@@ -1,6 +1,8 @@
 """Small helpers shared by the people views."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 
 from people import selectors
@@ -28,3 +30,12 @@ def add_validation_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_page_context(request, entries) -> dict:
+    """One page of audit entries, newest first; a page number out of range shows the last page."""
+    page_obj = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return {"page_obj": page_obj, "audit_retention_days": settings.AUDIT_RETENTION_DAYS}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from people import selectors, services
 from people.forms import AccountDeleteForm
+from people.views.common import audit_page_context
 
 
 @login_required
@@ -46,5 +47,5 @@ def account_delete(request):
 
 @login_required
 def my_audit(request):
-    entries = selectors.audit_entries_about(person=request.user)[:200]
-    return render(request, "people/my_audit.html", {"entries": entries})
+    entries = selectors.audit_entries_about(person=request.user)
+    return render(request, "people/my_audit.html", audit_page_context(request, entries))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from people import selectors, services
 from people.forms import InvitationForm, OrganisationForm, PeopleFilterForm, TopicForm
 from people.models import AuditEntry, Membership, Topic
-from people.views.common import add_validation_errors, organisation_for
+from people.views.common import add_validation_errors, audit_page_context, organisation_for
 from people.visibility import visible_profiles
 
 
@@ -158,5 +158,6 @@ def person_block(request, slug: str, person_id: int):
 @login_required
 def organisation_audit(request, slug: str):
     organisation = organisation_for(request, slug)
-    entries = selectors.audit_entries_for_organisation(organisation=organisation)[:200]
-    return render(request, "people/organisation_audit.html", {"organisation": organisation, "entries": entries})
+    entries = selectors.audit_entries_for_organisation(organisation=organisation)
+    context = {"organisation": organisation, **audit_page_context(request, entries)}
+    return render(request, "people/organisation_audit.html", context)

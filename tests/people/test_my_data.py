@@ -190,16 +190,75 @@ def test_profile_update_by_someone_else_is_audited(organiser, learner):
     assert (entry.actor, entry.action, entry.fields) == (organiser, "changed", ["access_needs", "bio", "perspectives"])
 
 
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [1, 120])
 def test_my_audit_query_count_is_constant(client, django_assert_num_queries, organiser, learner, count):
     for _ in range(count):
         services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["bio"])
     client.force_login(learner)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("people:my_audit"))
 
-    assert response.content.decode().count("<td>Viewed</td>") == count
+    assert response.content.decode().count("<td>Viewed</td>") == min(count, 50)
+
+
+def test_my_audit_pages_from_newest_to_oldest(client, organiser, learner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from people.models import AuditEntry
+
+    for age in range(55):
+        AuditEntry.objects.create(
+            actor=organiser,
+            subject=learner,
+            action="viewed",
+            fields=["bio"],
+            created_at=timezone.now() - timedelta(days=age),
+        )
+    oldest = AuditEntry.objects.filter(subject=learner).order_by("created_at").first()
+    AuditEntry.objects.filter(pk=oldest.pk).update(action="changed")
+    client.force_login(learner)
+
+    first = client.get(reverse("people:my_audit")).content.decode()
+    second = client.get(reverse("people:my_audit"), {"page": "2"}).content.decode()
+    beyond = client.get(reverse("people:my_audit"), {"page": "99"}).content.decode()
+
+    assert "Page 1 of 2." in first and 'rel="next">Older entries</a>' in first
+    assert "<td>Changed</td>" not in first
+    assert "Page 2 of 2." in second and 'rel="prev">Newer entries</a>' in second
+    assert second.count("<td>Viewed</td>") + second.count("<td>Changed</td>") == 5
+    assert "<td>Changed</td>" in second
+    assert "Page 2 of 2." in beyond
+
+
+def test_old_audit_entries_are_deleted_after_the_retention_period(organiser, learner, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from people.models import AuditEntry
+    from people.tasks import audit_retention
+
+    settings.AUDIT_RETENTION_DAYS = 365
+    now = timezone.now()
+    old = AuditEntry.objects.create(
+        actor=organiser, subject=learner, action="viewed", created_at=now - timedelta(days=366)
+    )
+    kept = AuditEntry.objects.create(
+        actor=organiser, subject=learner, action="viewed", created_at=now - timedelta(days=364)
+    )
+
+    assert audit_retention.delay().get() == 1
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.filter(pk=kept.pk).exists()
+
+
+def test_audit_retention_is_in_the_one_beat_schedule():
+    from config.celery import app
+
+    assert "people.audit_retention" in {entry["task"] for entry in app.conf.beat_schedule.values()}
 
 
 def test_account_delete_removes_the_invitation_they_accepted(organisation, organiser):

@@ -286,17 +286,17 @@ def test_people_list_query_count_is_constant(client, django_assert_num_queries, 
     assert response.content.decode().count('class="person-row"') == count + 1
 
 
-@pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize("count", [1, 60])
 def test_organisation_audit_query_count_is_constant(client, django_assert_num_queries, organiser, organisation, count):
     for _ in range(count):
         person = MembershipFactory(organisation=organisation).person
         services.audit_record(actor=organiser, subject=person, action="viewed", fields=["bio"])
     client.force_login(organiser)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("people:organisation_audit", args=[organisation.slug]))
 
-    assert response.content.decode().count("<td>Viewed</td>") == count
+    assert response.content.decode().count("<td>Viewed</td>") == min(count, 50)
 
 
 def test_organisation_audit_excludes_other_organisations(client, organiser, organisation, other_organiser):
@@ -339,6 +339,6 @@ def test_organisation_audit_leaves_out_views_by_another_organisations_organiser(
     services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["perspectives"])
     client.force_login(organiser)
 
-    entries = client.get(reverse("people:organisation_audit", args=[organisation.slug])).context["entries"]
+    entries = client.get(reverse("people:organisation_audit", args=[organisation.slug])).context["page_obj"].object_list
 
     assert [(e.actor, e.fields) for e in entries] == [(organiser, ["perspectives"])]
