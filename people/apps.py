@@ -6,6 +6,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from people import directory_services
+        from people import directory_services, navigation
 
         directory_services.register()
+        navigation.connect_signals()

@@ -196,7 +196,7 @@ def test_my_audit_query_count_is_constant(client, django_assert_num_queries, org
         services.audit_record(actor=organiser, subject=learner, action="viewed", fields=["bio"])
     client.force_login(learner)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("people:my_audit"))
 
     assert response.content.decode().count("<td>Viewed</td>") == min(count, 50)

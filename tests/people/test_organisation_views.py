@@ -280,7 +280,7 @@ def test_people_list_query_count_is_constant(client, django_assert_num_queries, 
 
     # session, user, membership, topics, members, blocks, relationships (organiser role,
     # then the surgery-day provider's fixed five), 4 x profile data, audit insert
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = client.get(_people_url(organisation))
 
     assert response.content.decode().count('class="person-row"') == count + 1
@@ -293,7 +293,7 @@ def test_organisation_audit_query_count_is_constant(client, django_assert_num_qu
         services.audit_record(actor=organiser, subject=person, action="viewed", fields=["bio"])
     client.force_login(organiser)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("people:organisation_audit", args=[organisation.slug]))
 
     assert response.content.decode().count("<td>Viewed</td>") == min(count, 50)
@@ -314,7 +314,7 @@ def test_topic_list_query_count_is_constant(client, django_assert_num_queries, o
     TopicFactory.create_batch(count, organisation=organisation)
     client.force_login(organiser)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("people:topic_list", args=[organisation.slug]))
 
     assert response.content.decode().count("<td>Active</td>") == count
@@ -325,7 +325,7 @@ def test_invitation_list_query_count_is_constant(client, django_assert_num_queri
     InvitationFactory.create_batch(count, organisation=organisation, invited_by=organiser)
     client.force_login(organiser)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("people:invitation_list", args=[organisation.slug]))
 
     assert response.content.decode().count("Waiting (until") == count

@@ -57,7 +57,7 @@ def test_day_detail_query_count_does_not_grow_with_slots(client, django_assert_n
 
     # session, user, zone, day, access, slots, topics, commitments, sessions taken,
     # own bookings, waiting, is surgeon, topics for the form
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("surgeries:day_detail", args=[day.pk]))
 
     assert response.content.decode().count(">Book<") == slot_count
@@ -140,7 +140,7 @@ def test_my_bookings_query_count_does_not_grow(client, django_assert_num_queries
     client.force_login(learner)
 
     # session, user, feed, bookings, topics, waiting list; workshop places, workshop waiting list
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("surgeries:my_bookings"))
 
     page = response.content.decode()
@@ -278,7 +278,7 @@ def test_programme_query_count_does_not_grow(client, django_assert_num_queries, 
 
     # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking
     # topics; then the workshops source: workshops, their facilitators, open space
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("surgeries:programme", args=[day.pk]))
 
     page = response.content.decode()

@@ -122,7 +122,7 @@ def test_desk_query_count_does_not_grow(client, django_assert_num_queries, organ
     client.force_login(organiser)
 
     # session, user, zone, day, access, bookings, topics, free slots (none left)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("surgeries:desk", args=[day.pk]))
 
     assert response.content.decode().count(">Move<") == booking_count

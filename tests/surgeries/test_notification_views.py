@@ -79,7 +79,7 @@ def test_query_count_does_not_grow_with_notifications(client, organiser, day, dj
     client.force_login(organiser)
 
     # session, user, day, organiser check, counts, failures
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(_url(day))
 
     assert response.content.decode().count('class="failed-notification"') == rows
