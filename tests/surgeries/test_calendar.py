@@ -10,8 +10,10 @@ from tests.factories import (
     DaySurgeonFactory,
     SlotFactory,
     SurgeryDayFactory,
+    UserFactory,
     WorkshopFactory,
     booked_slot,
+    facilitating,
     local_datetime,
     registered,
 )
@@ -103,19 +105,42 @@ def test_calendar_feed_includes_workshop_places(client, learner, slot):
     assert body.endswith("END:VCALENDAR\r\n")
 
 
+def test_calendar_feed_includes_workshops_the_person_runs_without_who_is_coming(client, settings, learner, day):
+    running = WorkshopFactory(day=day, title="Privacy check-up")
+    facilitator = facilitating(workshop=running, person=learner)
+    registered(workshop=running, person=UserFactory(display_name="Pat Participant"))
+    facilitating(workshop=WorkshopFactory(day=day, title="Not mine", starts_at=running.ends_at))
+    feed = CalendarFeed.objects.create(person=learner)
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    unfolded = body.replace("\r\n ", "")
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:workshop-facilitator-{facilitator.pk}@surgeryday" in unfolded
+    assert f"DTSTART:{running.starts_at:%Y%m%dT%H%M%S}Z" in unfolded
+    assert "SUMMARY:Running workshop: Privacy check-up (10:00 " in unfolded
+    register = reverse("workshops:attendee_register", args=[running.pk])
+    assert f"Who is coming: {settings.SITE_URL}{register}" in unfolded
+    assert "Pat Participant" not in unfolded
+    assert "Not mine" not in unfolded
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_calendar_feed_query_count_is_fixed(client, django_assert_num_queries, learner, count):
     for index in range(count):
-        slot = SlotFactory(starts_at=timezone.now() + timedelta(days=3, hours=2 * index))
+        slot = SlotFactory(starts_at=timezone.now() + timedelta(days=3, hours=3 * index))
         booked_slot(slot=slot, learner=learner)
         registered(workshop=WorkshopFactory(day=slot.day, starts_at=slot.ends_at), person=learner)
+        running = WorkshopFactory(day=slot.day, starts_at=slot.ends_at + timedelta(hours=1))
+        facilitating(workshop=running, person=learner)
     feed = CalendarFeed.objects.create(person=learner)
 
-    # feed, bookings, booking topics, workshop places
-    with django_assert_num_queries(4):
+    # feed, bookings, booking topics, workshop places, workshops run
+    with django_assert_num_queries(5):
         body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
 
-    assert body.count("BEGIN:VEVENT") == 2 * count
+    assert body.count("BEGIN:VEVENT") == 3 * count
+    assert body.count("SUMMARY:Running workshop: ") == count
 
 
 def test_calendar_feed_old_token_stops_working_after_renewal(client, learner):
