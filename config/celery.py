@@ -30,3 +30,5 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     sender.add_periodic_task(timedelta(hours=24), signature("surgeries.retention"), name="after-day-retention")
     # Hourly: ask learners of days that just ended how their session went (sent the morning after).
     sender.add_periodic_task(timedelta(hours=1), signature("surgeries.feedback_requests"), name="feedback-requests")
+    # Hourly: mark published days that have ended as finished.
+    sender.add_periodic_task(timedelta(hours=1), signature("surgeries.finish_days"), name="finish-ended-days")

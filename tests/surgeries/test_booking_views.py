@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from surgeries.models import Booking, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import (
     DaySurgeonFactory,
     OpenSpaceFactory,
@@ -367,3 +369,47 @@ def test_new_user_gets_unique_booking_per_person(client, slot):
     client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {})
 
     assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
+
+
+# --- once a day has finished ---------------------------------------------------------
+
+
+def _held_and_finished(organisation, learner, surgeon):
+    """A day booked the ordinary way beforehand, held two days ago, then finished by the hourly job."""
+    day = past_day(organisation, title="Autumn surgery", status=SurgeryDay.Status.PUBLISHED)
+    with time_machine.travel(day.starts_at - timedelta(days=1), tick=False):
+        booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)), learner=learner)
+        workshop = WorkshopFactory(day=day, title="Video calls", starts_at=day.starts_at + timedelta(hours=1))
+        registered(workshop=workshop, person=learner)
+    days_finish_ended()
+    return day
+
+
+def test_day_page_of_a_finished_day_still_shows_your_session_but_offers_no_booking(
+    client, organisation, learner, surgeon
+):
+    day = _held_and_finished(organisation, learner, surgeon)
+    client.force_login(learner)
+
+    response = client.get(reverse("surgeries:day_detail", args=[day.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Finished" in page
+    assert "You are booked" in page
+    assert "with Sam Surgeon" in page
+    assert "Free sessions" not in page
+    assert "Join the waiting list" not in page
+
+
+def test_my_bookings_keeps_a_finished_days_session_and_workshop_place_under_past(
+    client, organisation, learner, surgeon
+):
+    _held_and_finished(organisation, learner, surgeon)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    past = page.split('id="past-heading"')[1]
+    assert "Autumn surgery, with Sam Surgeon (booked)" in past
+    assert "Video calls</a> (participant)" in past

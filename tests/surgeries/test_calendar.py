@@ -5,7 +5,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from surgeries.models import CalendarFeed
+from surgeries.models import CalendarFeed, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import (
     DaySurgeonFactory,
     SlotFactory,
@@ -17,6 +18,7 @@ from tests.factories import (
     local_datetime,
     registered,
 )
+from tests.surgeries.afterday_helpers import past_day
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +143,23 @@ def test_calendar_feed_query_count_is_fixed(client, django_assert_num_queries, l
 
     assert body.count("BEGIN:VEVENT") == 3 * count
     assert body.count("SUMMARY:Running workshop: ") == count
+
+
+def test_calendar_feed_keeps_a_finished_days_session_and_workshop_place(client, organisation, learner, surgeon):
+    day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
+    with time_machine.travel(day.starts_at - timedelta(days=1), tick=False):
+        booking = booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)), learner=learner)
+        workshop = WorkshopFactory(day=day, title="Privacy check-up", starts_at=day.starts_at + timedelta(hours=1))
+        registration = registered(workshop=workshop, person=learner)
+    days_finish_ended()
+    feed = CalendarFeed.objects.create(person=learner)
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    unfolded = body.replace("\r\n ", "")
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.FINISHED
+    assert f"UID:booking-{booking.pk}@surgeryday" in unfolded
+    assert f"UID:workshop-registration-{registration.pk}@surgeryday" in unfolded
 
 
 def test_calendar_feed_old_token_stops_working_after_renewal(client, learner):
