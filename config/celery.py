@@ -36,3 +36,5 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     sender.add_periodic_task(
         timedelta(hours=1), signature("workshops.feedback_requests"), name="workshop-feedback-requests"
     )
+    # Hourly: mark published days that have ended as finished.
+    sender.add_periodic_task(timedelta(hours=1), signature("surgeries.finish_days"), name="finish-ended-days")

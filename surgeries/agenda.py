@@ -26,15 +26,17 @@ class AgendaItem:
     time_zone: str  # the venue's IANA zone, for the venue_time filters
     day_id: int
     day_title: str
-    role: str  # shown to people: "Participant"
+    role: str  # shown to people: "Participant", "Facilitator"
     url: str
     calendar_url: str = ""
     cancel_url: str = ""
+    # For someone running a group session: the list of who is coming.
+    register_url: str = ""
 
 
 @dataclass(frozen=True)
 class AgendaSource:
-    # The person's active places, any time.
+    # The person's active places, any time, including things they run.
     places: Callable[[User], Iterable[AgendaItem]]
     # The person's waiting-list places that are still open.
     waiting: Callable[[User], Iterable[AgendaItem]]

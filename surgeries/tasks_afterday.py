@@ -1,4 +1,4 @@
-"""The periodic after-the-day tasks. Imported from SurgeriesConfig.ready() so workers register it."""
+"""The periodic after-the-day tasks. Imported from SurgeriesConfig.ready() so workers register them."""
 
 import logging
 
@@ -6,6 +6,7 @@ from celery import shared_task
 
 from surgeries.afterday_notifications import feedback_requests_schedule
 from surgeries.services.afterday import retention_run
+from surgeries.services.days import days_finish_ended
 
 logger = logging.getLogger(__name__)
 
@@ -22,3 +23,10 @@ def feedback_requests() -> int:
     written = feedback_requests_schedule()
     logger.info("Feedback requests: %s scheduled", written)
     return written
+
+
+@shared_task(name="surgeries.finish_days")
+def finish_days() -> int:
+    finished = days_finish_ended()
+    logger.info("Finished %s surgery day(s) that have ended", finished)
+    return finished

@@ -226,3 +226,20 @@ def registered(*, workshop=None, person: User | None = None):
     workshop = workshop or WorkshopFactory()
     person = person or UserFactory()
     return registration_create(workshop_id=workshop.pk, person=person)
+
+
+def facilitating(*, workshop=None, person: User | None = None):
+    """Make `person` run `workshop`, with the commitment that keeps them free for it."""
+    from surgeries.models import Commitment
+    from workshops.models import WorkshopFacilitator
+
+    workshop = workshop or WorkshopFactory()
+    person = person or UserFactory()
+    commitment = Commitment.objects.create(
+        person=person,
+        day=workshop.day,
+        starts_at=workshop.starts_at,
+        ends_at=workshop.ends_at,
+        role=Commitment.Role.FACILITATOR,
+    )
+    return WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)

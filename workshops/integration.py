@@ -13,9 +13,14 @@ from people.models import User
 from surgeries.agenda import AgendaItem, AgendaSource, register_agenda_source
 from surgeries.models import SurgeryDay
 from surgeries.programme import ProgrammeEntry, register_programme_source
-from workshops.calendar import registration_event
-from workshops.models import Registration, Workshop
-from workshops.selectors import programme_items, registrations_for_person, waiting_entries_for_person
+from workshops.calendar import facilitator_event, registration_event
+from workshops.models import Registration, Workshop, WorkshopFacilitator
+from workshops.selectors import (
+    facilitating_for_person,
+    programme_items,
+    registrations_for_person,
+    waiting_entries_for_person,
+)
 
 
 def programme_source(day: SurgeryDay) -> list[ProgrammeEntry]:
@@ -52,7 +57,7 @@ def programme_source(day: SurgeryDay) -> list[ProgrammeEntry]:
     return entries
 
 
-def _agenda_item(workshop: Workshop, **links: str) -> AgendaItem:
+def _agenda_item(workshop: Workshop, *, role: str = "Participant", **links: str) -> AgendaItem:
     day = workshop.day
     return AgendaItem(
         kind="workshop",
@@ -63,15 +68,19 @@ def _agenda_item(workshop: Workshop, **links: str) -> AgendaItem:
         time_zone=day.venue.time_zone,
         day_id=day.pk,
         day_title=day.title,
-        role="Participant",
+        role=role,
         url=reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}),
         **links,
     )
 
 
 def agenda_places(person: User) -> list[AgendaItem]:
-    """The person's workshop places, for "My bookings": one query."""
-    return [
+    """The person's workshop places and the workshops they run, for "My bookings": two queries.
+
+    Someone running a workshop gets its register rather than a cancel link: only
+    organisers can take them off it.
+    """
+    places = [
         _agenda_item(
             registration.workshop,
             calendar_url=reverse("workshops:registration_ics", kwargs={"registration_id": registration.pk}),
@@ -79,6 +88,15 @@ def agenda_places(person: User) -> list[AgendaItem]:
         )
         for registration in registrations_for_person(person=person)
     ]
+    running = [
+        _agenda_item(
+            row.workshop,
+            role="Facilitator",
+            register_url=reverse("workshops:attendee_register", kwargs={"workshop_id": row.workshop_id}),
+        )
+        for row in facilitating_for_person(person=person)
+    ]
+    return places + running
 
 
 def agenda_waiting(person: User) -> list[AgendaItem]:
@@ -91,11 +109,17 @@ def agenda_waiting(person: User) -> list[AgendaItem]:
 
 
 def agenda_calendar_events(person: User, since: datetime) -> list[str]:
-    """The person's workshop places as VEVENT blocks for the private feed: one query."""
+    """The person's workshop places and the workshops they run, as VEVENT blocks for
+    the private feed: two queries."""
     registrations: list[Registration] = list(
         registrations_for_person(person=person).filter(workshop__ends_at__gte=since)
     )
-    return [registration_event(registration).to_ical().decode() for registration in registrations]
+    running: list[WorkshopFacilitator] = list(
+        facilitating_for_person(person=person).filter(workshop__ends_at__gte=since)
+    )
+    events = [registration_event(registration) for registration in registrations]
+    events += [facilitator_event(row) for row in running]
+    return [event.to_ical().decode() for event in events]
 
 
 AGENDA_SOURCE = AgendaSource(places=agenda_places, waiting=agenda_waiting, calendar_events=agenda_calendar_events)

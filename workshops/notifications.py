@@ -6,7 +6,8 @@
 | `workshops.waiting_list_place` | the participant given a freed place, with an `.ics` | at once | yes | registration |
 | `workshops.reminder` | the participant | the day's `reminder_offsets_minutes` before | no | registration |
 | `workshops.registration_cancelled` | each facilitator, when a participant cancels | at once | yes | registration |
-| `workshops.workshop_cancelled` | each participant, when an organiser cancels | at once | yes | workshop |
+| `workshops.place_cancelled` | the participant, when an organiser cancels their place | at once | yes | registration |
+| `workshops.workshop_cancelled` | participants and facilitators, when an organiser cancels | at once | yes | workshop |
 
 When a whole day is cancelled its workshops go with it (workshops/signals.py).
 Their people are then sent the day's own "day cancelled" notice, scheduled under
@@ -46,6 +47,11 @@ WAITING_LIST_PLACE = "workshops.waiting_list_place"
 REMINDER = "workshops.reminder"
 REGISTRATION_CANCELLED = "workshops.registration_cancelled"
 WORKSHOP_CANCELLED = "workshops.workshop_cancelled"
+PLACE_CANCELLED = "workshops.place_cancelled"
+
+# The slot of a workshop-cancelled notice to someone running it: it says so, and
+# names nobody who had a place.
+TO_FACILITATOR = "facilitator"
 
 
 # --- when and whether -------------------------------------------------------------
@@ -73,6 +79,12 @@ def _place_given_up(registration: Registration) -> bool:
     return not registration.is_active and registration.workshop.is_active
 
 
+def _place_cancelled(registration: Registration) -> bool:
+    # Still sent if the workshop or day is cancelled afterwards: those notices go only
+    # to people who had a place then, so this is the only word this person gets.
+    return not registration.is_active
+
+
 def _workshop_cancelled(workshop: Workshop) -> bool:
     return not workshop.is_active and workshop.day.status != SurgeryDay.Status.CANCELLED
 
@@ -86,6 +98,7 @@ def _workshop_context(workshop: Workshop) -> dict:
         "workshop": workshop,
         "day": day,
         "venue": day.venue,
+        "organisation": day.organisation,
         "zone": day.venue.time_zone,
         "workshop_url": settings.SITE_URL + reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}),
         "my_bookings_url": settings.SITE_URL + reverse("surgeries:my_bookings"),
@@ -98,7 +111,7 @@ def registration_context(notification: Notification, registration: Registration,
 
 
 def workshop_context(notification: Notification, workshop: Workshop, recipient: User) -> dict:
-    return _workshop_context(workshop)
+    return {**_workshop_context(workshop), "to_facilitator": notification.slot == TO_FACILITATOR}
 
 
 def registration_ics(notification: Notification, registration: Registration, recipient: User) -> list[Attachment]:
@@ -138,6 +151,14 @@ def register() -> None:
         template="workshop_registration_cancelled",
         build_context=registration_context,
         is_live=_place_given_up,
+    )
+    kind(
+        PLACE_CANCELLED,
+        "Workshop place cancelled by the organisers",
+        essential=True,
+        template="workshop_place_cancelled",
+        build_context=registration_context,
+        is_live=_place_cancelled,
     )
     kind(
         WORKSHOP_CANCELLED,
@@ -186,18 +207,26 @@ def registration_notifications_schedule(*, registration: Registration, promoted:
 
 @transaction.atomic
 def registration_cancelled_notify(*, registration: Registration, by: User) -> None:
-    """Stop the place's messages; if the participant gave it up, tell the facilitators."""
+    """Stop the place's messages. If the participant gave it up, tell the facilitators;
+    if an organiser cancelled it, tell the participant.
+
+    Not called when a whole workshop or day is cancelled: those send their own notices.
+    """
     notifications_cancel_for(subject=registration, reason="place cancelled")
+    day = registration.workshop.day
     if by.pk != registration.person_id:
-        return
-    for facilitator in registration.workshop.facilitators.select_related("person"):
         notification_schedule(
-            kind=REGISTRATION_CANCELLED,
-            recipient=facilitator.person,
-            subject=registration,
-            scope=registration.workshop.day,
-            due_at=timezone.now(),
+            kind=PLACE_CANCELLED, recipient=registration.person, subject=registration, scope=day, due_at=timezone.now()
         )
+    else:
+        for facilitator in registration.workshop.facilitators.select_related("person"):
+            notification_schedule(
+                kind=REGISTRATION_CANCELLED,
+                recipient=facilitator.person,
+                subject=registration,
+                scope=day,
+                due_at=timezone.now(),
+            )
     transaction.on_commit(_send_soon)
 
 
@@ -206,19 +235,21 @@ def workshop_cancelled_notify(*, workshop: Workshop, registrations: list[Registr
     """Call with the places that were active just before the workshop was cancelled.
 
     Their reminders stop. An organiser cancelling one workshop tells its
-    participants; a cancelled day tells them (and the facilitators) through the
-    day's own notice instead, so nobody gets two messages about one cancellation.
+    participants and its facilitators (the facilitators' notice names nobody); a
+    cancelled day tells them all through the day's own notice instead, so nobody
+    gets two messages about one cancellation.
     """
     for registration in registrations:
         notifications_cancel_for(subject=registration, reason="workshop cancelled")
     people = [registration.person for registration in registrations]
+    facilitators = [row.person for row in workshop.facilitators.select_related("person")]
     if with_day:
-        facilitators = [row.person for row in workshop.facilitators.select_related("person")]
         day_cancellation_notify(day=workshop.day, recipients=[*people, *facilitators])
     else:
-        for person in people:
+        now = timezone.now()
+        for person, slot in [(p, "") for p in people] + [(p, TO_FACILITATOR) for p in facilitators]:
             notification_schedule(
-                kind=WORKSHOP_CANCELLED, recipient=person, subject=workshop, scope=workshop.day, due_at=timezone.now()
+                kind=WORKSHOP_CANCELLED, recipient=person, subject=workshop, scope=workshop.day, due_at=now, slot=slot
             )
     transaction.on_commit(_send_soon)
 

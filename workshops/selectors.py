@@ -128,6 +128,19 @@ def registrations_for_person(*, person: User) -> QuerySet[Registration]:
     )
 
 
+def facilitating_for_person(*, person: User) -> QuerySet[WorkshopFacilitator]:
+    """Workshops the person runs that are still on, soonest first, with day and venue.
+
+    Workshops on a draft day are left out: only organisers can see those yet.
+    """
+    return (
+        WorkshopFacilitator.objects.filter(person=person, workshop__status=Workshop.Status.ACTIVE)
+        .exclude(workshop__day__status=SurgeryDay.Status.DRAFT)
+        .select_related("workshop__day__venue")
+        .order_by("workshop__starts_at", "id")
+    )
+
+
 def waiting_entries_for_person(*, person: User) -> QuerySet[WorkshopWaitingEntry]:
     return (
         WorkshopWaitingEntry.objects.filter(person=person, status=WorkshopWaitingEntry.Status.WAITING)

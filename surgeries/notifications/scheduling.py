@@ -15,7 +15,7 @@ from people.notifications.services import (
     notifications_cancel_for,
     notifications_reschedule_for,
 )
-from surgeries.models import Booking, DaySurgeon, SurgeryDay
+from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
 from surgeries.notifications.bookings import (
     BOOKING_CANCELLED,
     BOOKING_CONFIRMED,
@@ -140,13 +140,16 @@ def _booked_surgeons(day: SurgeryDay) -> Iterable[DaySurgeon]:
 
 @transaction.atomic
 def day_cancelled_notify_everyone(*, day: SurgeryDay) -> int:
-    """Call before the day's bookings are marked cancelled: stops every booking and
-    surgeon message and tells each learner with a booking and each surgeon once."""
+    """Call before the day's bookings and waiting list are closed: stops every booking
+    and surgeon message and tells each learner with a booking, each surgeon and each
+    person still on the waiting list once, however many of those they are."""
     bookings = list(Booking.objects.filter(day=day, status=Booking.Status.ACTIVE).select_related("learner"))
     surgeons = list(DaySurgeon.objects.filter(day=day).select_related("person"))
+    waiting = WaitingListEntry.objects.filter(day=day, status=WaitingListEntry.Status.WAITING).select_related("person")
     for subject in [*bookings, *surgeons]:
         notifications_cancel_for(subject=subject, reason="day cancelled")
     people = {booking.learner_id: booking.learner for booking in bookings}
     people.update({day_surgeon.person_id: day_surgeon.person for day_surgeon in surgeons})
+    people.update({entry.person_id: entry.person for entry in waiting})
     transaction.on_commit(_send_soon)
     return day_cancellation_notify(day=day, recipients=people.values())

@@ -8,7 +8,15 @@ from surgeries.services.booking import (
     booking_reschedule,
     calendar_feed_renew,
 )
-from surgeries.services.days import DayDetails, day_cancel, day_create, day_publish, day_update, venue_create
+from surgeries.services.days import (
+    DayDetails,
+    day_cancel,
+    day_create,
+    day_publish,
+    day_update,
+    days_finish_ended,
+    venue_create,
+)
 from surgeries.services.desk import booking_organiser_note_set, walk_in_book
 from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
@@ -27,6 +35,7 @@ __all__ = [
     "day_create",
     "day_publish",
     "day_update",
+    "days_finish_ended",
     "slot_starts",
     "surgeon_join",
     "surgeon_topics_set",

@@ -144,16 +144,21 @@ def day_publish(*, day: SurgeryDay, by: User) -> SurgeryDay:
 
 @transaction.atomic
 def day_cancel(*, day: SurgeryDay, by: User) -> int:
-    """Cancel a day and every booking on it. Returns how many bookings were cancelled.
+    """Cancel a day, every booking on it and its waiting list. Returns how many
+    bookings were cancelled.
 
     All the day's slots are locked first, so a booking being made right now either
     finishes before us (and is cancelled here) or starts after us (and sees the
-    cancelled day).
+    cancelled day). A finished day has happened, so it cannot be cancelled: that
+    would tell everyone not to come to something already over and take its
+    sessions out of their history.
     """
     _require_organiser(by=by, organisation=day.organisation)
     day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
     if day.status == SurgeryDay.Status.CANCELLED:
         raise errors.DayError("This day is already cancelled.")
+    if day.status == SurgeryDay.Status.FINISHED:
+        raise errors.DayError("This day has finished, so it cannot be cancelled.")
     lock_slots(Slot.objects.filter(day=day).values_list("pk", flat=True))
     day.status = SurgeryDay.Status.CANCELLED
     day.save(update_fields=["status"])
@@ -165,3 +170,18 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
         status=WaitingListEntry.Status.LEFT
     )
     return count
+
+
+@transaction.atomic
+def days_finish_ended(*, now: datetime | None = None) -> int:
+    """Mark every published day that has ended as finished. Returns how many changed.
+
+    One conditional UPDATE, so running it again (or two schedulers at once) changes
+    nothing more, and a day an organiser is editing right now is finished only
+    after their change commits, judged on its new end time. Drafts that were never
+    published stay drafts; cancelled days stay cancelled.
+    """
+    now = now or timezone.now()
+    return SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__lte=now).update(
+        status=SurgeryDay.Status.FINISHED
+    )

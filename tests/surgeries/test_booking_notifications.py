@@ -11,7 +11,7 @@ from django.db import transaction
 from people.models import AccessNeed, AuditEntry, Notification
 from people.notifications.services import notification_preference_set
 from people.visibility import Visibility
-from surgeries.models import AvailabilityWindow, Booking
+from surgeries.models import AvailabilityWindow, Booking, WaitingListEntry
 from surgeries.notifications import (
     BOOKING_CANCELLED,
     BOOKING_CONFIRMED,
@@ -29,6 +29,7 @@ from surgeries.services import (
     day_cancel,
     day_update,
     waiting_list_join,
+    waiting_list_leave,
 )
 from tests.factories import (
     DaySurgeonFactory,
@@ -272,6 +273,32 @@ def test_day_cancelled_tells_everyone_booked_once(
     assert all(m.subject.startswith("Surgery Day: Cancelled: ") for m in mail.outbox)
     assert Notification.objects.filter(kind=DAY_CANCELLED).count() == 4
     assert not Notification.objects.filter(state=State.PENDING).exists()
+
+
+def test_day_cancelled_tells_the_waiting_list_once_each_and_ends_their_places_on_it(
+    day, slot, learner, surgeon, organiser, send_due, django_capture_on_commit_callbacks
+):
+    waiting_only = UserFactory(display_name="Wendy Waiting")
+    left_already = UserFactory()
+    _book(slot, learner, django_capture_on_commit_callbacks)
+    # The learner also waits for a second session that day.
+    for person in (learner, waiting_only, left_already):
+        waiting_list_join(day=day, person=person)
+    waiting_list_leave(day=day, person=left_already)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        day_cancel(day=day, by=organiser)
+    send_due()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in [learner, surgeon, waiting_only])
+    (message,) = mail_to(waiting_only)
+    assert message.subject.startswith("Surgery Day: Cancelled: Spring surgery on ")
+    assert "if you were on its waiting list, you are no longer on it" in message.body
+    assert "Lee Learner" not in message.body
+    assert len(mail_to(learner)) == 1
+    assert Notification.objects.filter(kind=DAY_CANCELLED).count() == 3
+    assert set(WaitingListEntry.objects.values_list("status", flat=True)) == {WaitingListEntry.Status.LEFT}
 
 
 def test_reminders_off_stops_reminders_but_not_confirmation_or_cancellation(

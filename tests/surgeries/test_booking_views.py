@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from surgeries.models import Booking, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import (
     DaySurgeonFactory,
     OpenSpaceFactory,
@@ -13,8 +15,10 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     booked_slot,
+    facilitating,
     registered,
 )
+from tests.surgeries.afterday_helpers import past_day
 from tests.workshops.test_views import fill_day
 from workshops.models import Workshop, WorkshopWaitingEntry
 
@@ -137,16 +141,71 @@ def test_my_bookings_query_count_does_not_grow(client, django_assert_num_queries
         workshop = WorkshopFactory(day=SurgeryDayFactory(starts_at=timezone.now() + timedelta(days=30, hours=index)))
         registered(workshop=workshop, person=learner)
         WorkshopWaitingEntry.objects.create(workshop=WorkshopFactory(day=workshop.day), person=learner)
+        running = WorkshopFactory(day=SurgeryDayFactory(starts_at=timezone.now() + timedelta(days=60, hours=index)))
+        facilitating(workshop=running, person=learner)
     client.force_login(learner)
 
-    # session, user, feed, bookings, topics, waiting list; workshop places, workshop waiting list
-    with django_assert_num_queries(9):
+    # session, user, navigation (first page only), feed, bookings, topics, waiting list;
+    # workshop places, workshops run, workshop waiting list
+    with django_assert_num_queries(10):
         response = client.get(reverse("surgeries:my_bookings"))
 
     page = response.content.decode()
     assert page.count("Change time<") == booking_count
-    assert page.count('class="agenda-workshop"') == booking_count
-    assert page.count("Workshop: <a") == booking_count * 2
+    assert page.count('class="agenda-workshop"') == booking_count * 2
+    assert page.count("<td>Facilitator</td>") == booking_count
+    assert page.count("Who is coming<") == booking_count
+    assert page.count("Workshop: <a") == booking_count * 3
+
+
+def _agenda_row(page: str, title: str) -> str:
+    (row,) = [row for row in page.split('<tr class="agenda-workshop">')[1:] if title in row.split("</tr>")[0]]
+    return row.split("</tr>")[0]
+
+
+def test_my_bookings_shows_workshops_the_person_runs_with_their_register_and_no_cancel_link(
+    client, organisation, learner, day
+):
+    running = WorkshopFactory(day=day, title="Staying safe online")
+    facilitating(workshop=running, person=learner)
+    registered(workshop=running, person=UserFactory(display_name="Pat Participant"))
+    cancelled = WorkshopFactory(
+        day=day, title="Called off", starts_at=running.ends_at, status=Workshop.Status.CANCELLED
+    )
+    facilitating(workshop=cancelled, person=learner)
+    draft_day = SurgeryDayFactory(
+        organisation=organisation, status=SurgeryDay.Status.DRAFT, starts_at=day.starts_at + timedelta(days=1)
+    )
+    facilitating(workshop=WorkshopFactory(day=draft_day, title="Not announced yet"), person=learner)
+    facilitating(
+        workshop=WorkshopFactory(day=day, title="Someone else's", starts_at=day.starts_at + timedelta(hours=2))
+    )
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    row = _agenda_row(page, "Staying safe online")
+    assert "<td>Facilitator</td>" in row
+    assert f'href="{reverse("workshops:workshop_detail", args=[running.pk])}"' in row
+    assert f'href="{reverse("workshops:attendee_register", args=[running.pk])}"' in row
+    assert "Cancel" not in row
+    assert "Pat Participant" not in page
+    for hidden in ("Called off", "Not announced yet", "Someone else's"):
+        assert hidden not in page
+    assert "You have no sessions coming up." not in page
+
+
+def test_my_bookings_lists_workshops_the_person_ran_under_past(client, organisation, learner):
+    day = past_day(organisation, title="Autumn surgery")
+    facilitating(workshop=WorkshopFactory(day=day, title="Video calls"), person=learner)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    past = page.split('id="past-heading"')[1]
+    assert "Autumn surgery, workshop" in past
+    assert "Video calls</a> (facilitator)" in past
+    assert 'class="agenda-workshop"' not in page
 
 
 def test_my_bookings_lists_workshop_places_and_waiting_lists(client, learner, day):
@@ -310,3 +369,47 @@ def test_new_user_gets_unique_booking_per_person(client, slot):
     client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {})
 
     assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
+
+
+# --- once a day has finished ---------------------------------------------------------
+
+
+def _held_and_finished(organisation, learner, surgeon):
+    """A day booked the ordinary way beforehand, held two days ago, then finished by the hourly job."""
+    day = past_day(organisation, title="Autumn surgery", status=SurgeryDay.Status.PUBLISHED)
+    with time_machine.travel(day.starts_at - timedelta(days=1), tick=False):
+        booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)), learner=learner)
+        workshop = WorkshopFactory(day=day, title="Video calls", starts_at=day.starts_at + timedelta(hours=1))
+        registered(workshop=workshop, person=learner)
+    days_finish_ended()
+    return day
+
+
+def test_day_page_of_a_finished_day_still_shows_your_session_but_offers_no_booking(
+    client, organisation, learner, surgeon
+):
+    day = _held_and_finished(organisation, learner, surgeon)
+    client.force_login(learner)
+
+    response = client.get(reverse("surgeries:day_detail", args=[day.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Finished" in page
+    assert "You are booked" in page
+    assert "with Sam Surgeon" in page
+    assert "Free sessions" not in page
+    assert "Join the waiting list" not in page
+
+
+def test_my_bookings_keeps_a_finished_days_session_and_workshop_place_under_past(
+    client, organisation, learner, surgeon
+):
+    _held_and_finished(organisation, learner, surgeon)
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:my_bookings")).content.decode()
+
+    past = page.split('id="past-heading"')[1]
+    assert "Autumn surgery, with Sam Surgeon (booked)" in past
+    assert "Video calls</a> (participant)" in past

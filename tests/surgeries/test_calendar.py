@@ -5,16 +5,20 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from surgeries.models import CalendarFeed
+from surgeries.models import CalendarFeed, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import (
     DaySurgeonFactory,
     SlotFactory,
     SurgeryDayFactory,
+    UserFactory,
     WorkshopFactory,
     booked_slot,
+    facilitating,
     local_datetime,
     registered,
 )
+from tests.surgeries.afterday_helpers import past_day
 
 pytestmark = pytest.mark.django_db
 
@@ -103,19 +107,59 @@ def test_calendar_feed_includes_workshop_places(client, learner, slot):
     assert body.endswith("END:VCALENDAR\r\n")
 
 
+def test_calendar_feed_includes_workshops_the_person_runs_without_who_is_coming(client, settings, learner, day):
+    running = WorkshopFactory(day=day, title="Privacy check-up")
+    facilitator = facilitating(workshop=running, person=learner)
+    registered(workshop=running, person=UserFactory(display_name="Pat Participant"))
+    facilitating(workshop=WorkshopFactory(day=day, title="Not mine", starts_at=running.ends_at))
+    feed = CalendarFeed.objects.create(person=learner)
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    unfolded = body.replace("\r\n ", "")
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:workshop-facilitator-{facilitator.pk}@surgeryday" in unfolded
+    assert f"DTSTART:{running.starts_at:%Y%m%dT%H%M%S}Z" in unfolded
+    assert "SUMMARY:Running workshop: Privacy check-up (10:00 " in unfolded
+    register = reverse("workshops:attendee_register", args=[running.pk])
+    assert f"Who is coming: {settings.SITE_URL}{register}" in unfolded
+    assert "Pat Participant" not in unfolded
+    assert "Not mine" not in unfolded
+
+
 @pytest.mark.parametrize("count", [1, 10])
 def test_calendar_feed_query_count_is_fixed(client, django_assert_num_queries, learner, count):
     for index in range(count):
-        slot = SlotFactory(starts_at=timezone.now() + timedelta(days=3, hours=2 * index))
+        slot = SlotFactory(starts_at=timezone.now() + timedelta(days=3, hours=3 * index))
         booked_slot(slot=slot, learner=learner)
         registered(workshop=WorkshopFactory(day=slot.day, starts_at=slot.ends_at), person=learner)
+        running = WorkshopFactory(day=slot.day, starts_at=slot.ends_at + timedelta(hours=1))
+        facilitating(workshop=running, person=learner)
     feed = CalendarFeed.objects.create(person=learner)
 
-    # feed, bookings, booking topics, workshop places
-    with django_assert_num_queries(4):
+    # feed, bookings, booking topics, workshop places, workshops run
+    with django_assert_num_queries(5):
         body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
 
-    assert body.count("BEGIN:VEVENT") == 2 * count
+    assert body.count("BEGIN:VEVENT") == 3 * count
+    assert body.count("SUMMARY:Running workshop: ") == count
+
+
+def test_calendar_feed_keeps_a_finished_days_session_and_workshop_place(client, organisation, learner, surgeon):
+    day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
+    with time_machine.travel(day.starts_at - timedelta(days=1), tick=False):
+        booking = booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)), learner=learner)
+        workshop = WorkshopFactory(day=day, title="Privacy check-up", starts_at=day.starts_at + timedelta(hours=1))
+        registration = registered(workshop=workshop, person=learner)
+    days_finish_ended()
+    feed = CalendarFeed.objects.create(person=learner)
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    unfolded = body.replace("\r\n ", "")
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.FINISHED
+    assert f"UID:booking-{booking.pk}@surgeryday" in unfolded
+    assert f"UID:workshop-registration-{registration.pk}@surgeryday" in unfolded
 
 
 def test_calendar_feed_old_token_stops_working_after_renewal(client, learner):

@@ -6,7 +6,8 @@ from django.core import mail
 from people.models import Notification
 from people.notifications.sweep import send_inline, sweep_due
 from surgeries.afterday_notifications import FEEDBACK_REQUEST, feedback_requests_schedule
-from surgeries.models import Feedback
+from surgeries.models import Feedback, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import SurgeryDayFactory, local_datetime
 from tests.surgeries.afterday_helpers import past_session
 
@@ -70,6 +71,20 @@ def test_request_email_links_to_the_feedback_page_and_is_dropped_once_answered(o
     [email] = mail.outbox
     assert email.subject == "Surgery Day: How was your session at Summer surgery?"
     assert f"/after/sessions/{first.pk}/feedback/" in email.body
+
+
+def test_request_still_goes_once_the_hourly_job_has_finished_the_day(organisation, learner, send_due):
+    day = _day_on(organisation, date(2025, 6, 14), title="Summer surgery")
+    past_session(day, learner=learner)
+    feedback_requests_schedule(now=day.ends_at)
+
+    days_finish_ended(now=day.ends_at + timedelta(hours=1))
+    send_due(now=day.ends_at + timedelta(days=1))
+
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.FINISHED
+    [email] = mail.outbox
+    assert email.to == [learner.email]
+    assert email.subject == "Surgery Day: How was your session at Summer surgery?"
 
 
 def test_embedded_scheduler_runs_the_feedback_job_from_the_beat_schedule(organisation, learner, monkeypatch):

@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import SurgeryDayFactory, VenueFactory, booked_slot, local_datetime
+from tests.surgeries.afterday_helpers import past_day, past_session
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,23 @@ def test_day_cancel_cancels_every_booking(client, organiser, slot):
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert "The day is cancelled, and so are its 1 bookings." in response.content.decode()
+
+
+def test_finished_day_manage_page_offers_no_cancel_and_cancelling_is_refused(client, organisation, organiser):
+    day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
+    booking = past_session(day)
+    days_finish_ended()
+    client.force_login(organiser)
+
+    page = client.get(reverse("surgeries:day_manage", args=[day.pk])).content.decode()
+    response = client.post(reverse("surgeries:day_cancel", args=[day.pk]), follow=True)
+
+    assert "Finished" in page
+    assert "Cancel this day" not in page
+    assert ">Invite</button>" not in page
+    assert "Impact report" in page
+    assert "This day has finished, so it cannot be cancelled." in response.content.decode()
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
 
 
 @pytest.mark.parametrize(

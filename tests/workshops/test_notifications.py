@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import transaction
 
 from people.models import Notification
-from surgeries.models import Commitment
 from surgeries.notifications import DAY_CANCELLED
 from surgeries.services import DayDetails, day_cancel, day_update
 from tests.factories import (
@@ -18,11 +17,12 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     booked_slot,
+    facilitating,
     local_datetime,
 )
 from tests.mail import ics_fields, mail_to
-from workshops.models import WorkshopFacilitator
 from workshops.notifications import (
+    PLACE_CANCELLED,
     REGISTRATION_CANCELLED,
     REGISTRATION_CONFIRMED,
     REMINDER,
@@ -46,13 +46,6 @@ def workshop(organisation):
         ends_at=local_datetime(WINTER_DAY, 15),
     )
     return WorkshopFactory(day=day, title="Staying safe online", room="Room 2", capacity=2)
-
-
-def _facilitate(workshop, person) -> None:
-    commitment = Commitment.objects.create(
-        person=person, day=workshop.day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role="facilitator"
-    )
-    WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
 
 
 def _register(workshop, person, capture):
@@ -131,7 +124,7 @@ def test_participant_cancels_reminders_stop_and_facilitators_are_told(
 ):
     facilitators = UserFactory.create_batch(2)
     for person in facilitators:
-        _facilitate(workshop, person)
+        facilitating(workshop=workshop, person=person)
     registration = _register(workshop, learner, django_capture_on_commit_callbacks)
     mail.outbox.clear()
 
@@ -163,13 +156,88 @@ def test_organiser_cancels_workshop_participants_are_told_and_reminders_stop(
     assert "10:00 GMT" in mail.outbox[0].body
     assert Notification.objects.filter(kind=WORKSHOP_CANCELLED, state=State.SENT).count() == 2
     assert set(Notification.objects.filter(kind=REMINDER).values_list("state", flat=True)) == {State.CANCELLED}
+    assert not Notification.objects.filter(kind=PLACE_CANCELLED).exists()
+
+
+def test_organiser_cancels_workshop_facilitators_are_told_without_anyones_name(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    facilitator = UserFactory(display_name="Fran Facilitator")
+    facilitating(workshop=workshop, person=facilitator)
+    other = UserFactory(display_name="Pat Participant")
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    _register(workshop, other, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop_cancel(workshop_id=workshop.pk, by=organiser)
+    send_due()
+
+    (message,) = mail_to(facilitator)
+    html = message.alternatives[0][0]
+    assert message.subject == "Surgery Day: Cancelled: Staying safe online, Tuesday 14 January 2031, 10:00 GMT"
+    assert 'The organisers have cancelled the workshop you were running, "Staying safe online"' in message.body
+    assert "Everyone who had a place has been told" in message.body
+    assert "10:00 GMT to 11:00 GMT" in message.body
+    for name in ("Lee Learner", "Pat Participant"):
+        assert name not in message.body
+        assert name not in html
+    assert all("you were running" not in m.body for m in mail_to(learner) + mail_to(other))
+    assert mail_to(organiser) == []
+
+
+def test_organiser_cancels_a_place_the_participant_is_told_and_nobody_else(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    facilitator = UserFactory(display_name="Fran Facilitator")
+    facilitating(workshop=workshop, person=facilitator)
+    other = UserFactory(display_name="Pat Participant")
+    registration = _register(workshop, learner, django_capture_on_commit_callbacks)
+    _register(workshop, other, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration_id=registration.pk, by=organiser, as_organiser=True)
+    send_due()
+
+    (message,) = mail.outbox
+    assert message.to == [learner.email]
+    assert message.subject == (
+        "Surgery Day: Your place was cancelled: Staying safe online, Tuesday 14 January 2031, 10:00 GMT"
+    )
+    assert 'The organisers of Winter surgery have cancelled your place in the workshop "Staying safe online"' in (
+        message.body
+    )
+    assert "Tuesday 14 January 2031, 10:00 GMT to 11:00 GMT, Room 2" in message.body
+    assert "/bookings/" in message.body
+    assert "Pat Participant" not in message.body + message.alternatives[0][0]
+    assert "Fran Facilitator" not in message.body + message.alternatives[0][0]
+    assert Notification.objects.filter(kind=PLACE_CANCELLED, state=State.SENT).count() == 1
+    assert not Notification.objects.filter(kind=REGISTRATION_CANCELLED).exists()
+    assert set(Notification.objects.filter(kind=REMINDER, recipient=learner).values_list("state", flat=True)) == {
+        State.CANCELLED
+    }
+
+
+def test_place_cancelled_notice_still_goes_if_the_workshop_is_cancelled_before_it_is_sent(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    registration = _register(workshop, learner, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    registration_cancel(registration_id=registration.pk, by=organiser, as_organiser=True)
+    workshop_cancel(workshop_id=workshop.pk, by=organiser)
+    send_due()
+
+    # The workshop notice goes only to places active when it was cancelled, so this is their one message.
+    assert [m.subject.split(":")[1].strip() for m in mail_to(learner)] == ["Your place was cancelled"]
 
 
 def test_day_cancelled_tells_workshop_people_once_through_the_day_notice(
     workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
 ):
     facilitator, participant_only = UserFactory.create_batch(2)
-    _facilitate(workshop, facilitator)
+    facilitating(workshop=workshop, person=facilitator)
     _register(workshop, learner, django_capture_on_commit_callbacks)
     _register(workshop, participant_only, django_capture_on_commit_callbacks)
     # The learner also has a one-to-one session that day, after the workshop.
@@ -187,7 +255,7 @@ def test_day_cancelled_tells_workshop_people_once_through_the_day_notice(
     assert told == sorted(p.email for p in [learner, participant_only, facilitator, slot.surgeon])
     assert all(m.subject.startswith("Surgery Day: Cancelled: Winter surgery") for m in mail.outbox)
     assert Notification.objects.filter(kind=DAY_CANCELLED).count() == 4
-    assert not Notification.objects.filter(kind=WORKSHOP_CANCELLED).exists()
+    assert not Notification.objects.filter(kind__in=[WORKSHOP_CANCELLED, PLACE_CANCELLED]).exists()
     assert not Notification.objects.filter(state=State.PENDING).exists()
 
 

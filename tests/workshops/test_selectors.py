@@ -2,7 +2,15 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import OpenSpaceFactory, SurgeryDayFactory, UserFactory, WorkshopFactory, registered
+from surgeries.models import SurgeryDay
+from tests.factories import (
+    OpenSpaceFactory,
+    SurgeryDayFactory,
+    UserFactory,
+    WorkshopFactory,
+    facilitating,
+    registered,
+)
 from tests.workshops.test_views import fill_day
 from workshops import selectors, services
 from workshops.models import Workshop
@@ -52,3 +60,17 @@ def test_registrations_for_person_leaves_out_cancelled_places_and_workshops(orga
     Workshop.objects.filter(pk=cancelled_workshop.pk).update(status=Workshop.Status.CANCELLED)
 
     assert list(selectors.registrations_for_person(person=person)) == [kept]
+
+
+def test_facilitating_for_person_leaves_out_cancelled_workshops_draft_days_and_others_workshops(organiser):
+    person = UserFactory()
+    day = SurgeryDayFactory()
+    later = facilitating(person=person, workshop=WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(hours=2)))
+    sooner = facilitating(person=person, workshop=WorkshopFactory(day=day))
+    called_off = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(hours=4), status="cancelled")
+    facilitating(person=person, workshop=called_off)
+    draft_day = SurgeryDayFactory(status=SurgeryDay.Status.DRAFT, starts_at=day.starts_at + timedelta(days=1))
+    facilitating(person=person, workshop=WorkshopFactory(day=draft_day))
+    facilitating(workshop=WorkshopFactory(day=day))
+
+    assert list(selectors.facilitating_for_person(person=person)) == [sooner, later]

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from people.models import OrganisationBlock
+from people.models import Notification, OrganisationBlock
 from surgeries import errors as surgery_errors
 from surgeries.models import Commitment, SurgeryDay
 from tests.factories import (
@@ -14,8 +14,10 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     booked_slot,
+    facilitating,
     registered,
 )
+from tests.surgeries.afterday_helpers import past_day
 from workshops import errors, services
 from workshops.models import Registration, Workshop, WorkshopWaitingEntry
 
@@ -380,6 +382,19 @@ def test_workshop_cancel_by_other_organiser_is_refused(organiser, day, other_org
 
     with pytest.raises(errors.NotAllowed):
         services.workshop_cancel(workshop_id=workshop.pk, by=other_organiser)
+
+
+def test_workshop_cancel_on_a_finished_day_is_refused_and_tells_nobody(organiser, organisation, surgeon):
+    day = past_day(organisation)
+    workshop = WorkshopFactory(day=day)
+    facilitating(workshop=workshop, person=surgeon)
+
+    with pytest.raises(errors.WorkshopError) as refused:
+        services.workshop_cancel(workshop_id=workshop.pk, by=organiser)
+
+    assert refused.value.message == "This day has finished, so its workshops cannot be cancelled."
+    assert Workshop.objects.get(pk=workshop.pk).status == Workshop.Status.ACTIVE
+    assert not Notification.objects.exists()
 
 
 def test_open_space_save_and_delete(organiser, day):

@@ -1,18 +1,22 @@
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from people.models import User
 from surgeries.models import Commitment, SurgeryDay
+from surgeries.services import days_finish_ended
 from tests.factories import (
     OpenSpaceFactory,
     SurgeryDayFactory,
     UserFactory,
     WorkshopFactory,
+    facilitating,
     local_datetime,
     registered,
 )
+from tests.surgeries.afterday_helpers import past_day
 from workshops import services
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 
@@ -184,6 +188,43 @@ def test_public_pages_of_a_published_day_are_open_to_everyone(client, request, d
     detail = client.get(reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}))
 
     assert (listing.status_code, detail.status_code) == (200, 200)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_public_pages_of_a_finished_day_stay_open_to_everyone(client, request, organisation, persona):
+    workshop = WorkshopFactory(day=past_day(organisation, status=SurgeryDay.Status.PUBLISHED))
+    days_finish_ended()
+    log_in(client, request, persona)
+
+    listing = client.get(reverse("workshops:day_workshops", kwargs={"day_id": workshop.day_id}))
+    detail = client.get(reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}))
+
+    assert (listing.status_code, detail.status_code) == (200, 200)
+
+
+def test_finished_days_workshop_keeps_its_register_for_the_facilitator_and_offers_no_cancelling(
+    client, organisation, organiser, surgeon, learner
+):
+    day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
+    workshop = WorkshopFactory(day=day, title="Blogging")
+    facilitating(workshop=workshop, person=surgeon)
+    with time_machine.travel(day.starts_at - timedelta(days=1), tick=False):
+        registered(workshop=workshop, person=learner)
+    days_finish_ended()
+    detail_url = reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk})
+
+    client.force_login(surgeon)
+    as_facilitator = client.get(detail_url).content.decode()
+    register = client.get(reverse("workshops:attendee_register", kwargs={"workshop_id": workshop.pk}))
+    client.force_login(organiser)
+    as_organiser = client.get(detail_url).content.decode()
+
+    assert "Who is coming" in as_facilitator
+    assert register.status_code == 200
+    assert "Lee Learner" in register.content.decode()
+    assert "Who is coming" in as_organiser
+    assert "Cancel the workshop" not in as_organiser
+    assert "Change the workshop" not in as_organiser
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -1,0 +1,136 @@
+"""Days that have ended become finished, once, by the hourly job; a finished day stays as it was."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from people.models import Notification
+from surgeries import errors
+from surgeries.models import Booking, SurgeryDay
+from surgeries.services import day_cancel, days_finish_ended
+from tests.factories import SurgeryDayFactory, WorkshopFactory, facilitating
+from tests.surgeries.afterday_helpers import past_day, past_session
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+Status = SurgeryDay.Status
+
+
+def _status(day: SurgeryDay) -> str:
+    return SurgeryDay.objects.get(pk=day.pk).status
+
+
+def test_days_finish_ended_finishes_only_published_days_that_have_ended(organisation):
+    ended = past_day(organisation, status=Status.PUBLISHED)
+    running_now = SurgeryDayFactory(
+        organisation=organisation,
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    )
+    upcoming = SurgeryDayFactory(organisation=organisation)
+    never_published = past_day(organisation, status=Status.DRAFT)
+    cancelled = past_day(organisation, status=Status.CANCELLED)
+
+    finished = days_finish_ended()
+
+    assert finished == 1
+    assert [_status(day) for day in (ended, running_now, upcoming, never_published, cancelled)] == [
+        Status.FINISHED,
+        Status.PUBLISHED,
+        Status.PUBLISHED,
+        Status.DRAFT,
+        Status.CANCELLED,
+    ]
+
+
+def test_days_finish_ended_again_changes_nothing(organisation):
+    past_day(organisation, status=Status.PUBLISHED)
+    days_finish_ended()
+
+    assert days_finish_ended() == 0
+    assert list(SurgeryDay.objects.values_list("status", flat=True)) == [Status.FINISHED]
+
+
+def test_days_finish_ended_waits_for_the_end_time(organisation):
+    day = SurgeryDayFactory(organisation=organisation)
+
+    assert days_finish_ended(now=day.ends_at - timedelta(seconds=1)) == 0
+    assert days_finish_ended(now=day.ends_at) == 1
+    assert _status(day) == Status.FINISHED
+
+
+def test_finishing_a_day_keeps_its_sessions_and_workshop_places_and_sends_nothing(organisation, learner, surgeon):
+    day = past_day(organisation, status=Status.PUBLISHED)
+    booking = past_session(day, surgeon=surgeon, learner=learner)
+    workshop = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(hours=2))
+    facilitating(workshop=workshop, person=surgeon)
+
+    days_finish_ended()
+
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
+    assert Workshop.objects.get(pk=workshop.pk).status == Workshop.Status.ACTIVE
+    assert not Notification.objects.exists()
+
+
+def test_finish_days_task_finishes_ended_days(organisation):
+    day = past_day(organisation, status=Status.PUBLISHED)
+
+    result = celery_app.tasks["surgeries.finish_days"].delay().get()
+
+    assert (result, _status(day)) == (1, Status.FINISHED)
+
+
+def test_finish_ended_days_command_for_cron_finishes_ended_days(organisation):
+    day = past_day(organisation, status=Status.PUBLISHED)
+    out = io.StringIO()
+
+    call_command("finish_ended_days", stdout=out)
+
+    assert out.getvalue() == "Finished 1 surgery day(s).\n"
+    assert _status(day) == Status.FINISHED
+
+
+def test_beat_schedule_finishes_ended_days_every_hour():
+    from config.celery import schedule_periodic_tasks
+
+    added = []
+
+    class Recorder:
+        def add_periodic_task(self, every, sig, name, **kwargs):
+            added.append((name, sig.task, every, sig.args, sig.kwargs))
+
+    schedule_periodic_tasks(Recorder())
+
+    assert ("finish-ended-days", "surgeries.finish_days", timedelta(hours=1), (), {}) in added
+
+
+def test_embedded_scheduler_finishes_ended_days(organisation, monkeypatch):
+    day = past_day(organisation, status=Status.PUBLISHED)
+
+    def stop(_seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("people.management.commands.run_scheduler.time.sleep", stop)
+    monkeypatch.setattr("people.management.commands.run_scheduler.close_old_connections", lambda: None)
+    call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
+
+    assert _status(day) == Status.FINISHED
+
+
+def test_day_cancel_refuses_a_finished_day_and_keeps_its_sessions(organisation, organiser, learner):
+    day = past_day(organisation, status=Status.PUBLISHED)
+    booking = past_session(day, learner=learner)
+    days_finish_ended()
+
+    with pytest.raises(errors.DayError) as refused:
+        day_cancel(day=day, by=organiser)
+
+    assert refused.value.message == "This day has finished, so it cannot be cancelled."
+    assert _status(day) == Status.FINISHED
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
+    assert not Notification.objects.exists()
