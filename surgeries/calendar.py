@@ -50,7 +50,8 @@ def _event(booking: Booking, *, viewer_id: int) -> list[str]:
     location = f"{day.venue.name}, {day.venue.address}".replace("\n", ", ")
     return [
         "BEGIN:VEVENT",
-        f"UID:booking-{booking.pk}@surgeryday",
+        f"UID:{booking.event_uid}",
+        f"SEQUENCE:{booking.calendar_sequence}",
         f"DTSTAMP:{_utc(booking.created_at)}",
         f"DTSTART:{_utc(slot.starts_at)}",
         f"DTEND:{_utc(slot.ends_at)}",

@@ -35,6 +35,10 @@ class Booking(models.Model):
     # What organisers need to remember about this booking on the day (for example
     # "needs the quiet room"). Only organisers see it; deleted by the retention job.
     organiser_note = models.TextField("organiser note", blank=True, max_length=500)
+    # A moved booking is a new row; it keeps the calendar event's UID and counts up
+    # its SEQUENCE, so calendar apps move the event instead of adding a second one.
+    calendar_uid = models.CharField(max_length=80, blank=True, editable=False)
+    calendar_sequence = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["slot__starts_at", "id"]
@@ -49,6 +53,10 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def event_uid(self) -> str:
+        return self.calendar_uid or f"booking-{self.pk}@surgeryday"
 
 
 class Commitment(models.Model):

@@ -245,11 +245,20 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
             is_walk_in=booking.is_walk_in,
             at_desk=as_organiser,
         )
+        _carry_over(old=booking, new=new_booking)
         booking_moved_notify(old=booking, new=new_booking)
         from surgeries.services.waiting import waiting_list_promote
 
         waiting_list_promote(slot=slots[booking.slot_id])
         return new_booking
+
+
+def _carry_over(*, old: Booking, new: Booking) -> None:
+    """What stays with a session when it moves: its calendar event and the organisers' note."""
+    new.calendar_uid = old.event_uid
+    new.calendar_sequence = old.calendar_sequence + 1
+    new.organiser_note = old.organiser_note
+    new.save(update_fields=["calendar_uid", "calendar_sequence", "organiser_note"])
 
 
 def _organiser_booking(*, booking_id: int, by: User) -> Booking:

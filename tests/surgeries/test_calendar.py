@@ -185,3 +185,25 @@ def test_day_detail_shows_bst_and_gmt_on_either_side_of_clocks_going_back(client
 
     assert "10:00 BST to 10:30 BST" in page_before
     assert "10:00 GMT to 10:30 GMT" in page_after
+
+
+def test_a_moved_booking_keeps_its_event_in_the_calendar_feed(client, learner, day, surgeon):
+    from surgeries.models import Booking, CalendarFeed
+    from surgeries.services import booking_reschedule
+    from tests.factories import SlotFactory
+
+    first = SlotFactory(day=day, surgeon=surgeon)
+    second = SlotFactory(day=day, surgeon=surgeon, starts_at=first.ends_at)
+    third = SlotFactory(day=day, surgeon=surgeon, starts_at=second.ends_at)
+    booking = booked_slot(slot=first, learner=learner)
+    Booking.objects.filter(pk=booking.pk).update(organiser_note="Quiet room")
+    moved = booking_reschedule(booking_id=booking.pk, new_slot_id=second.pk, by=learner)
+    moved_again = booking_reschedule(booking_id=moved.pk, new_slot_id=third.pk, by=learner)
+    feed = CalendarFeed.objects.create(person=learner)
+
+    body = client.get(reverse("surgeries:calendar_feed", args=[feed.token])).content.decode()
+
+    unfolded = body.replace("\r\n ", "")
+    assert unfolded.count("BEGIN:VEVENT") == 1
+    assert f"UID:booking-{booking.pk}@surgeryday\r\nSEQUENCE:2\r\n" in unfolded
+    assert Booking.objects.get(pk=moved_again.pk).organiser_note == "Quiet room"
