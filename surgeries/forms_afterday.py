@@ -26,10 +26,16 @@ def _helper(label: str, method: str = "post") -> FormHelper:
     return helper
 
 
-class SessionFeedbackForm(forms.Form):
-    usefulness = forms.TypedChoiceField(
-        label="How useful was this session?", choices=USEFULNESS_CHOICES, coerce=int, widget=forms.RadioSelect
-    )
+class RatingForm(forms.Form):
+    """How useful something was (1 to 5), an optional comment, and who may read it.
+
+    Subclasses name what is rated and who, besides the organisers, may read the comment.
+    """
+
+    rated = "session"
+    audience_choices = Feedback.CommentAudience.choices
+
+    usefulness = forms.TypedChoiceField(choices=USEFULNESS_CHOICES, coerce=int, widget=forms.RadioSelect)
     comment = forms.CharField(
         label="Anything you would like to say? (optional)",
         required=False,
@@ -38,15 +44,22 @@ class SessionFeedbackForm(forms.Form):
     )
     comment_audience = forms.ChoiceField(
         label="Who may read your comment?",
-        choices=Feedback.CommentAudience.choices,
-        initial=Feedback.CommentAudience.ORGANISERS,
         widget=forms.RadioSelect,
         help_text="Your rating is only ever counted with others'. Nobody is shown who gave it.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["usefulness"].label = f"How useful was this {self.rated}?"
+        self.fields["comment_audience"].choices = self.audience_choices
+        # "Only the organisers" is always the last choice and the default.
+        self.fields["comment_audience"].initial = self.audience_choices[-1][0]
         self.helper = _helper("Send feedback")
+
+
+class SessionFeedbackForm(RatingForm):
+    rated = "session"
+    audience_choices = Feedback.CommentAudience.choices
 
 
 class DayFeedbackForm(forms.Form):

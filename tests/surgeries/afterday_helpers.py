@@ -17,6 +17,12 @@ def past_day(organisation, *, days_ago: int = 2, **fields) -> SurgeryDay:
     return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
 
 
+def day_on(organisation, on, **fields) -> SurgeryDay:
+    """A five-hour day from 10:00 Leeds time on the date `on`."""
+    starts = local_datetime(on, 10)
+    return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
+
+
 def past_session(day: SurgeryDay, *, surgeon=None, learner=None, index: int = 0, topics=(), **booking) -> Booking:
     """One held session on `day`, `index` half-hours after it starts."""
     surgeon = surgeon or UserFactory()

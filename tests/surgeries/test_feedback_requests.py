@@ -1,34 +1,18 @@
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from django.core import mail
 
 from people.models import Notification
-from people.notifications.sweep import send_inline, sweep_due
 from surgeries.afterday_notifications import FEEDBACK_REQUEST, feedback_requests_schedule
 from surgeries.models import Feedback, SurgeryDay
 from surgeries.services import days_finish_ended
-from tests.factories import SurgeryDayFactory, local_datetime
-from tests.surgeries.afterday_helpers import past_session
-
-
-def _day_on(organisation, on: date, **fields):
-    starts = local_datetime(on, 10)
-    return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
-
-
-@pytest.fixture
-def send_due(django_capture_on_commit_callbacks):
-    def run(now):
-        with django_capture_on_commit_callbacks(execute=True):
-            sweep_due(dispatch=send_inline, now=now)
-
-    return run
+from tests.factories import SurgeryDayFactory
+from tests.surgeries.afterday_helpers import day_on, past_session
 
 
 def test_request_is_due_at_ten_the_next_morning_across_the_clock_change(organisation, learner):
     # Saturday 25 October 2025 in Leeds; the clocks go back that night.
-    day = _day_on(organisation, date(2025, 10, 25))
+    day = day_on(organisation, date(2025, 10, 25))
     past_session(day, learner=learner)
 
     written = feedback_requests_schedule(now=day.ends_at + timedelta(hours=1))
@@ -38,7 +22,7 @@ def test_request_is_due_at_ten_the_next_morning_across_the_clock_change(organisa
 
 
 def test_running_the_job_again_asks_once(organisation, learner):
-    day = _day_on(organisation, date(2025, 6, 14))
+    day = day_on(organisation, date(2025, 6, 14))
     past_session(day, learner=learner)
     now = day.ends_at + timedelta(hours=1)
 
@@ -49,24 +33,24 @@ def test_running_the_job_again_asks_once(organisation, learner):
 
 
 def test_no_request_for_cancelled_days_no_shows_or_long_past_days(organisation):
-    cancelled = _day_on(organisation, date(2025, 6, 14), status="cancelled")
+    cancelled = day_on(organisation, date(2025, 6, 14), status="cancelled")
     past_session(cancelled)
-    held = _day_on(organisation, date(2025, 6, 14))
+    held = day_on(organisation, date(2025, 6, 14))
     past_session(held, is_no_show=True)
-    old = _day_on(organisation, date(2025, 6, 1))
+    old = day_on(organisation, date(2025, 6, 1))
     past_session(old)
 
     assert feedback_requests_schedule(now=held.ends_at + timedelta(hours=1)) == 0
 
 
 def test_request_email_links_to_the_feedback_page_and_is_dropped_once_answered(organisation, learner, send_due):
-    day = _day_on(organisation, date(2025, 6, 14), title="Summer surgery")
+    day = day_on(organisation, date(2025, 6, 14), title="Summer surgery")
     first = past_session(day, learner=learner, index=0)
     second = past_session(day, learner=learner, index=1)
     feedback_requests_schedule(now=day.ends_at)
     Feedback.objects.create(day=day, booking=second, author=learner, role="learner", usefulness=4)
 
-    send_due(now=day.ends_at + timedelta(days=1))
+    send_due(day.ends_at + timedelta(days=1))
 
     [email] = mail.outbox
     assert email.subject == "Surgery Day: How was your session at Summer surgery?"
@@ -74,12 +58,12 @@ def test_request_email_links_to_the_feedback_page_and_is_dropped_once_answered(o
 
 
 def test_request_still_goes_once_the_hourly_job_has_finished_the_day(organisation, learner, send_due):
-    day = _day_on(organisation, date(2025, 6, 14), title="Summer surgery")
+    day = day_on(organisation, date(2025, 6, 14), title="Summer surgery")
     past_session(day, learner=learner)
     feedback_requests_schedule(now=day.ends_at)
 
     days_finish_ended(now=day.ends_at + timedelta(hours=1))
-    send_due(now=day.ends_at + timedelta(days=1))
+    send_due(day.ends_at + timedelta(days=1))
 
     assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.FINISHED
     [email] = mail.outbox

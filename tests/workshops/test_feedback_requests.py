@@ -2,34 +2,18 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from django.core import mail
 
 from people.models import Notification
-from people.notifications.sweep import send_inline, sweep_due
-from tests.factories import SurgeryDayFactory, local_datetime
+from tests.surgeries.afterday_helpers import day_on
 from tests.workshops.afterday_helpers import past_place, past_workshop
 from workshops.feedback_requests import FEEDBACK_REQUEST, workshop_feedback_requests_schedule
 from workshops.models import Workshop, WorkshopFeedback
 
 
-def _day_on(organisation, on: date, **fields):
-    starts = local_datetime(on, 10)
-    return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
-
-
-@pytest.fixture
-def send_due(django_capture_on_commit_callbacks):
-    def run(now):
-        with django_capture_on_commit_callbacks(execute=True):
-            sweep_due(dispatch=send_inline, now=now)
-
-    return run
-
-
 def test_one_request_per_person_and_day_due_at_ten_the_next_morning_after_the_clock_change(organisation, learner):
     # Saturday 25 October 2025 in Leeds; the clocks go back that night.
-    day = _day_on(organisation, date(2025, 10, 25))
+    day = day_on(organisation, date(2025, 10, 25))
     for index in range(3):
         past_place(past_workshop(day, index=index), learner)
     now = day.ends_at + timedelta(hours=1)
@@ -42,25 +26,25 @@ def test_one_request_per_person_and_day_due_at_ten_the_next_morning_after_the_cl
 
 
 def test_nobody_is_asked_about_workshops_they_missed_or_that_did_not_happen(organisation):
-    held = _day_on(organisation, date(2025, 6, 14))
+    held = day_on(organisation, date(2025, 6, 14))
     past_place(past_workshop(held), is_no_show=True)
     past_place(past_workshop(held, index=1, status=Workshop.Status.CANCELLED))
-    cancelled_day = _day_on(organisation, date(2025, 6, 14), status="cancelled")
+    cancelled_day = day_on(organisation, date(2025, 6, 14), status="cancelled")
     past_place(past_workshop(cancelled_day))
-    long_ago = _day_on(organisation, date(2025, 6, 1))
+    long_ago = day_on(organisation, date(2025, 6, 1))
     past_place(past_workshop(long_ago))
 
     assert workshop_feedback_requests_schedule(now=held.ends_at + timedelta(hours=1)) == 0
 
 
 def test_the_email_lists_only_workshops_still_to_rate(organisation, learner, send_due):
-    day = _day_on(organisation, date(2025, 6, 14), title="Summer surgery")
+    day = day_on(organisation, date(2025, 6, 14), title="Summer surgery")
     rated = past_place(past_workshop(day, title="Blogging basics"), learner)
     unrated = past_place(past_workshop(day, title="Podcasting", index=1), learner)
     workshop_feedback_requests_schedule(now=day.ends_at)
     WorkshopFeedback.objects.create(registration=rated, workshop=rated.workshop, author=learner, usefulness=5)
 
-    send_due(now=day.ends_at + timedelta(days=1))
+    send_due(day.ends_at + timedelta(days=1))
 
     [email] = mail.outbox
     assert email.subject == "Surgery Day: How were the workshops at Summer surgery?"
@@ -70,12 +54,12 @@ def test_the_email_lists_only_workshops_still_to_rate(organisation, learner, sen
 
 
 def test_no_email_once_every_workshop_is_rated(organisation, learner, send_due):
-    day = _day_on(organisation, date(2025, 6, 14))
+    day = day_on(organisation, date(2025, 6, 14))
     place = past_place(past_workshop(day), learner)
     workshop_feedback_requests_schedule(now=day.ends_at)
     WorkshopFeedback.objects.create(registration=place, workshop=place.workshop, author=learner, usefulness=3)
 
-    send_due(now=day.ends_at + timedelta(days=1))
+    send_due(day.ends_at + timedelta(days=1))
 
     assert mail.outbox == []
 
