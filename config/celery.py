@@ -30,3 +30,11 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     sender.add_periodic_task(timedelta(hours=24), signature("surgeries.retention"), name="after-day-retention")
     # Hourly: ask learners of days that just ended how their session went (sent the morning after).
     sender.add_periodic_task(timedelta(hours=1), signature("surgeries.feedback_requests"), name="feedback-requests")
+    # A matchmaking confirmation whose job was lost with a worker is queued again once it has stalled.
+    resume_every = max(1, settings.MATCHMAKING_CONFIRM_STALLED_SECONDS // 2)
+    sender.add_periodic_task(
+        timedelta(seconds=resume_every),
+        signature("surgeries.matchmaking_confirm_resume"),
+        name="resume-matchmaking-confirmations",
+        expires=resume_every,
+    )

@@ -264,6 +264,10 @@ NOTIFICATION_GIVE_UP_SECONDS = env_int("NOTIFICATION_GIVE_UP_SECONDS", 12 * 3600
 # Days after a surgery day ends before its no-show marks and notes are deleted (docs/after-the-day.md).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30, minimum=1)
 
+# A matchmaking confirmation that has booked no pair for this long is queued again
+# (its job was lost with a worker or a broker); beat checks every half of it.
+MATCHMAKING_CONFIRM_STALLED_SECONDS = env_int("MATCHMAKING_CONFIRM_STALLED_SECONDS", 120, minimum=2)
+
 # --- Time and language ---------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
