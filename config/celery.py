@@ -38,3 +38,11 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     )
     # Hourly: mark published days that have ended as finished.
     sender.add_periodic_task(timedelta(hours=1), signature("surgeries.finish_days"), name="finish-ended-days")
+    # A matchmaking confirmation whose job was lost with a worker is queued again once it has stalled.
+    resume_every = max(1, settings.MATCHMAKING_CONFIRM_STALLED_SECONDS // 2)
+    sender.add_periodic_task(
+        timedelta(seconds=resume_every),
+        signature("surgeries.matchmaking_confirm_resume"),
+        name="resume-matchmaking-confirmations",
+        expires=resume_every,
+    )

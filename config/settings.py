@@ -267,6 +267,10 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", 30, minimum=1)
 # Days an audit entry (who viewed or changed someone's private details) is kept.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=1)
 
+# A matchmaking confirmation that has booked no pair for this long is queued again
+# (its job was lost with a worker or a broker); beat checks every half of it.
+MATCHMAKING_CONFIRM_STALLED_SECONDS = env_int("MATCHMAKING_CONFIRM_STALLED_SECONDS", 120, minimum=2)
+
 # --- Time and language ---------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"

@@ -12,6 +12,7 @@ class SurgeriesConfig(AppConfig):
             afterday_notifications,
             afterday_privacy,
             notifications,
+            tasks,  # noqa: F401 - registers matchmaking's jobs where autodiscovery does not run (run_scheduler)
             tasks_afterday,  # noqa: F401 - registers the periodic tasks
         )
         from surgeries.services import privacy

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from people.models import Membership
 from people.selectors import is_blocked, profile_of, topics_wanted
@@ -21,6 +21,7 @@ from surgeries.models import MatchRequest, SurgeryDay
 from surgeries.selectors import matchmaking as selectors
 from surgeries.services import booking_create
 from surgeries.services import matchmaking as services
+from surgeries.services import matchmaking_confirm as confirming
 
 
 def _day(day_id: int) -> SurgeryDay:
@@ -68,8 +69,12 @@ def request_edit(request, day_id: int):
         )
         return render(request, "matchmaking/request_matched.html", {"day": day, "match": existing, "reason": reason})
     if request.method == "POST" and request.POST.get("action") == "withdraw":
-        services.match_request_withdraw(day=day, learner=request.user)
-        messages.success(request, "Your request is withdrawn.")
+        try:
+            services.match_request_withdraw(day=day, learner=request.user)
+        except errors.SurgeryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Your request is withdrawn.")
         return redirect("matchmaking:request", day_id=day.pk)
     form = _request_form(request, day, existing)
     if request.method == "POST" and form.is_valid():
@@ -211,14 +216,33 @@ def learner_slot(request, day_id: int, request_id: int):
 @login_required
 @require_POST
 def confirm(request, day_id: int):
+    """Start booking the proposal in the background, then show how far it has got.
+
+    Without a broker the job runs before this returns, so the page shows the outcome.
+    """
     day = _organiser_day(request, day_id)
     try:
-        bookings = services.proposal_confirm(
-            day=day, proposal_id=int(request.POST.get("proposal_id") or 0), by=request.user
-        )
+        proposal_id = int(request.POST.get("proposal_id") or 0)
+        proposal = confirming.proposal_confirm_start(day=day, proposal_id=proposal_id, by=request.user)
+    except ValueError:
+        messages.error(request, "Please confirm the proposal shown on the page.")
+    except confirming.AlreadyConfirming as error:
+        messages.info(request, error.message)
+        return redirect("matchmaking:confirmation", day_id=day.pk, proposal_id=error.proposal_id)
     except errors.SurgeryError as error:
         messages.error(request, error.message)
     else:
-        sessions = "1 session" if len(bookings) == 1 else f"{len(bookings)} sessions"
-        messages.success(request, f"Confirmed: {sessions} booked.")
+        return redirect("matchmaking:confirmation", day_id=day.pk, proposal_id=proposal.pk)
     return redirect("matchmaking:proposal", day_id=day.pk)
+
+
+@login_required
+@require_GET
+def confirmation(request, day_id: int, proposal_id: int):
+    """Booking a confirmed proposal: progress while it runs (the page polls with htmx,
+    or has a Refresh link), then how many pairs were booked and which were not, and why."""
+    day = _organiser_day(request, day_id)
+    page = selectors.confirmation_page(day=day, proposal_id=proposal_id)
+    if page is None:
+        raise Http404("No such confirmation.")
+    return render(request, "matchmaking/confirmation.html", {"day": day, "page": page})

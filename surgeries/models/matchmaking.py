@@ -107,10 +107,15 @@ class RequestWindow(models.Model):
 
 
 class MatchProposal(models.Model):
-    """One run of matchmaking for a day. The organiser adjusts a draft, then confirms it."""
+    """One run of matchmaking for a day. The organiser adjusts a draft, then confirms it.
+
+    Confirming books the pairs in the background: the proposal is `confirming` until
+    every pair is booked or found impossible, then `confirmed` with the counts.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        CONFIRMING = "confirming", "Being confirmed"
         CONFIRMED = "confirmed", "Confirmed"
 
     day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="match_proposals")
@@ -119,7 +124,16 @@ class MatchProposal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When booking finished (every pair booked or found impossible).
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # When the booking job was last queued; with the pairs' settled_at, shows whether it has stalled.
+    confirm_queued_at = models.DateTimeField(null=True, blank=True)
+    pairs_to_book = models.PositiveIntegerField(default=0)
+    pairs_booked = models.PositiveIntegerField(default=0)
+    pairs_not_booked = models.PositiveIntegerField(default=0)
     request_count = models.PositiveIntegerField(default=0)
     # Learners left out, with the reason: [{"request": id, "code": "...", "text": "..."}].
     unmatched = models.JSONField(default=list, blank=True)
@@ -127,7 +141,10 @@ class MatchProposal(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["day"], condition=Q(status="draft"), name="match_proposal_one_draft"),
+            # A day has one proposal being worked on: a draft, or one being booked.
+            models.UniqueConstraint(
+                fields=["day"], condition=Q(status__in=["draft", "confirming"]), name="match_proposal_one_open"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +154,11 @@ class MatchProposal(models.Model):
 class ProposedPair(models.Model):
     """A learner's request paired with a slot, with the fit and the reason parts behind it."""
 
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Not booked yet"
+        BOOKED = "booked", "Booked"
+        NOT_BOOKED = "not_booked", "Could not be booked"
+
     proposal = models.ForeignKey(MatchProposal, on_delete=models.CASCADE, related_name="pairs")
     request = models.ForeignKey(MatchRequest, on_delete=models.CASCADE, related_name="+")
     slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
@@ -144,6 +166,10 @@ class ProposedPair(models.Model):
     reasons = models.JSONField(default=list, blank=True)
     # A locked pair is kept when matchmaking runs again.
     locked = models.BooleanField(default=False)
+    # Set once per pair while the proposal is confirmed; a pair still pending is booked by the next run.
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    problem = models.CharField("why it could not be booked", max_length=300, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["slot__starts_at", "id"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q, Subquery
 
 from people.models import PersonPerspective, Profile, TopicWant, User
 from people.visibility import EVENT, ORGANISER, PAIRED, can_see
@@ -79,11 +79,12 @@ class UnmatchedRow:
 
 @dataclass(frozen=True)
 class ProposalPage:
-    proposal: MatchProposal | None
+    proposal: MatchProposal | None  # the draft, or the proposal whose pairs are being booked
     rows: list[ProposalRow]
     unmatched: list[UnmatchedRow]
     open_requests: int
     matched_requests: int
+    last_confirmed: MatchProposal | None = None
 
     @property
     def matched(self) -> int:
@@ -93,10 +94,28 @@ class ProposalPage:
     def total_fit(self) -> int:
         return sum(row.pair.fit for row in self.rows)
 
+    @property
+    def is_confirming(self) -> bool:
+        return self.proposal is not None and self.proposal.status == MatchProposal.Status.CONFIRMING
+
+
+def _current_and_last_confirmed(day: SurgeryDay) -> tuple[MatchProposal | None, MatchProposal | None]:
+    """The day's draft or confirming proposal, and its latest confirmed one, in one query."""
+    status = MatchProposal.Status
+    latest = day.match_proposals.filter(status=status.CONFIRMED).order_by("-confirmed_at", "-id").values("pk")[:1]
+    proposals = list(
+        day.match_proposals.filter(Q(status__in=[status.DRAFT, status.CONFIRMING]) | Q(pk=Subquery(latest)))
+    )
+    current = next((p for p in proposals if p.status != status.CONFIRMED), None)
+    return current, next((p for p in proposals if p.status == status.CONFIRMED), None)
+
 
 def proposal_page(*, day: SurgeryDay) -> ProposalPage:
-    """The day's draft proposal, every pair explained for organisers. Four queries at any size."""
-    proposal = MatchProposal.objects.filter(day=day, status=MatchProposal.Status.DRAFT).first()
+    """The day's draft proposal, every pair explained for organisers. Five queries at any size.
+
+    While a proposal is being confirmed, the page only points to its progress.
+    """
+    proposal, last_confirmed = _current_and_last_confirmed(day)
     counts = dict(
         MatchRequest.objects.filter(day=day)
         .order_by()
@@ -105,8 +124,8 @@ def proposal_page(*, day: SurgeryDay) -> ProposalPage:
         .values_list("status", "n")
     )
     open_requests, matched = counts.get(MatchRequest.Status.OPEN, 0), counts.get(MatchRequest.Status.MATCHED, 0)
-    if proposal is None:
-        return ProposalPage(proposal=None, rows=[], unmatched=[], open_requests=open_requests, matched_requests=matched)
+    if proposal is None or proposal.status != MatchProposal.Status.DRAFT:
+        return ProposalPage(proposal, [], [], open_requests, matched, last_confirmed)
     pairs = proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
         "slot__starts_at", "slot__surgeon__display_name", "id"
     )
@@ -116,7 +135,7 @@ def proposal_page(*, day: SurgeryDay) -> ProposalPage:
     texts = {row["request"]: row["text"] for row in proposal.unmatched}
     requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
     unmatched = [UnmatchedRow(request, texts[request.pk]) for request in requests]
-    return ProposalPage(proposal, rows, unmatched, open_requests=open_requests, matched_requests=matched)
+    return ProposalPage(proposal, rows, unmatched, open_requests, matched, last_confirmed)
 
 
 def _perspectives_shown_to_organisers(*, surgeon_ids: set[int]) -> dict[int, set[str]]:
@@ -132,6 +151,47 @@ def _reason_for_organiser(reasons: list[dict], shown: set[str]) -> str:
     """A saved reason, minus any perspective the surgeon has hidden since the run."""
     parts = [p for p in reasons_from_json(reasons) if p.kind is not ReasonKind.PERSPECTIVE or p.value in shown]
     return explain_pair(parts, audience=Audience.ORGANISER)
+
+
+@dataclass(frozen=True)
+class ConfirmationPage:
+    proposal: MatchProposal
+    booked: int
+    not_booked: int
+    problems: list[ProposedPair]  # the pairs that could not be booked, each with its `problem`
+
+    @property
+    def is_finished(self) -> bool:
+        return self.proposal.status == MatchProposal.Status.CONFIRMED
+
+    @property
+    def done(self) -> int:
+        return self.booked + self.not_booked
+
+
+def confirmation_page(*, day: SurgeryDay, proposal_id: int) -> ConfirmationPage | None:
+    """How far booking a confirmed proposal has got, and the pairs that could not be
+    booked. At most three queries, however many pairs; None for a draft or another day's."""
+    proposal = (
+        day.match_proposals.exclude(status=MatchProposal.Status.DRAFT)
+        .select_related("confirmed_by")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        return None
+    if proposal.status == MatchProposal.Status.CONFIRMED:
+        booked, not_booked = proposal.pairs_booked, proposal.pairs_not_booked
+    else:
+        outcomes = dict(proposal.pairs.order_by().values_list("outcome").annotate(n=Count("id")))
+        booked = outcomes.get(ProposedPair.Outcome.BOOKED, 0)
+        not_booked = outcomes.get(ProposedPair.Outcome.NOT_BOOKED, 0)
+    problems = (
+        proposal.pairs.filter(outcome=ProposedPair.Outcome.NOT_BOOKED)
+        .select_related("request__learner", "slot__surgeon")
+        .order_by("slot__starts_at", "id")
+    )
+    return ConfirmationPage(proposal, booked, not_booked, list(problems))
 
 
 @dataclass(frozen=True)

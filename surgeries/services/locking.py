@@ -1,7 +1,8 @@
 """Row locks taken before every booking check. See docs/booking.md.
 
 Order is always: slots (by id), then people (by id). Keeping one order means two
-transactions never wait on each other in a circle.
+transactions never wait on each other in a circle. Matchmaking locks the day and
+its proposal before either (docs/matchmaking.md).
 """
 
 from collections.abc import Iterable
@@ -9,14 +10,29 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from people.models import User
-from surgeries.models import Slot
+from surgeries.models import MatchProposal, Slot, SurgeryDay
 
 # Tests switch this off to show that the concurrency tests catch the race.
 LOCKS_ENABLED = True
 
 
-def _maybe_lock(queryset: QuerySet) -> QuerySet:
-    return queryset.select_for_update() if LOCKS_ENABLED else queryset
+def _maybe_lock(queryset: QuerySet, *, no_key: bool = False) -> QuerySet:
+    return queryset.select_for_update(no_key=no_key) if LOCKS_ENABLED else queryset
+
+
+def lock_day(day_id: int) -> SurgeryDay:
+    """Lock a day FOR NO KEY UPDATE: matchmaking's changes to it happen one after the other.
+
+    Not FOR UPDATE: a booking being written elsewhere checks its foreign key to the day
+    with FOR KEY SHARE while holding its slot lock, so a full FOR UPDATE here would
+    deadlock with it as soon as we wait for that slot.
+    """
+    return _maybe_lock(SurgeryDay.objects.select_related("organisation", "venue"), no_key=True).get(pk=day_id)
+
+
+def lock_proposal(*, proposal_id: int, day_id: int) -> MatchProposal | None:
+    """Lock one of the day's matchmaking proposals, or None if it is not the day's."""
+    return _maybe_lock(MatchProposal.objects.filter(pk=proposal_id, day_id=day_id)).first()
 
 
 def lock_slots(slot_ids: Iterable[int]) -> dict[int, Slot]:

@@ -1,18 +1,16 @@
-"""Matchmaking writes: learners' requests, running, adjusting and confirming a proposal.
+"""Matchmaking writes: learners' requests, running and adjusting a proposal.
 
-Confirmed pairs are booked through the same service and locks as hand booking
-(`book_locked_slot`), all in one transaction. See docs/matchmaking.md.
+Confirming (booking the pairs, in the background) is in `matchmaking_confirm`.
+See docs/matchmaking.md.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from people.models import Perspective, Topic, User
@@ -23,7 +21,6 @@ from surgeries.matchmaking.instance import AllowedPair, Assignment, violations
 from surgeries.matchmaking.solver import solve
 from surgeries.matchmaking.wiring import DayProblem, build_day_problem, reasons_to_json
 from surgeries.models import (
-    Booking,
     MatchProposal,
     MatchRequest,
     ProposedPair,
@@ -32,12 +29,7 @@ from surgeries.models import (
     RequestWindow,
     SurgeryDay,
 )
-from surgeries.notifications import booking_notifications_schedule
-from surgeries.services.booking import book_locked_slot, translate_integrity_error
-from surgeries.services.locking import lock_people, lock_slots
-from surgeries.templatetags.venue_time import venue_time
-
-logger = logging.getLogger(__name__)
+from surgeries.services.locking import lock_day
 
 REMOVED_TEXT = "the organiser took this pairing out of the proposal"
 
@@ -114,7 +106,19 @@ def match_request_save(*, day: SurgeryDay, learner: User, details: RequestDetail
 
 @transaction.atomic
 def match_request_withdraw(*, day: SurgeryDay, learner: User) -> None:
-    """Take back a request that has not been matched yet."""
+    """Take back a request that has not been matched yet, unless its pair is being booked right now.
+
+    The pair rows are locked first, as deleting the request would (it deletes its pairs
+    before itself) and as confirming does, so the two never wait on each other in a circle.
+    """
+    being_booked = ProposedPair.objects.select_for_update(of=("self",)).filter(
+        request__day=day,
+        request__learner=learner,
+        proposal__status=MatchProposal.Status.CONFIRMING,
+        outcome=ProposedPair.Outcome.PENDING,
+    )
+    if list(being_booked.values_list("pk", flat=True)):
+        raise MatchmakingError("The organisers are booking your match right now. Please look again in a minute.")
     MatchRequest.objects.filter(day=day, learner=learner, status=MatchRequest.Status.OPEN).delete()
 
 
@@ -126,15 +130,10 @@ def _require_organiser(*, day: SurgeryDay, by: User) -> None:
         raise errors.NotAllowed()
 
 
-def _locked_day(*, day: SurgeryDay, by: User) -> SurgeryDay:
-    """Lock the day row so two organisers' runs and changes happen one after the other.
-
-    FOR NO KEY UPDATE, not FOR UPDATE: a booking being written elsewhere checks its
-    foreign key to the day with FOR KEY SHARE while holding its slot lock, so a full
-    FOR UPDATE here would deadlock with it as soon as we wait for that slot.
-    """
+def locked_day(*, day: SurgeryDay, by: User) -> SurgeryDay:
+    """Lock the day row so two organisers' runs, changes and confirms happen one after the other."""
     _require_organiser(day=day, by=by)
-    day = SurgeryDay.objects.select_for_update(no_key=True).select_related("organisation", "venue").get(pk=day.pk)
+    day = lock_day(day.pk)
     if day.status != SurgeryDay.Status.PUBLISHED:
         raise MatchmakingError("Publish the day before matching learners to surgeons.")
     return day
@@ -174,7 +173,9 @@ def matchmaking_run(*, day: SurgeryDay, by: User) -> RunResult:
     Locks that are no longer possible (a slot booked by hand meanwhile) are dropped
     and counted, so the view can say so.
     """
-    day = _locked_day(day=day, by=by)
+    day = locked_day(day=day, by=by)
+    if MatchProposal.objects.filter(day=day, status=MatchProposal.Status.CONFIRMING).exists():
+        raise MatchmakingError("The confirmed pairs are still being booked. Please run matchmaking once that is done.")
     old = _draft(day)
     locked = []
     if old:
@@ -201,7 +202,7 @@ def matchmaking_run(*, day: SurgeryDay, by: User) -> RunResult:
 
 
 def _draft_pair(*, pair_id: int, day: SurgeryDay, by: User) -> ProposedPair:
-    _locked_day(day=day, by=by)
+    locked_day(day=day, by=by)
     pair = ProposedPair.objects.select_related("proposal", "request").filter(pk=pair_id, proposal__day=day).first()
     if pair is None or pair.proposal.status != MatchProposal.Status.DRAFT:
         raise MatchmakingError("That pairing is no longer in the proposal. Please look again.")
@@ -244,7 +245,7 @@ def proposal_slot_choose(*, day: SurgeryDay, request_id: int, slot_id: int, by: 
     The result is checked with the core's `violations()` against the day as it is
     now; the changed pairs are locked so a re-run keeps the organiser's choice.
     """
-    day = _locked_day(day=day, by=by)
+    day = locked_day(day=day, by=by)
     proposal = _draft(day)
     request = MatchRequest.objects.filter(pk=request_id, day=day, status=MatchRequest.Status.OPEN).first()
     if proposal is None or request is None:
@@ -283,71 +284,6 @@ def _place(proposal: MatchProposal, request_id: int, allowed: AllowedPair) -> No
     )
     pair.full_clean(validate_constraints=False)
     pair.save()
-
-
-# --- Confirming -----------------------------------------------------------------------------
-
-
-def _log_confirmed(*, count: int) -> None:
-    logger.info("Matchmaking confirmed %d bookings", count)
-
-
-def _pair_words(pair: ProposedPair, day: SurgeryDay) -> str:
-    when = venue_time(pair.slot.starts_at, day.time_zone)
-    return f"{pair.request.learner.display_name} with {pair.slot.surgeon.display_name} at {when}"
-
-
-def _book_pair(*, pair: ProposedPair, slot, day: SurgeryDay, by: User, now: datetime) -> Booking:
-    if pair.request.status != MatchRequest.Status.OPEN or slot is None or slot.starts_at <= now:
-        raise errors.BookingClosed("This request or slot is no longer open.")
-    return book_locked_slot(
-        slot=slot,
-        learner=pair.request.learner,
-        topic_ids=[rt.topic_id for rt in pair.request.topics.all()],
-        note=pair.request.note,
-        booked_by=by,
-        at_desk=True,
-    )
-
-
-@transaction.atomic
-def proposal_confirm(*, day: SurgeryDay, proposal_id: int, by: User) -> list[Booking]:
-    """Book every pair of the draft, all or nothing.
-
-    1. Lock the day, then every slot (by id), then every person (by id): the same
-       order as hand booking, so the two never wait on each other in a circle.
-    2. Book each pair with `book_locked_slot`, the rules hand booking keeps
-       (organiser booking: no booking window, but the slot must not have started).
-    3. If any pair has become impossible, raise naming it: the whole transaction
-       rolls back and nothing is booked.
-    4. Mark requests matched and the proposal confirmed, and write each booking's
-       confirmation, surgeon notice and reminders to the outbox in this same
-       transaction, exactly as for a booking made by hand.
-    """
-    day = _locked_day(day=day, by=by)
-    proposal = MatchProposal.objects.filter(pk=proposal_id, day=day, status=MatchProposal.Status.DRAFT).first()
-    if proposal is None:
-        raise MatchmakingError("This proposal has already been confirmed or replaced. Please look again.")
-    pairs = list(proposal.pairs.select_related("request__learner", "slot__surgeon").prefetch_related("request__topics"))
-    slots = lock_slots(pair.slot_id for pair in pairs)
-    lock_people([p.request.learner_id for p in pairs] + [p.slot.surgeon_id for p in pairs])
-    bookings, now = [], timezone.now()
-    for pair in pairs:
-        try:
-            bookings.append(_book_pair(pair=pair, slot=slots.get(pair.slot_id), day=day, by=by, now=now))
-        except (errors.BookingError, IntegrityError) as error:
-            if isinstance(error, IntegrityError):
-                error = translate_integrity_error(error, learner_id=pair.request.learner_id)
-            raise MatchmakingError(f"{_pair_words(pair, day)}: {error.message} Nothing has been booked.") from error
-        request = pair.request
-        request.status, request.booking, request.reasons = MatchRequest.Status.MATCHED, bookings[-1], pair.reasons
-    MatchRequest.objects.bulk_update([pair.request for pair in pairs], ["status", "booking", "reasons"], batch_size=500)
-    proposal.status, proposal.confirmed_at = MatchProposal.Status.CONFIRMED, now
-    proposal.save(update_fields=["status", "confirmed_at"])
-    for booking in bookings:
-        booking_notifications_schedule(booking=booking)
-    transaction.on_commit(partial(_log_confirmed, count=len(bookings)))
-    return bookings
 
 
 # --- My data: export and erasure --------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Matchmaking end to end in a real browser: ask, run, adjust, confirm, see the reason."""
+"""Matchmaking end to end in a real browser: ask, run, adjust, confirm, see the reason;
+and the confirmation page following the booking job by itself."""
 
 import re
 from datetime import timedelta
@@ -8,6 +9,8 @@ from playwright.sync_api import expect
 from people.models import Membership
 from people.visibility import Visibility
 from surgeries.models import Booking
+from surgeries.services import matchmaking_confirm as confirming
+from surgeries.services.matchmaking import matchmaking_run
 from tests.browser.conftest import assert_accessible, log_in
 from tests.browser.test_people import _log_out
 from tests.factories import (
@@ -91,8 +94,13 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     page.get_by_role("button", name="Run again, keeping locked pairs").click()
     expect(page.get_by_text("Matched 2 of 2 requests", exact=True)).to_be_visible()
     page.get_by_role("button", name=re.compile(r"Confirm and book 2 sessions")).click()
-    expect(page.get_by_text("Confirmed: 2 sessions booked.")).to_be_visible()
+    # Tasks run in-process here, so the progress page already shows the outcome.
+    expect(page.get_by_role("heading", name="Finished: what was booked")).to_be_visible()
+    expect(page.get_by_text("2 of 2 pairs booked.")).to_be_visible()
+    expect(page.get_by_text("Every pair in the proposal was booked.")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Back to matchmaking").click()
+    expect(page.get_by_text("2 pairs booked.", exact=False)).to_be_visible()
     _log_out(page)
 
     alex = Booking.objects.get(learner__display_name="Alex")
@@ -103,4 +111,29 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     expect(page.get_by_text("You meet: Sam")).to_be_visible()
     expect(page.get_by_text("both: Blogging; prefers a peer with lived experience")).to_be_visible()
     assert "volunteer" not in page.content()
+    assert_accessible(page)
+
+
+def test_confirmation_page_follows_the_booking_job_without_reloading(page, monkeypatch):
+    day = _day_with_surgeons()
+    priya = day.organisation.memberships.get(role=Membership.Role.ORGANISER).person
+    proposal = matchmaking_run(day=day, by=priya).proposal
+    # The job waits, as if a busy worker had not reached it yet.
+    monkeypatch.setattr(confirming, "queue_confirm", lambda **kwargs: None)
+    confirming.proposal_confirm_start(day=day, proposal_id=proposal.pk, by=priya)
+
+    log_in(page, "priya@example.org")
+    page.goto(f"/days/{day.pk}/matchmaking/confirmations/{proposal.pk}/")
+    expect(page.get_by_role("heading", name="In progress")).to_be_visible()
+    expect(page.get_by_text("0 of 1 pair done so far")).to_be_visible()
+    expect(page.get_by_role("link", name="Refresh")).to_be_visible()
+    assert_accessible(page)
+    url = page.url
+
+    confirming.proposal_confirm_pairs(proposal_id=proposal.pk)
+
+    expect(page.get_by_role("heading", name="Finished: what was booked")).to_be_visible()
+    expect(page.get_by_text("1 of 1 pair booked.")).to_be_visible()
+    expect(page.get_by_role("link", name="Refresh")).to_have_count(0)
+    assert page.url == url
     assert_accessible(page)

@@ -20,15 +20,10 @@ import email
 import logging
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -41,6 +36,7 @@ from people.notifications.services import notification_schedule
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis
 
 pytestmark = [
     pytest.mark.redis,
@@ -58,13 +54,6 @@ WINDOW_SECONDS = 30
 LEAD_SECONDS = 6
 LEASE_SECONDS = 6
 FRESH_ACCEPT_SECONDS = 0.3
-CELERY = str(Path(sys.executable).parent / "celery")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class CountingSink:
@@ -99,31 +88,6 @@ class CountingSink:
             self.refusing = False
 
 
-class Processes:
-    """Subprocesses this test starts, each in its own process group, killed only by their own ids."""
-
-    def __init__(self, log_dir: Path, env: dict[str, str]) -> None:
-        self.log_dir, self.env = log_dir, env
-        self.running: dict[str, subprocess.Popen] = {}
-        self.starts = Counter()
-
-    def start(self, name: str, command: list[str]) -> None:
-        self.starts[name] += 1
-        log = open(self.log_dir / f"{name}-{self.starts[name]}.log", "wb")  # noqa: SIM115
-        self.running[name] = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def kill(self, name: str) -> None:
-        process = self.running.pop(name)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-    def kill_all(self) -> None:
-        for name in list(self.running):
-            self.kill(name)
-
-
 def _worker_command(index: int) -> list[str]:
     return [
         CELERY, "-A", "config", "worker", "--pool", "prefork", "--concurrency", "4", "--loglevel", "WARNING",
@@ -131,29 +95,11 @@ def _worker_command(index: int) -> list[str]:
     ]  # fmt: skip
 
 
-def _start_redis(processes: Processes, port: int) -> None:
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    processes.start("redis", command)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError("the private redis-server did not start")
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _environment(*, redis_port: int, smtp_port: int) -> dict[str, str]:
     keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
     return {
         **{key: value for key, value in os.environ.items() if key in keep},
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CONN_MAX_AGE": "0",
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "EMAIL_HOST": "127.0.0.1",
@@ -209,13 +155,13 @@ def test_reminders_survive_killed_workers_and_a_redis_restart(tmp_path):
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sink's own chatter
     sink = CountingSink()
-    smtp = Controller(sink, hostname="127.0.0.1", port=_free_port())
-    redis_port = _free_port()
+    smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
+    redis_port = free_port()
     processes = Processes(tmp_path, _environment(redis_port=redis_port, smtp_port=smtp.port))
     smtp.start()
     began = time.monotonic()
     try:
-        _start_redis(processes, redis_port)
+        start_redis(processes, redis_port)
         days, subject_of = _schedule_reminders()
         processes.start("worker-1", _worker_command(1))
         processes.start("worker-2", _worker_command(2))
@@ -230,7 +176,7 @@ def test_reminders_survive_killed_workers_and_a_redis_restart(tmp_path):
         day_cancellation_notify(day=days[LIVE_DAYS], recipients=[])
         _at(began, LEAD_SECONDS + 11)
         processes.kill("redis")
-        _start_redis(processes, redis_port)
+        start_redis(processes, redis_port)
         _at(began, LEAD_SECONDS + 18)
         _kill_workers(processes, sink)
 

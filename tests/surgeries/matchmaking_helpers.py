@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from people.models import Membership
+from people.models import Membership, Topic
 from people.visibility import Visibility
 from surgeries.models import Commitment
 from surgeries.services.matchmaking import RequestDetails, match_request_save
@@ -20,8 +20,13 @@ from tests.factories import (
 
 
 def make_day(organisation):
+    """A published day and the organisation's two topics (made the first time)."""
     day = SurgeryDayFactory(organisation=organisation)
-    topics = {name: TopicFactory(organisation=organisation, name=name) for name in ("Blogging", "Privacy settings")}
+    topics = {
+        name: Topic.objects.filter(organisation=organisation, name=name).first()
+        or TopicFactory(organisation=organisation, name=name)
+        for name in ("Blogging", "Privacy settings")
+    }
     return day, topics
 
 
@@ -64,3 +69,11 @@ def busy(person, day, start, minutes=30):
 
 
 VIS = Visibility
+
+
+def confirm_now(day, proposal, by):
+    """Confirm a proposal and book it here and now, as the queued job would; returns the proposal."""
+    from surgeries.services.matchmaking_confirm import proposal_confirm_pairs, proposal_confirm_start
+
+    proposal_confirm_start(day=day, proposal_id=proposal.pk, by=by)
+    return proposal_confirm_pairs(proposal_id=proposal.pk)

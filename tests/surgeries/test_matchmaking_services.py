@@ -1,4 +1,4 @@
-"""Requests, running, adjusting and confirming matchmaking."""
+"""Requests, running and adjusting matchmaking. Confirming: test_matchmaking_confirm.py."""
 
 from datetime import timedelta
 
@@ -6,19 +6,18 @@ import pytest
 
 from people.models import OrganisationBlock
 from surgeries import errors
-from surgeries.models import Booking, Commitment, MatchProposal, MatchRequest, ProposedPair, SurgeryDay
+from surgeries.models import MatchProposal, MatchRequest, SurgeryDay
 from surgeries.services.matchmaking import (
     MatchmakingError,
     RequestDetails,
     match_request_save,
     matchmaking_run,
-    proposal_confirm,
     proposal_pair_lock,
     proposal_pair_remove,
     proposal_slot_choose,
 )
 from tests.factories import SurgeryDayFactory, UserFactory, booked_slot
-from tests.surgeries.matchmaking_helpers import add_request, add_surgeon, make_day
+from tests.surgeries.matchmaking_helpers import add_request, add_surgeon, confirm_now, make_day
 
 pytestmark = pytest.mark.django_db
 
@@ -144,52 +143,12 @@ def test_choosing_a_slot_that_does_not_suit_is_refused(organisation, organiser):
         proposal_slot_choose(day=day, request_id=request.pk, slot_id=privacy_slots[0].pk, by=organiser)
 
 
-def test_confirm_books_exactly_the_proposed_pairs(organisation, organiser):
-    day, topics = make_day(organisation)
-    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
-    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
-    requests = [add_request(day, topics={topics["Blogging"]: 1}) for _ in range(3)]
-    proposal = matchmaking_run(day=day, by=organiser).proposal
-    proposed = _pairs(proposal)
-
-    bookings = proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
-
-    assert {(b.learner_id, b.slot_id) for b in bookings} == proposed
-    assert Booking.objects.filter(day=day, status="active").count() == 3
-    assert Commitment.objects.filter(day=day, is_active=True).count() == 6
-    assert set(MatchRequest.objects.values_list("status", flat=True)) == {"matched"}
-    assert all(r.booking_id for r in MatchRequest.objects.filter(pk__in=[r.pk for r in requests]))
-    proposal.refresh_from_db()
-    assert proposal.status == MatchProposal.Status.CONFIRMED
-
-
-def test_confirm_rolls_back_everything_and_names_the_pair_on_a_conflict(organisation, organiser):
-    day, topics = make_day(organisation)
-    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=3)
-    for _ in range(3):
-        add_request(day, topics={topics["Blogging"]: 1})
-    proposal = matchmaking_run(day=day, by=organiser).proposal
-    taken = ProposedPair.objects.filter(proposal=proposal).order_by("slot__starts_at").last()
-    # Someone books one of the proposed slots by hand before the organiser confirms.
-    booked_slot(slot=taken.slot, learner=UserFactory())
-
-    with pytest.raises(MatchmakingError) as caught:
-        proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
-
-    assert taken.request.learner.display_name in caught.value.message
-    assert "Nothing has been booked." in caught.value.message
-    assert Booking.objects.filter(day=day).count() == 1
-    assert set(MatchRequest.objects.values_list("status", flat=True)) == {"open"}
-    proposal.refresh_from_db()
-    assert proposal.status == MatchProposal.Status.DRAFT
-
-
 def test_rerun_after_confirm_keeps_confirmed_bookings(organisation, organiser):
     day, topics = make_day(organisation)
     add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
     first = add_request(day, topics={topics["Blogging"]: 1})
     proposal = matchmaking_run(day=day, by=organiser).proposal
-    proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+    confirm_now(day, proposal, organiser)
     second = add_request(day, topics={topics["Blogging"]: 1})
 
     rerun = matchmaking_run(day=day, by=organiser).proposal
@@ -229,7 +188,7 @@ def test_matched_learner_is_told_only_what_the_surgeon_shows_them_now(organisati
         day, learner=learner, topics={topics["Blogging"]: 1}, preferences=[("perspective", "volunteer", "wish")]
     )
     proposal = matchmaking_run(day=day, by=organiser).proposal
-    proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+    confirm_now(day, proposal, organiser)
     request = MatchRequest.objects.get(learner=learner)
     assert reason_for_learner(reasons=request.reasons, surgeon_id=surgeon.pk) == "both: Blogging; prefers a volunteer"
 
@@ -252,40 +211,6 @@ def test_rerun_lets_go_of_a_lock_whose_slot_was_booked_by_hand(organisation, org
     assert result.dropped_locks == 1
     assert (moved.request_id, moved.locked) == (request.pk, False)
     assert moved.slot_id != pair.slot_id
-
-
-def test_confirm_queues_a_confirmation_for_each_learner_and_a_notice_for_each_surgeon(organisation, organiser):
-    from people.models import Notification
-    from surgeries.notifications import BOOKING_CONFIRMED, BOOKING_RECEIVED
-
-    day, topics = make_day(organisation)
-    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
-    requests = [add_request(day, topics={topics["Blogging"]: 1}) for _ in range(2)]
-    proposal = matchmaking_run(day=day, by=organiser).proposal
-
-    bookings = proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
-
-    confirmed = Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True)
-    assert sorted(confirmed) == sorted(request.learner_id for request in requests)
-    assert Notification.objects.filter(kind=BOOKING_RECEIVED).count() == len(bookings)
-
-
-def test_confirm_that_fails_queues_no_messages(organisation, organiser):
-    from people.models import Notification
-
-    day, topics = make_day(organisation)
-    add_surgeon(day, offers={topics["Blogging"]: 2}, slots=2)
-    for _ in range(2):
-        add_request(day, topics={topics["Blogging"]: 1})
-    proposal = matchmaking_run(day=day, by=organiser).proposal
-    taken = ProposedPair.objects.filter(proposal=proposal).first()
-    booked_slot(slot=taken.slot, learner=UserFactory())
-    before = Notification.objects.count()
-
-    with pytest.raises(MatchmakingError):
-        proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
-
-    assert Notification.objects.count() == before
 
 
 def test_erasing_a_learner_removes_their_request_and_the_reason_they_were_left_out(organisation, organiser):

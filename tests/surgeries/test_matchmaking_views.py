@@ -7,11 +7,12 @@ from django.urls import reverse
 
 from people.models import OrganisationBlock
 from people.visibility import Visibility
-from surgeries.models import Booking, MatchProposal, MatchRequest, SurgeryDay
+from surgeries.models import Booking, MatchRequest, SurgeryDay
 from surgeries.selectors.matchmaking import slots_ranked_for
-from surgeries.services.matchmaking import matchmaking_run, proposal_confirm
-from tests.factories import SurgeryDayFactory
-from tests.surgeries.matchmaking_helpers import add_request, add_surgeon, make_day
+from surgeries.services.matchmaking import matchmaking_run
+from surgeries.services.matchmaking_confirm import proposal_confirm_pairs, proposal_confirm_start
+from tests.factories import SurgeryDayFactory, UserFactory, booked_slot
+from tests.surgeries.matchmaking_helpers import add_request, add_surgeon, confirm_now, make_day
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_matched_learner_sees_booking_and_reason_without_hidden_perspectives(cli
         preferences=[("perspective", "lived_experience", "wish"), ("perspective", "volunteer", "wish")],
     )
     proposal = matchmaking_run(day=day, by=organiser).proposal
-    proposal_confirm(day=day, proposal_id=proposal.pk, by=organiser)
+    confirm_now(day, proposal, organiser)
     client.force_login(learner)
 
     page = client.get(reverse("matchmaking:request", args=[day.pk])).content.decode()
@@ -193,21 +194,186 @@ def test_proposal_page_stops_showing_a_perspective_the_surgeon_hid_after_the_run
     assert "both: Blogging" in after
 
 
-def test_confirm_view_books_and_reports_a_conflict_as_a_message(client, organisation, organiser):
+def _day_to_confirm(organisation, organiser, *, pairs: int):
     day, topics = make_day(organisation)
-    add_surgeon(day, offers={topics["Blogging"]: 3}, slots=1)
-    add_request(day, topics={topics["Blogging"]: 2})
+    for _ in range(pairs):
+        add_surgeon(day, offers={topics["Blogging"]: 3}, slots=1)
+        add_request(day, topics={topics["Blogging"]: 2})
+    return day, matchmaking_run(day=day, by=organiser).proposal
+
+
+def _confirmation_url(day, proposal):
+    return reverse("matchmaking:confirmation", args=[day.pk, proposal.pk])
+
+
+def test_confirm_view_queues_the_booking_and_redirects_to_its_progress(
+    client, organisation, organiser, django_capture_on_commit_callbacks
+):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=2)
     client.force_login(organiser)
-    client.post(reverse("matchmaking:run", args=[day.pk]))
-    proposal = MatchProposal.objects.get(day=day)
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk})
+    page = client.get(response.url).content.decode()
+
+    assert (response.status_code, response.url) == (302, _confirmation_url(day, proposal))
+    assert len(queued) == 1
+    assert '<h2 id="progress-heading">In progress</h2>' in page
+    assert "0 of 2 pairs done so far" in page
+    assert f'<a class="btn btn-outline-primary" href="{_confirmation_url(day, proposal)}">Refresh</a>' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert "<script>" not in page
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirm_with_tasks_run_at_once_shows_what_was_booked_and_what_was_not(client, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=3)
+    taken = proposal.pairs.select_related("request__learner", "slot").order_by("slot__starts_at", "id").last()
+    booked_slot(slot=taken.slot, learner=UserFactory())
+    client.force_login(organiser)
 
     response = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk}, follow=True)
 
-    assert "Confirmed: 1 session booked." in response.content.decode()
-    assert "1 learner matched and booked already (their bookings are kept)" in response.content.decode()
+    page = response.content.decode()
+    assert response.redirect_chain == [(_confirmation_url(day, proposal), 302)]
+    assert "Finished: what was booked" in page
+    assert "2 of 3 pairs booked." in page
+    assert "1 pair was not booked" in page
+    assert page.count('class="not-booked-row"') == 1
+    assert taken.request.learner.display_name in page
+    assert "Someone else booked this slot first." in page
+    assert 'hx-trigger="every 2s"' not in page
+    assert Booking.objects.filter(day=day, status="active").count() == 3
+
+
+def test_confirming_again_shows_the_same_progress_and_books_nothing_more(
+    client, organisation, organiser, django_capture_on_commit_callbacks
+):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=1)
+    client.force_login(organiser)
+    url = reverse("matchmaking:confirm", args=[day.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"proposal_id": proposal.pk})
+    with django_capture_on_commit_callbacks() as queued_again:
+        again = client.post(url, {"proposal_id": proposal.pk}, follow=True)
+
+    page = again.content.decode()
+    assert again.redirect_chain == [(_confirmation_url(day, proposal), 302)]
+    assert "This proposal has already been confirmed." in page
+    assert "1 of 1 pair booked." in page
+    assert "Every pair in the proposal was booked." in page
+    assert queued_again == []
     assert Booking.objects.filter(day=day, status="active").count() == 1
-    again = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk}, follow=True)
-    assert "already been confirmed" in again.content.decode()
+
+
+def test_confirm_view_reports_a_proposal_that_was_replaced(client, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=1)
+    client.force_login(organiser)
+
+    replaced = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk + 1}, follow=True)
+    nonsense = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": "x"}, follow=True)
+
+    assert "This proposal has been replaced. Please look again." in replaced.content.decode()
+    assert "Please confirm the proposal shown on the page." in nonsense.content.decode()
+    assert replaced.redirect_chain == [(reverse("matchmaking:proposal", args=[day.pk]), 302)]
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_confirmation_page_refuses_everyone_but_the_days_organisers(client, request, persona, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=1)
+    confirm_now(day, proposal, organiser)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(_confirmation_url(day, proposal))
+
+    assert response.status_code == ORGANISER_ONLY[persona]
+
+
+def test_confirmation_page_sends_anonymous_visitors_to_log_in(client, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=1)
+    confirm_now(day, proposal, organiser)
+
+    response = client.get(_confirmation_url(day, proposal))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_confirmation_page_is_not_found_for_a_draft_or_under_another_day(client, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=1)
+    other_day, other = _day_to_confirm(organisation, organiser, pairs=1)
+    confirm_now(other_day, other, organiser)
+    client.force_login(organiser)
+
+    assert client.get(_confirmation_url(day, proposal)).status_code == 404
+    assert client.get(reverse("matchmaking:confirmation", args=[day.pk, other.pk])).status_code == 404
+    assert client.get(_confirmation_url(other_day, other)).status_code == 200
+
+
+def test_proposal_page_while_booking_points_to_the_progress_and_cannot_run(client, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=2)
+    proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+    client.force_login(organiser)
+
+    during = client.get(reverse("matchmaking:proposal", args=[day.pk])).content.decode()
+    rerun = client.post(reverse("matchmaking:run", args=[day.pk]), follow=True).content.decode()
+    proposal_confirm_pairs(proposal_id=proposal.pk)
+    after = client.get(reverse("matchmaking:proposal", args=[day.pk])).content.decode()
+
+    assert "pairs are being booked now" in during
+    assert _confirmation_url(day, proposal) in during
+    assert "Run matchmaking" not in during
+    assert "Confirm and book" not in during
+    assert "The confirmed pairs are still being booked." in rerun
+    assert "2 pairs booked. <a" in after
+    assert _confirmation_url(day, proposal) in after
+    assert "Run matchmaking" in after
+
+
+def test_withdrawing_while_the_pair_is_being_booked_is_refused_kindly(client, organisation, organiser):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=1)
+    learner = proposal.pairs.get().request.learner
+    proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+    client.force_login(learner)
+
+    response = client.post(reverse("matchmaking:request", args=[day.pk]), {"action": "withdraw"}, follow=True)
+
+    assert "The organisers are booking your match right now." in response.content.decode()
+    assert MatchRequest.objects.filter(learner=learner).exists()
+
+
+def _some_not_booked(day, proposal, organiser):
+    """Confirm with the first pair's slot taken by hand meanwhile, so one pair is not booked."""
+    first = proposal.pairs.order_by("slot__starts_at", "id").first()
+    booked_slot(slot=first.slot, learner=UserFactory())
+    confirm_now(day, proposal, organiser)
+
+
+@pytest.mark.parametrize("finished", [False, True])
+@pytest.mark.parametrize("size", [2, 25])
+def test_confirmation_page_query_count_does_not_grow(
+    client, organisation, organiser, django_assert_num_queries, size, finished
+):
+    day, proposal = _day_to_confirm(organisation, organiser, pairs=size)
+    if finished:
+        _some_not_booked(day, proposal, organiser)
+    else:
+        proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+    client.force_login(organiser)
+    url = _confirmation_url(day, proposal)
+    client.get(url)
+
+    # Session, user, zone, day, membership, then the proposal and the pairs not booked; while
+    # booking, also the count of each outcome (afterwards the counts are on the proposal).
+    with django_assert_num_queries(7 if finished else 8):
+        response = client.get(url)
+
+    page = response.content.decode()
+    assert page.count('class="not-booked-row"') == (1 if finished else 0)
+    assert (f"{size - 1} of {size} pairs booked." if finished else f"0 of {size} pairs done so far") in page
 
 
 @pytest.mark.parametrize("size", [1, 25])

@@ -18,10 +18,11 @@ from people.demo import DEMO_PASSWORD, seed_people
 from people.models import Membership, PersonPerspective, Perspective, Profile, Topic, TopicOffer, User
 from people.visibility import Visibility
 from surgeries.demo import seed_surgery_days
-from surgeries.models import DaySurgeon, MatchRequest, SurgeryDay
+from surgeries.models import DaySurgeon, MatchProposal, MatchRequest, SurgeryDay
 from surgeries.selectors.matchmaking import proposal_page
 from surgeries.services import availability_set, surgeon_join
 from surgeries.services.matchmaking import RequestDetails, match_request_save, matchmaking_run
+from surgeries.services.matchmaking_confirm import proposal_confirm_start
 
 LEARNERS_PER_SURGEON = 8
 OTHER_LANGUAGES = ("Urdu", "Polish", "Punjabi", "Welsh")
@@ -36,8 +37,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--time", dest="timed", action="store_true", help="Then run matchmaking and time load, solve and show."
         )
+        parser.add_argument(
+            "--confirm", action="store_true", help="With --time: then confirm the proposal and time booking it."
+        )
 
-    def handle(self, *args, learners: int, seed: int, timed: bool, **options):
+    def handle(self, *args, learners: int, seed: int, timed: bool, confirm: bool, **options):
         rng = random.Random(seed)  # noqa: S311 -- repeatable demo data, not a secret
         with transaction.atomic():
             organisation, people = seed_people()
@@ -51,6 +55,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{day.title}: {len(surgeons)} surgeons, {made} new requests."))
         if timed:
             self.stdout.write(_timed_run(day, organiser))
+        if timed and confirm:
+            self.stdout.write(_timed_confirm(day, organiser))
 
 
 def _people(organisation, kind: str, count: int) -> list[User]:
@@ -137,4 +143,24 @@ def _timed_run(day: SurgeryDay, organiser: User) -> str:
         f"requests={result.proposal.request_count} matched={result.proposal.pairs.count()} "
         f"load_and_solve={solved - started:.2f}s show={shown - solved:.2f}s total={shown - started:.2f}s "
         f"page_bytes={len(html)}"
+    )
+
+
+def _timed_confirm(day: SurgeryDay, organiser: User, timeout: float = 600) -> str:
+    """Confirm the draft (what the Confirm button does), then wait until every pair is settled.
+
+    With tasks run in-process the booking happens inside the first call; with a worker,
+    the call returns at once and the wait is the worker's booking time.
+    """
+    proposal = MatchProposal.objects.get(day=day, status=MatchProposal.Status.DRAFT)
+    started = time.perf_counter()
+    proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+    asked = time.perf_counter()
+    while proposal.status != MatchProposal.Status.CONFIRMED and time.perf_counter() - started < timeout:
+        time.sleep(0.2)
+        proposal.refresh_from_db()
+    done = time.perf_counter()
+    return (
+        f"pairs={proposal.pairs_to_book} booked={proposal.pairs_booked} not_booked={proposal.pairs_not_booked} "
+        f"confirm_request={asked - started:.2f}s until_booked={done - started:.2f}s status={proposal.status}"
     )
