@@ -228,6 +228,16 @@ def test_registration_cancel_after_cut_off_is_refused_but_organiser_may(learner,
     assert Registration.objects.get().status == "cancelled"
 
 
+def test_organiser_cannot_cancel_a_place_once_the_workshop_has_started(learner, organiser, organisation):
+    workshop = WorkshopFactory(day=SurgeryDayFactory(organisation=organisation))
+    registration = registered(workshop=workshop, person=learner)
+
+    with time_machine.travel(workshop.starts_at, tick=False), pytest.raises(errors.WorkshopStarted):
+        services.registration_cancel(registration_id=registration.pk, by=organiser, as_organiser=True)
+
+    assert Registration.objects.get().status == "active"
+
+
 def test_someone_else_cannot_cancel_a_registration(learner, stranger):
     registration = registered(person=learner)
 
