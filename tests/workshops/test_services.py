@@ -20,6 +20,7 @@ from tests.factories import (
 from tests.surgeries.afterday_helpers import past_day
 from workshops import errors, services
 from workshops.models import Registration, Workshop, WorkshopWaitingEntry
+from workshops.services.registration import waiting_lists_end_for_days
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +215,20 @@ def test_waiting_list_join_refused_when_busy_at_that_time(learner):
 
     with pytest.raises(errors.PersonBusy):
         services.waiting_list_join(workshop_id=workshop.pk, person=learner)
+
+
+def test_waiting_lists_end_for_days_ends_only_those_days_waiting_entries(learner):
+    ending, other = WorkshopFactory(capacity=1), WorkshopFactory(capacity=1)
+    for workshop in (ending, other):
+        registered(workshop=workshop)
+        services.waiting_list_join(workshop_id=workshop.pk, person=learner)
+
+    ended = waiting_lists_end_for_days(SurgeryDay.objects.filter(pk=ending.day_id))
+
+    assert ended == 1
+    assert WorkshopWaitingEntry.objects.get(workshop=ending).status == "left"
+    assert WorkshopWaitingEntry.objects.get(workshop=other).status == "waiting"
+    assert waiting_lists_end_for_days(SurgeryDay.objects.filter(pk=ending.day_id)) == 0
 
 
 def test_registration_cancel_after_cut_off_is_refused_but_organiser_may(learner, organiser, organisation):

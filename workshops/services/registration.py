@@ -6,6 +6,7 @@ See docs/booking.md, "Workshops", for the locking and the numbered seats.
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from people.models import User
@@ -212,6 +213,17 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
             return entry
     except IntegrityError as error:
         raise translate_integrity_error(error) from error
+
+
+def waiting_lists_end_for_days(days: QuerySet[SurgeryDay]) -> int:
+    """The workshops of these finished days have happened: nobody waits for them any more.
+
+    Registered with surgeries' day-finished hooks, so it runs in the transaction that
+    finishes the days. Returns how many entries ended; a second run ends none.
+    """
+    return WorkshopWaitingEntry.objects.filter(
+        workshop__day__in=days, status=WorkshopWaitingEntry.Status.WAITING
+    ).update(status=WorkshopWaitingEntry.Status.LEFT)
 
 
 @transaction.atomic
