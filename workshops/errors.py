@@ -40,5 +40,13 @@ class TooLateToCancel(WorkshopError):
     default_message = "It is too late to cancel online. Please contact the organisers."
 
 
+class PlaceAlreadyCancelled(WorkshopError):
+    default_message = "This place has already been cancelled."
+
+
+class WorkshopStarted(WorkshopError):
+    default_message = "This workshop has started, so places in it can no longer be cancelled."
+
+
 class NotAllowed(WorkshopError):
     default_message = "You are not allowed to do that."

@@ -13,6 +13,7 @@ from people.models import User
 from surgeries.agenda import AgendaItem, AgendaSource, register_agenda_source
 from surgeries.models import SurgeryDay
 from surgeries.programme import ProgrammeEntry, register_programme_source
+from surgeries.services.days import register_day_finished_hook
 from workshops.calendar import facilitator_event, registration_event
 from workshops.models import Registration, Workshop, WorkshopFacilitator
 from workshops.selectors import (
@@ -21,6 +22,7 @@ from workshops.selectors import (
     registrations_for_person,
     waiting_entries_for_person,
 )
+from workshops.services.registration import waiting_lists_end_for_days
 
 
 def programme_source(day: SurgeryDay) -> list[ProgrammeEntry]:
@@ -128,3 +130,5 @@ AGENDA_SOURCE = AgendaSource(places=agenda_places, waiting=agenda_waiting, calen
 def register() -> None:
     register_programme_source(programme_source)
     register_agenda_source(AGENDA_SOURCE)
+    # A finished day's workshops have happened, so their waiting lists end with it.
+    register_day_finished_hook(waiting_lists_end_for_days)

@@ -8,11 +8,13 @@
 | `workshops.registration_cancelled` | each facilitator, when a participant cancels | at once | yes | registration |
 | `workshops.place_cancelled` | the participant, when an organiser cancels their place | at once | yes | registration |
 | `workshops.workshop_cancelled` | participants and facilitators, when an organiser cancels | at once | yes | workshop |
+| `workshops.waiting_list_cancelled` | its waiting list, when an organiser cancels it | at once | yes | workshop |
 
 When a whole day is cancelled its workshops go with it (workshops/signals.py).
-Their people are then sent the day's own "day cancelled" notice, scheduled under
-the same key as the one surgeries sends, so someone with a booking and a
-workshop place that day is told once.
+Their people (participants, facilitators and everyone on a waiting list) are then
+sent the day's own "day cancelled" notice, scheduled under the same key as the one
+surgeries sends, so someone with a booking, a workshop place and a waiting-list
+place that day is told once.
 
 Each function below is called once from the service that makes the change,
 inside its transaction, so a rolled-back change leaves nothing in the outbox.
@@ -48,6 +50,7 @@ REMINDER = "workshops.reminder"
 REGISTRATION_CANCELLED = "workshops.registration_cancelled"
 WORKSHOP_CANCELLED = "workshops.workshop_cancelled"
 PLACE_CANCELLED = "workshops.place_cancelled"
+WAITING_LIST_CANCELLED = "workshops.waiting_list_cancelled"
 
 # The slot of a workshop-cancelled notice to someone running it: it says so, and
 # names nobody who had a place.
@@ -87,6 +90,12 @@ def _place_cancelled(registration: Registration) -> bool:
 
 def _workshop_cancelled(workshop: Workshop) -> bool:
     return not workshop.is_active and workshop.day.status != SurgeryDay.Status.CANCELLED
+
+
+def _waited_for_cancelled(workshop: Workshop) -> bool:
+    # Still sent if the day is cancelled afterwards: the day's notice goes only to
+    # people still waiting then, and this person's entry has already ended.
+    return not workshop.is_active
 
 
 # --- what the emails say ------------------------------------------------------------
@@ -168,6 +177,14 @@ def register() -> None:
         build_context=workshop_context,
         is_live=_workshop_cancelled,
     )
+    kind(
+        WAITING_LIST_CANCELLED,
+        "Workshop cancelled (to its waiting list)",
+        essential=True,
+        template="workshop_waiting_list_cancelled",
+        build_context=workshop_context,
+        is_live=_waited_for_cancelled,
+    )
 
 
 # --- scheduling, called by the services inside their transactions -----------------------
@@ -231,25 +248,31 @@ def registration_cancelled_notify(*, registration: Registration, by: User) -> No
 
 
 @transaction.atomic
-def workshop_cancelled_notify(*, workshop: Workshop, registrations: list[Registration], with_day: bool) -> None:
-    """Call with the places that were active just before the workshop was cancelled.
+def workshop_cancelled_notify(
+    *, workshop: Workshop, registrations: list[Registration], waiting: list[User], with_day: bool
+) -> None:
+    """Call with the places that were active, and the people who were waiting, just
+    before the workshop was cancelled.
 
     Their reminders stop. An organiser cancelling one workshop tells its
-    participants and its facilitators (the facilitators' notice names nobody); a
-    cancelled day tells them all through the day's own notice instead, so nobody
-    gets two messages about one cancellation.
+    participants, its facilitators (the facilitators' notice names nobody) and its
+    waiting list; a cancelled day tells them all through the day's own notice
+    instead, so nobody gets two messages about one cancellation.
     """
     for registration in registrations:
         notifications_cancel_for(subject=registration, reason="workshop cancelled")
     people = [registration.person for registration in registrations]
     facilitators = [row.person for row in workshop.facilitators.select_related("person")]
     if with_day:
-        day_cancellation_notify(day=workshop.day, recipients=[*people, *facilitators])
+        day_cancellation_notify(day=workshop.day, recipients=[*people, *facilitators, *waiting])
     else:
         now = timezone.now()
-        for person, slot in [(p, "") for p in people] + [(p, TO_FACILITATOR) for p in facilitators]:
+        notices = [(p, WORKSHOP_CANCELLED, "") for p in people]
+        notices += [(p, WORKSHOP_CANCELLED, TO_FACILITATOR) for p in facilitators]
+        notices += [(p, WAITING_LIST_CANCELLED, "") for p in waiting]
+        for person, kind, slot in notices:
             notification_schedule(
-                kind=WORKSHOP_CANCELLED, recipient=person, subject=workshop, scope=workshop.day, due_at=now, slot=slot
+                kind=kind, recipient=person, subject=workshop, scope=workshop.day, due_at=now, slot=slot
             )
     transaction.on_commit(_send_soon)
 

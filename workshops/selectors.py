@@ -111,7 +111,12 @@ def attendees(*, workshop: Workshop) -> QuerySet[Registration]:
 
 
 def is_facilitator(*, user: User, workshop: Workshop) -> bool:
-    return user.is_authenticated and WorkshopFacilitator.objects.filter(workshop=workshop, person=user).exists()
+    """No query when the facilitators came prefetched (`workshop_with_places`)."""
+    return user.is_authenticated and any(row.person_id == user.pk for row in workshop.facilitators.all())
+
+
+def waiting_count(*, workshop: Workshop) -> int:
+    return WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING).count()
 
 
 def registrations_for_person(*, person: User) -> QuerySet[Registration]:

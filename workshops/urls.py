@@ -16,6 +16,11 @@ urlpatterns = [
     path("workshops/<int:workshop_id>/waiting-list/leave/", attend.waiting_leave, name="waiting_leave"),
     path("workshops/<int:workshop_id>/attendees/", attend.attendee_register, name="attendee_register"),
     path(
+        "workshops/<int:workshop_id>/attendees/<int:registration_id>/cancel/",
+        organise.place_cancel,
+        name="place_cancel",
+    ),
+    path(
         "workshops/<int:workshop_id>/attendees/<int:registration_id>/did-not-come/",
         afterday.registration_no_show,
         name="registration_no_show",

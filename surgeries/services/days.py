@@ -1,10 +1,12 @@
 """Organisers planning, publishing and cancelling surgery days."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from people.models import Organisation, User
@@ -22,6 +24,20 @@ from surgeries.models import (
 )
 from surgeries.notifications import day_cancelled_notify_everyone, day_notifications_reschedule
 from surgeries.services.locking import lock_slots
+
+# Apps above surgeries with their own lists for a day (workshops' waiting lists)
+# close them when the day finishes, without surgeries importing them. A hook is
+# fn(days) -> rows changed, where `days` is every finished day; it runs inside the
+# transaction that finishes days and must change nothing when run again.
+DayFinishedHook = Callable[[QuerySet[SurgeryDay]], int]
+_day_finished_hooks: list[DayFinishedHook] = []
+
+
+def register_day_finished_hook(fn: DayFinishedHook) -> DayFinishedHook:
+    """Add a hook once; `ready()` can run twice in some test set-ups."""
+    if fn not in _day_finished_hooks:
+        _day_finished_hooks.append(fn)
+    return fn
 
 
 @dataclass
@@ -174,14 +190,28 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
 
 @transaction.atomic
 def days_finish_ended(*, now: datetime | None = None) -> int:
-    """Mark every published day that has ended as finished. Returns how many changed.
+    """Mark every published day that has ended as finished, and end its waiting lists.
+    Returns how many days changed.
 
-    One conditional UPDATE, so running it again (or two schedulers at once) changes
-    nothing more, and a day an organiser is editing right now is finished only
-    after their change commits, judged on its new end time. Drafts that were never
-    published stay drafts; cancelled days stay cancelled.
+    1. One conditional UPDATE finishes the days, so running it again (or two
+       schedulers at once) changes nothing more, and a day an organiser is editing
+       right now is finished only after their change commits, judged on its new end
+       time. Drafts that were never published stay drafts; cancelled days stay
+       cancelled.
+    2. Everyone still waiting for a slot on any finished day leaves the list: the day
+       is over, so no slot will come free. Looking at every finished day, not only
+       those finished now, also closes an entry whose join raced the finishing.
+    3. The day-finished hooks do the same for the lists other apps keep (workshop
+       waiting lists), in this transaction.
     """
     now = now or timezone.now()
-    return SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__lte=now).update(
+    count = SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__lte=now).update(
         status=SurgeryDay.Status.FINISHED
     )
+    finished = SurgeryDay.objects.filter(status=SurgeryDay.Status.FINISHED)
+    WaitingListEntry.objects.filter(day__in=finished, status=WaitingListEntry.Status.WAITING).update(
+        status=WaitingListEntry.Status.LEFT
+    )
+    for hook in _day_finished_hooks:
+        hook(finished)
+    return count

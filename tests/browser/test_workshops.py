@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+from django.core import mail
 from playwright.sync_api import expect
 
+from people.notifications.sweep import send_inline, sweep_due
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     MembershipFactory,
@@ -11,7 +13,9 @@ from tests.factories import (
     WorkshopFactory,
     registered,
 )
+from tests.mail import mail_to
 from workshops.models import Registration, Workshop
+from workshops.services import waiting_list_join
 
 
 def log_out(page) -> None:
@@ -116,3 +120,40 @@ def test_full_workshop_waiting_list_then_place_given_when_someone_cancels(page):
     expect(page.get_by_text("You have a place at this workshop.")).to_be_visible()
     assert_accessible(page)
     assert Registration.objects.get(status="active").from_waiting_list is True
+
+
+def test_organiser_cancels_someones_place_and_the_waiting_list_gets_it(page):
+    organisation = OrganisationFactory()
+    organiser = UserFactory(display_name="Priya")
+    MembershipFactory(organisation=organisation, person=organiser, role="organiser")
+    day = SurgeryDayFactory(organisation=organisation, title="Winter surgery")
+    workshop = WorkshopFactory(day=day, title="Blogging for your group", capacity=1)
+    holder = UserFactory(display_name="Maria")
+    waiting = UserFactory(display_name="Alex")
+    registered(workshop=workshop, person=holder)
+    waiting_list_join(workshop_id=workshop.pk, person=waiting)
+    sweep_due(dispatch=send_inline)  # the confirmation of Maria's place, sent before we start
+    mail.outbox.clear()
+
+    log_in(page, organiser)
+    page.goto(f"/workshops/{workshop.pk}/attendees/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Cancel place (Maria)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cancel Maria's place at “Blogging for your group”?")
+    expect(page.get_by_text("Maria loses their place and is emailed")).to_be_visible()
+    expect(page.get_by_text("The place goes to the first person on the waiting list (1 waiting)")).to_be_visible()
+    assert_accessible(page)
+    assert Registration.objects.get(person=holder).status == "active"  # asking changed nothing
+    page.get_by_role("button", name="Cancel this place").click()
+
+    expect(
+        page.get_by_text("Maria no longer has a place at “Blogging for your group”. They will be emailed.")
+    ).to_be_visible()
+    expect(page.get_by_role("cell", name="Alex", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="Maria", exact=True)).to_have_count(0)
+    assert_accessible(page)
+    sweep_due(dispatch=send_inline)
+    (notice,) = mail_to(holder)
+    assert notice.subject.startswith("Surgery Day: Your place was cancelled: Blogging for your group")
+    assert "Alex" not in notice.body
+    assert [m.subject.split(":")[1].strip() for m in mail_to(waiting)] == ["You now have a place"]

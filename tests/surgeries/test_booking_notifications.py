@@ -297,7 +297,7 @@ def test_day_cancelled_tells_the_waiting_list_once_each_and_ends_their_places_on
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in [learner, surgeon, waiting_only])
     (message,) = mail_to(waiting_only)
     assert message.subject.startswith("Surgery Day: Cancelled: Spring surgery on ")
-    assert "if you were on its waiting list, you are no longer on it" in message.body
+    assert "if you were waiting for a place that day, in a session or a workshop, you are no longer on" in message.body
     assert "Lee Learner" not in message.body
     assert len(mail_to(learner)) == 1
     assert Notification.objects.filter(kind=DAY_CANCELLED).count() == 3

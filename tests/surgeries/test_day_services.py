@@ -10,11 +10,12 @@ from django.utils import timezone
 from config.celery import app as celery_app
 from people.models import Notification
 from surgeries import errors
-from surgeries.models import Booking, SurgeryDay
+from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.services import day_cancel, days_finish_ended
-from tests.factories import SurgeryDayFactory, WorkshopFactory, facilitating
+from surgeries.services.days import register_day_finished_hook
+from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating
 from tests.surgeries.afterday_helpers import past_day, past_session
-from workshops.models import Workshop
+from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,66 @@ def test_finishing_a_day_keeps_its_sessions_and_workshop_places_and_sends_nothin
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
     assert Workshop.objects.get(pk=workshop.pk).status == Workshop.Status.ACTIVE
     assert not Notification.objects.exists()
+
+
+def _waiting(day: SurgeryDay, status=WaitingListEntry.Status.WAITING) -> WaitingListEntry:
+    return WaitingListEntry.objects.create(day=day, person=UserFactory(), status=status)
+
+
+def _waiting_for_workshop(day: SurgeryDay) -> WorkshopWaitingEntry:
+    workshop = WorkshopFactory(day=day)
+    return WorkshopWaitingEntry.objects.create(workshop=workshop, person=UserFactory())
+
+
+def _entry_statuses(*entries) -> list[str]:
+    return [type(entry).objects.get(pk=entry.pk).status for entry in entries]
+
+
+def test_finishing_a_day_ends_its_waiting_lists_and_no_others(organisation):
+    ended = past_day(organisation, status=Status.PUBLISHED)
+    upcoming = SurgeryDayFactory(organisation=organisation)
+    waiting, booked = _waiting(ended), _waiting(ended, status=WaitingListEntry.Status.BOOKED)
+    workshop_waiting = _waiting_for_workshop(ended)
+    still_waiting, still_waiting_for_workshop = _waiting(upcoming), _waiting_for_workshop(upcoming)
+
+    days_finish_ended()
+
+    assert _entry_statuses(waiting, booked, workshop_waiting, still_waiting, still_waiting_for_workshop) == [
+        "left",
+        "booked",
+        "left",
+        "waiting",
+        "waiting",
+    ]
+    assert not Notification.objects.exists()
+
+
+def test_finishing_again_ends_a_waiting_entry_that_slipped_in_and_changes_nothing_else(organisation):
+    day = past_day(organisation, status=Status.PUBLISHED)
+    first = _waiting(day)
+    days_finish_ended()
+    # A join that raced the finishing and committed just after it.
+    late, late_for_workshop = _waiting(day), _waiting_for_workshop(day)
+
+    assert days_finish_ended() == 0
+    assert _entry_statuses(first, late, late_for_workshop) == ["left", "left", "left"]
+    assert days_finish_ended() == 0
+    assert _status(day) == Status.FINISHED
+
+
+def test_day_finished_hooks_run_with_the_finished_days(organisation):
+    ended = past_day(organisation, status=Status.PUBLISHED)
+    SurgeryDayFactory(organisation=organisation)
+    seen = []
+    hook = register_day_finished_hook(lambda days: seen.append(sorted(days.values_list("pk", flat=True))) or 0)
+    try:
+        days_finish_ended()
+    finally:
+        from surgeries.services import days
+
+        days._day_finished_hooks.remove(hook)
+
+    assert seen == [[ended.pk]]
 
 
 def test_finish_days_task_finishes_ended_days(organisation):

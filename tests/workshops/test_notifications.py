@@ -8,8 +8,10 @@ from django.core import mail
 from django.db import transaction
 
 from people.models import Notification
+from surgeries.models import WaitingListEntry
 from surgeries.notifications import DAY_CANCELLED
 from surgeries.services import DayDetails, day_cancel, day_update
+from surgeries.services import waiting_list_join as day_waiting_list_join
 from tests.factories import (
     DaySurgeonFactory,
     SlotFactory,
@@ -21,15 +23,23 @@ from tests.factories import (
     local_datetime,
 )
 from tests.mail import ics_fields, mail_to
+from workshops.models import WorkshopWaitingEntry
 from workshops.notifications import (
     PLACE_CANCELLED,
     REGISTRATION_CANCELLED,
     REGISTRATION_CONFIRMED,
     REMINDER,
+    WAITING_LIST_CANCELLED,
     WAITING_LIST_PLACE,
     WORKSHOP_CANCELLED,
 )
-from workshops.services import registration_cancel, registration_create, waiting_list_join, workshop_cancel
+from workshops.services import (
+    registration_cancel,
+    registration_create,
+    waiting_list_join,
+    waiting_list_leave,
+    workshop_cancel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +267,81 @@ def test_day_cancelled_tells_workshop_people_once_through_the_day_notice(
     assert Notification.objects.filter(kind=DAY_CANCELLED).count() == 4
     assert not Notification.objects.filter(kind__in=[WORKSHOP_CANCELLED, PLACE_CANCELLED]).exists()
     assert not Notification.objects.filter(state=State.PENDING).exists()
+
+
+def _full_with_waiting_list(workshop, capture, *waiting):
+    for person in UserFactory.create_batch(workshop.capacity):
+        _register(workshop, person, capture)
+    for person in waiting:
+        waiting_list_join(workshop_id=workshop.pk, person=person)
+
+
+def test_organiser_cancels_workshop_its_waiting_list_is_told_and_their_entries_end(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    other, left_already = UserFactory(display_name="Wendy Waiting"), UserFactory()
+    _full_with_waiting_list(workshop, django_capture_on_commit_callbacks, learner, other, left_already)
+    waiting_list_leave(workshop_id=workshop.pk, person=left_already)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop_cancel(workshop_id=workshop.pk, by=organiser)
+    send_due()
+
+    (message,) = mail_to(learner)
+    html = message.alternatives[0][0]
+    assert message.subject == "Surgery Day: Cancelled: Staying safe online, Tuesday 14 January 2031, 10:00 GMT"
+    assert (
+        'the workshop you were waiting for a place in, "Staying safe online" on Winter surgery, has been cancelled'
+    ) in message.body
+    assert "Tuesday 14 January 2031, 10:00 GMT to 11:00 GMT" in message.body
+    assert "You are no longer on its waiting list" in html
+    assert "Wendy Waiting" not in message.body + html
+    assert len(mail_to(other)) == 1
+    assert mail_to(left_already) == []
+    assert Notification.objects.filter(kind=WAITING_LIST_CANCELLED, state=State.SENT).count() == 2
+    assert Notification.objects.filter(kind=WORKSHOP_CANCELLED, state=State.SENT).count() == 2  # the two places
+    assert set(WorkshopWaitingEntry.objects.values_list("status", flat=True)) == {"left"}
+
+
+def test_waiting_list_notice_still_goes_if_the_day_is_cancelled_before_it_is_sent(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    _full_with_waiting_list(workshop, django_capture_on_commit_callbacks, learner)
+
+    workshop_cancel(workshop_id=workshop.pk, by=organiser)
+    day_cancel(day=workshop.day, by=organiser)
+    mail.outbox.clear()
+    send_due()
+
+    # Their entry ended with the workshop, so the day's notice is not for them: this is their one message.
+    assert [m.subject for m in mail_to(learner)] == [
+        "Surgery Day: Cancelled: Staying safe online, Tuesday 14 January 2031, 10:00 GMT"
+    ]
+
+
+def test_day_cancelled_tells_workshop_waiting_lists_once_through_the_day_notice(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    later = WorkshopFactory(day=workshop.day, title="Podcasts", capacity=1, starts_at=workshop.ends_at)
+    waiting_only = UserFactory()
+    # The learner waits for two workshops and for a one-to-one slot that day; waiting_only for one workshop.
+    _full_with_waiting_list(workshop, django_capture_on_commit_callbacks, learner, waiting_only)
+    _full_with_waiting_list(later, django_capture_on_commit_callbacks, learner)
+    day_waiting_list_join(day=workshop.day, person=learner)
+    participants = [r.person for r in workshop.registrations.all()] + [r.person for r in later.registrations.all()]
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        day_cancel(day=workshop.day, by=organiser)
+    send_due()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in [learner, waiting_only, *participants])
+    assert all(m.subject.startswith("Surgery Day: Cancelled: Winter surgery") for m in mail.outbox)
+    assert "in a session or a workshop, you are no longer on the waiting list" in mail_to(waiting_only)[0].body
+    assert not Notification.objects.filter(kind__in=[WAITING_LIST_CANCELLED, WORKSHOP_CANCELLED]).exists()
+    assert set(WorkshopWaitingEntry.objects.values_list("status", flat=True)) == {"left"}
+    assert set(WaitingListEntry.objects.values_list("status", flat=True)) == {"left"}
 
 
 def test_waiting_list_place_is_announced_with_calendar_file(

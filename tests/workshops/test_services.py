@@ -20,6 +20,7 @@ from tests.factories import (
 from tests.surgeries.afterday_helpers import past_day
 from workshops import errors, services
 from workshops.models import Registration, Workshop, WorkshopWaitingEntry
+from workshops.services.registration import waiting_lists_end_for_days
 
 pytestmark = pytest.mark.django_db
 
@@ -216,6 +217,20 @@ def test_waiting_list_join_refused_when_busy_at_that_time(learner):
         services.waiting_list_join(workshop_id=workshop.pk, person=learner)
 
 
+def test_waiting_lists_end_for_days_ends_only_those_days_waiting_entries(learner):
+    ending, other = WorkshopFactory(capacity=1), WorkshopFactory(capacity=1)
+    for workshop in (ending, other):
+        registered(workshop=workshop)
+        services.waiting_list_join(workshop_id=workshop.pk, person=learner)
+
+    ended = waiting_lists_end_for_days(SurgeryDay.objects.filter(pk=ending.day_id))
+
+    assert ended == 1
+    assert WorkshopWaitingEntry.objects.get(workshop=ending).status == "left"
+    assert WorkshopWaitingEntry.objects.get(workshop=other).status == "waiting"
+    assert waiting_lists_end_for_days(SurgeryDay.objects.filter(pk=ending.day_id)) == 0
+
+
 def test_registration_cancel_after_cut_off_is_refused_but_organiser_may(learner, organiser, organisation):
     workshop = WorkshopFactory(day=SurgeryDayFactory(organisation=organisation))
     registration = registered(workshop=workshop, person=learner)
@@ -226,6 +241,16 @@ def test_registration_cancel_after_cut_off_is_refused_but_organiser_may(learner,
         services.registration_cancel(registration_id=registration.pk, by=organiser, as_organiser=True)
 
     assert Registration.objects.get().status == "cancelled"
+
+
+def test_organiser_cannot_cancel_a_place_once_the_workshop_has_started(learner, organiser, organisation):
+    workshop = WorkshopFactory(day=SurgeryDayFactory(organisation=organisation))
+    registration = registered(workshop=workshop, person=learner)
+
+    with time_machine.travel(workshop.starts_at, tick=False), pytest.raises(errors.WorkshopStarted):
+        services.registration_cancel(registration_id=registration.pk, by=organiser, as_organiser=True)
+
+    assert Registration.objects.get().status == "active"
 
 
 def test_someone_else_cannot_cancel_a_registration(learner, stranger):

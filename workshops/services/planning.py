@@ -207,10 +207,12 @@ def _cancel_locked(workshop: Workshop, *, with_day: bool) -> int:
     count = Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE).update(
         status=Registration.Status.CANCELLED, cancelled_at=now
     )
-    WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING).update(
-        status=WorkshopWaitingEntry.Status.LEFT
+    waiting = WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING)
+    waiting_people = [entry.person for entry in waiting.select_related("person")]
+    waiting.update(status=WorkshopWaitingEntry.Status.LEFT)
+    notifications.workshop_cancelled_notify(
+        workshop=workshop, registrations=places, waiting=waiting_people, with_day=with_day
     )
-    notifications.workshop_cancelled_notify(workshop=workshop, registrations=places, with_day=with_day)
     return count
 
 

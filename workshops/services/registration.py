@@ -6,6 +6,7 @@ See docs/booking.md, "Workshops", for the locking and the numbered seats.
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from people.models import User
@@ -102,11 +103,19 @@ def registration_create(*, workshop_id: int, person: User) -> Registration:
         raise translate_integrity_error(error) from error
 
 
+def organiser_may_cancel_places(*, workshop: Workshop, now: datetime) -> bool:
+    """Organisers may cancel someone's place until the workshop starts. After that the
+    register records who came instead, and a freed place could not be used."""
+    return workshop.is_active and now < workshop.starts_at
+
+
 def _check_may_cancel(*, registration: Registration, by: User, as_organiser: bool, now: datetime) -> None:
     day = registration.workshop.day
     if as_organiser:
         if not is_organiser(user=by, organisation=day.organisation):
             raise errors.NotAllowed()
+        if not organiser_may_cancel_places(workshop=registration.workshop, now=now):
+            raise errors.WorkshopStarted()
         return
     if registration.person_id != by.pk:
         raise errors.NotAllowed()
@@ -116,14 +125,15 @@ def _check_may_cancel(*, registration: Registration, by: User, as_organiser: boo
 
 @transaction.atomic
 def registration_cancel(*, registration_id: int, by: User, as_organiser: bool = False) -> Registration:
-    """Give up a place (attendee until the cut-off, organisers any time); the place goes on."""
+    """Give up a place (attendee until the cut-off, organisers until the workshop starts);
+    the place goes to the waiting list."""
     registration = Registration.objects.get(pk=registration_id)
     workshop = lock_workshop(registration.workshop_id)
     # Read again now the workshop is locked: another request may have just cancelled it.
     registration.refresh_from_db(fields=["status"])
     registration.workshop = workshop
     if not registration.is_active:
-        raise errors.WorkshopError("This place has already been cancelled.")
+        raise errors.PlaceAlreadyCancelled()
     now = timezone.now()
     _check_may_cancel(registration=registration, by=by, as_organiser=as_organiser, now=now)
     registration_release_locked(registration=registration, workshop=workshop, by=by, now=now)
@@ -203,6 +213,17 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
             return entry
     except IntegrityError as error:
         raise translate_integrity_error(error) from error
+
+
+def waiting_lists_end_for_days(days: QuerySet[SurgeryDay]) -> int:
+    """The workshops of these finished days have happened: nobody waits for them any more.
+
+    Registered with surgeries' day-finished hooks, so it runs in the transaction that
+    finishes the days. Returns how many entries ended; a second run ends none.
+    """
+    return WorkshopWaitingEntry.objects.filter(
+        workshop__day__in=days, status=WorkshopWaitingEntry.Status.WAITING
+    ).update(status=WorkshopWaitingEntry.Status.LEFT)
 
 
 @transaction.atomic

@@ -12,8 +12,8 @@ from people.selectors import is_organiser
 from workshops import errors, selectors, services
 from workshops.calendar import registration_calendar
 from workshops.models import Registration
-from workshops.services.registration import registration_is_open
-from workshops.views.access import organiser_workshop, visible_day, visible_workshop
+from workshops.services.registration import organiser_may_cancel_places, registration_is_open
+from workshops.views.access import refuse, visible_day, visible_workshop
 
 
 def day_workshops(request: HttpRequest, day_id: int) -> HttpResponse:
@@ -124,16 +124,22 @@ def my_workshops(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def attendee_register(request: HttpRequest, workshop_id: int) -> HttpResponse:
-    """The facilitator's list of who is coming, with a column to tick on the day. Printable."""
+    """The facilitator's list of who is coming, with a column to tick on the day. Printable.
+
+    Organisers see it too, and until the workshop starts they can cancel a place from it.
+    """
     workshop = visible_workshop(user=request.user, workshop_id=workshop_id)
-    if not selectors.is_facilitator(user=request.user, workshop=workshop):
-        organiser_workshop(user=request.user, workshop_id=workshop.pk)
+    organiser = is_organiser(user=request.user, organisation=workshop.day.organisation)
+    if not organiser and not selectors.is_facilitator(user=request.user, workshop=workshop):
+        refuse(user=request.user, day=workshop.day)
+    now = timezone.now()
     context = {
         "workshop": workshop,
         "day": workshop.day,
         "attendees": selectors.attendees(workshop=workshop),
         # After the start, the register also records who did not come (for the impact report).
-        "takes_attendance": workshop.starts_at <= timezone.now() and workshop.attended_snapshot is None,
+        "takes_attendance": workshop.starts_at <= now and workshop.attended_snapshot is None,
+        "can_cancel_places": organiser and organiser_may_cancel_places(workshop=workshop, now=now),
         "retention_days": settings.RETENTION_DAYS,
     }
     return render(request, "workshops/attendee_register.html", context)

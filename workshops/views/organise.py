@@ -1,14 +1,17 @@
-"""Organisers adding, changing and cancelling workshops and open-space blocks."""
+"""Organisers adding, changing and cancelling workshops, places and open-space blocks."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from workshops import errors, services
+from workshops import errors, selectors, services
 from workshops.forms import OpenSpaceForm, WorkshopForm
+from workshops.models import Registration
+from workshops.services.registration import organiser_may_cancel_places
 from workshops.views.access import organiser_day, organiser_open_space, organiser_workshop
 
 
@@ -77,6 +80,38 @@ def workshop_cancel(request: HttpRequest, workshop_id: int) -> HttpResponse:
             messages.success(request, f"“{workshop.title}” is cancelled. {released} released.")
         return redirect("workshops:day_workshops", day_id=workshop.day_id)
     return render(request, "workshops/workshop_cancel.html", {"workshop": workshop, "day": workshop.day})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_cancel(request: HttpRequest, workshop_id: int, registration_id: int) -> HttpResponse:
+    """An organiser cancels one person's place from the register: GET asks, POST does it."""
+    workshop = organiser_workshop(user=request.user, workshop_id=workshop_id)
+    registration = get_object_or_404(
+        Registration.objects.select_related("person"), pk=registration_id, workshop=workshop
+    )
+    name = registration.person.display_name
+    if request.method == "POST":
+        try:
+            services.registration_cancel(registration_id=registration.pk, by=request.user, as_organiser=True)
+        except errors.WorkshopError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{name} no longer has a place at “{workshop.title}”. They will be emailed.")
+        return redirect("workshops:attendee_register", workshop_id=workshop.pk)
+    if not registration.is_active:
+        messages.error(request, errors.PlaceAlreadyCancelled.default_message)
+        return redirect("workshops:attendee_register", workshop_id=workshop.pk)
+    if not organiser_may_cancel_places(workshop=workshop, now=timezone.now()):
+        messages.error(request, errors.WorkshopStarted.default_message)
+        return redirect("workshops:attendee_register", workshop_id=workshop.pk)
+    context = {
+        "workshop": workshop,
+        "day": workshop.day,
+        "registration": registration,
+        "waiting_count": selectors.waiting_count(workshop=workshop),
+    }
+    return render(request, "workshops/place_cancel.html", context)
 
 
 @login_required
