@@ -169,6 +169,9 @@ def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: da
     if as_organiser:
         if not is_organiser(user=by, organisation=booking.day.organisation):
             raise errors.NotAllowed()
+        if booking.day.status == SurgeryDay.Status.FINISHED:
+            # Changing it now would email people about a day that is over and change its report.
+            raise errors.BookingError("This day has finished, so its sessions can no longer be changed.")
         return
     if booking.learner_id != by.pk:
         raise errors.NotAllowed()

@@ -219,6 +219,24 @@ def test_booking_cancel_by_organiser_ignores_cut_off(organisation, organiser):
     assert booking.status == Booking.Status.CANCELLED
 
 
+def test_organisers_cannot_cancel_or_move_sessions_of_a_finished_day(organisation, organiser):
+    from django.core import mail
+
+    day = SurgeryDayFactory(organisation=organisation)
+    booking = booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day)))
+    other = SlotFactory(day_surgeon=booking.slot.day_surgeon, starts_at=booking.slot.ends_at)
+    SurgeryDay.objects.filter(pk=day.pk).update(status=SurgeryDay.Status.FINISHED)
+    mail.outbox.clear()
+
+    with pytest.raises(errors.BookingError, match="This day has finished"):
+        booking_cancel(booking_id=booking.pk, by=organiser, as_organiser=True)
+    with pytest.raises(errors.BookingError, match="This day has finished"):
+        booking_reschedule(booking_id=booking.pk, new_slot_id=other.pk, by=organiser, as_organiser=True)
+
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
+    assert mail.outbox == []
+
+
 def test_booking_reschedule_moves_booking_and_keeps_topics_and_note():
     booking = booked_slot(note="My podcast")
     later = SlotFactory(day_surgeon=DaySurgeonFactory(day=booking.day), starts_at=booking.slot.ends_at)
