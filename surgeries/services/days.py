@@ -170,7 +170,10 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
     sessions out of their history.
     """
     _require_organiser(by=by, organisation=day.organisation)
-    day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
+    # "No key update": rows being added that point at the day (a workshop seat handed
+    # to the waiting list under its workshop lock) may go ahead and finish, so this
+    # transaction, which takes the workshop locks next, cannot deadlock with them.
+    day = SurgeryDay.objects.select_for_update(no_key=True).get(pk=day.pk)
     if day.status == SurgeryDay.Status.CANCELLED:
         raise errors.DayError("This day is already cancelled.")
     if day.status == SurgeryDay.Status.FINISHED:
