@@ -21,7 +21,7 @@ from surgeries.forms_afterday import DayFeedbackForm, ReportPeriodForm, SessionF
 from surgeries.models import Booking, Feedback, SessionNote
 from surgeries.selectors import afterday as selectors
 from surgeries.selectors import day_access
-from surgeries.selectors.reports import ImpactReport, day_comments, impact_report
+from surgeries.selectors.reports import AVERAGE_NOT_SHOWN, ImpactReport, day_comments, impact_report
 from surgeries.services import afterday as services
 from surgeries.views.access import organiser_day, organiser_organisation, visible_day
 
@@ -212,7 +212,7 @@ def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
     writer.writerow(["table", "row", "count", "second count"])
     for label, cell in report.headline:
         writer.writerow(["Summary", label, str(cell), ""])
-    average = report.average_usefulness or "fewer than 10 answers"
+    average = report.average_usefulness or AVERAGE_NOT_SHOWN
     writer.writerow(["Summary", "Average usefulness (1 to 5)", average, ""])
     for label, cell in report.usefulness:
         writer.writerow(["Usefulness", label, str(cell), ""])
@@ -224,7 +224,7 @@ def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
         for label, cell in section.headline:
             writer.writerow([section.title, label, str(cell), ""])
         if section.average_label:
-            writer.writerow([section.title, section.average_label, section.average or "fewer than 10 answers", ""])
+            writer.writerow([section.title, section.average_label, section.average or AVERAGE_NOT_SHOWN, ""])
         for table in section.tables:
             rows = [*table.rows, table.footer] if table.footer else table.rows
             for label, cells in rows:

@@ -25,18 +25,17 @@ from surgeries.afterday_sources import (
 )
 from surgeries.models import SurgeryDay
 from surgeries.selectors.reports import (
-    AVERAGE_MIN_ANSWERS,
+    AVERAGE_NOT_SHOWN,
     REPORTED_STATUSES,
     USEFULNESS_LABELS,
-    suppress,
+    Cell,
+    average_usefulness,
     suppress_with_total,
 )
 from surgeries.services.afterday import register_retention_purger
 from surgeries.templatetags.venue_time import venue_date
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopFeedback
 from workshops.services.afterday import HELD_DAY_STATUSES
-
-NOT_SHOWN = "Not shown: fewer than 10 answers"
 
 
 def held_places() -> QuerySet[Registration]:
@@ -47,13 +46,6 @@ def held_places() -> QuerySet[Registration]:
 
 
 # --- The impact report ------------------------------------------------------------------
-
-
-def _average(scores: dict[int, int]) -> str | None:
-    answers = sum(scores.values())
-    if answers < AVERAGE_MIN_ANSWERS:
-        return None
-    return f"{sum(score * n for score, n in scores.items()) / answers:.1f}"
 
 
 def report_section(day_ids: list[int]) -> ReportSection:
@@ -94,12 +86,13 @@ def report_section(day_ids: list[int]) -> ReportSection:
         key="workshops",
         title="Workshops",
         headline=[
-            ("Workshops held", suppress(len(workshops))),
+            # A count of events, not of people, and the table below lists them all anyway.
+            ("Workshops held", Cell(len(workshops))),
             ("Workshop places used (people who came)", places_total),
             ("Feedback answers on workshops", usefulness_total),
         ],
         average_label="Average usefulness of workshops (1 to 5)",
-        average=_average(scores),
+        average=average_usefulness(scores),
         chart_title="How useful participants found the workshops",
         chart_rows=usefulness_rows if workshops else [],
         chart_description="Number of answers for each score from 5 (very useful) to 1 (not useful).",
@@ -110,7 +103,7 @@ def report_section(day_ids: list[int]) -> ReportSection:
                 rows=[
                     (
                         f"{row['title']} ({venue_date(row['starts_at'], row['day__venue__time_zone'])})",
-                        (places[row["pk"]], _average(scores_by_workshop[row["pk"]]) or NOT_SHOWN),
+                        (places[row["pk"]], average_usefulness(scores_by_workshop[row["pk"]]) or AVERAGE_NOT_SHOWN),
                     )
                     for row in workshops
                 ],

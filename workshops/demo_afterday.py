@@ -14,7 +14,7 @@ from workshops.models import Registration, Workshop, WorkshopFacilitator, Worksh
 # (title, hours after the day starts, facilitator, how many came, ratings in order)
 PAST_WORKSHOPS = [
     ("Getting started with Instagram", 3, "joan@example.org", 11, [5, 4, 5, 4, 3, 5, 4, 5, 4, 5]),
-    ("Staying well when posting about your own story", 4, "sam@example.org", 6, [5, 5, 4]),
+    ("Staying well when posting about your own story", 4, "sam@example.org", 6, [5, 5, 5]),
 ]
 # Everyone listed here had a place; Alex has not said how the workshops went yet, so
 # logging in as Alex shows the "Say how useful it was" buttons.

@@ -26,7 +26,9 @@ SMALL_NUMBER = 5
 # With few answers an exact average can give the hidden score counts back (eight
 # answers averaging 4.6 can only be five 5s and three 4s), so it needs more.
 AVERAGE_MIN_ANSWERS = 10
+AVERAGE_NOT_SHOWN = "Not shown: too few answers to keep them anonymous"
 SUPPRESSED_TEXT = "fewer than 5"
+NOT_SHOWN_TEXT = "not shown"
 # Perspectives a person lets organisers see; "only me" is never counted.
 ORGANISER_VISIBLE = [Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT]
 REPORTED_STATUSES = [SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED]
@@ -34,38 +36,74 @@ REPORTED_STATUSES = [SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED]
 
 @dataclass(frozen=True)
 class Cell:
-    """A count as the report may show it: `value` is None when it is suppressed."""
+    """A count as the report may show it: `value` is None when it is hidden.
+
+    A small count says "fewer than 5"; a count of 5 or more hidden only to protect
+    a small one beside the same total says "not shown", so the page never claims
+    something untrue.
+    """
 
     value: int | None
+    hidden_text: str = SUPPRESSED_TEXT
 
     @property
     def suppressed(self) -> bool:
         return self.value is None
 
     def __str__(self) -> str:
-        return SUPPRESSED_TEXT if self.value is None else str(self.value)
+        return self.hidden_text if self.value is None else str(self.value)
 
 
 def suppress(count: int) -> Cell:
     return Cell(None if count < SMALL_NUMBER else count)
 
 
-def suppress_with_total(counts: dict[Hashable, int], total: int) -> tuple[dict[Hashable, Cell], Cell]:
-    """Suppress small cells, then more cells until the hidden ones add up to SMALL_NUMBER or more.
+def _hidden_text(count: int) -> str:
+    return SUPPRESSED_TEXT if count < SMALL_NUMBER else NOT_SHOWN_TEXT
 
-    1. Hide every cell below SMALL_NUMBER.
-    2. While some cells are hidden and together hold fewer than SMALL_NUMBER (so
-       total minus the shown cells would give a small number), also hide the
-       smallest cell still shown (ties broken by key order, never by hidden values).
-    3. Hide the total itself if it is small; then nothing can be worked out.
+
+def _could_be_worked_out(counts: dict[Hashable, int], hidden: set[Hashable]) -> bool:
+    """Whether a reader who knows these rules could pin down a hidden cell.
+
+    They know the hidden cells add up to the total minus the cells shown; that a
+    "fewer than 5" cell is 0 to 4; and that a "not shown" cell is at least 5 and at
+    most the smallest cell still shown (it was hidden as the smallest). A cell whose
+    lowest and highest possible values meet is given away, and so is a hidden sum
+    below SMALL_NUMBER.
+    """
+    hidden_sum = sum(counts[key] for key in hidden)
+    if hidden_sum < SMALL_NUMBER:
+        return True
+    shown = [counts[key] for key in counts if key not in hidden]
+    ceiling = min(shown) if shown else hidden_sum
+    bounds = [(0, SMALL_NUMBER - 1) if counts[key] < SMALL_NUMBER else (SMALL_NUMBER, ceiling) for key in hidden]
+    lowest, highest = sum(low for low, _ in bounds), sum(high for _, high in bounds)
+    for low, high in bounds:
+        if max(low, hidden_sum - (highest - high)) >= min(high, hidden_sum - (lowest - low)):
+            return True
+    return False
+
+
+def suppress_with_total(counts: dict[Hashable, int], total: int) -> tuple[dict[Hashable, Cell], Cell]:
+    """Hide small cells, then more cells until no hidden cell can be worked out from the total.
+
+    1. Hide every cell below SMALL_NUMBER ("fewer than 5").
+    2. While a hidden cell could be worked out (see `_could_be_worked_out`: from
+       total minus the cells shown, and the bounds each label gives), also hide
+       the smallest cell still shown ("not shown"; ties broken by key order, never
+       by hidden values).
+    3. If that is still not enough once every cell is hidden, hide the total too;
+       a total below SMALL_NUMBER is always hidden.
     """
     hidden = {key for key, count in counts.items() if count < SMALL_NUMBER}
-    while hidden and sum(counts[key] for key in hidden) < SMALL_NUMBER:
+    while hidden and _could_be_worked_out(counts, hidden):
         shown = [key for key in counts if key not in hidden]
         if not shown:
             break
         hidden.add(min(shown, key=lambda key: counts[key]))
-    cells = {key: Cell(None if key in hidden else count) for key, count in counts.items()}
+    cells = {key: Cell(None, _hidden_text(count)) if key in hidden else Cell(count) for key, count in counts.items()}
+    if hidden and _could_be_worked_out(counts, hidden):
+        return cells, Cell(None, _hidden_text(total))
     return cells, suppress(total)
 
 
@@ -137,7 +175,7 @@ def impact_report(
             ("Learners who later helped as surgeons or facilitators", suppress(later_helped)),
             ("Feedback answers on sessions", usefulness_total),
         ],
-        average_usefulness=_average(ratings),
+        average_usefulness=average_usefulness(ratings),
         usefulness=[(USEFULNESS_LABELS[score], usefulness[score]) for score in sorted(ratings, reverse=True)],
         usefulness_total=usefulness_total,
         topics=sorted(topics, key=lambda row: (-(row.asked.value or 0), row.name)),
@@ -198,11 +236,20 @@ def _ratings(day_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _average(ratings: dict[int, int]) -> str | None:
-    answers = sum(ratings.values())
+def average_usefulness(scores: dict[int, int]) -> str | None:
+    """The mean score to one decimal, or None when showing it could give counts away.
+
+    It needs AVERAGE_MIN_ANSWERS answers, and more than one possible sum of scores
+    behind the figure shown: with ten answers "4.9" can only be a sum of 49, which
+    is nine 5s and one 4. From about twenty answers every figure has two or more
+    sums behind it.
+    """
+    answers = sum(scores.values())
     if answers < AVERAGE_MIN_ANSWERS:
         return None
-    return f"{sum(score * n for score, n in ratings.items()) / answers:.1f}"
+    shown = f"{sum(score * n for score, n in scores.items()) / answers:.1f}"
+    sums_behind_it = [total for total in range(answers, 5 * answers + 1) if f"{total / answers:.1f}" == shown]
+    return shown if len(sums_behind_it) >= 2 else None
 
 
 def _topics(day_ids: list[int]) -> list[TopicRow]:
