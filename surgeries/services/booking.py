@@ -281,10 +281,23 @@ def booking_check_in(*, booking_id: int, by: User, checked_in: bool = True) -> B
     return booking
 
 
+def refuse_after_retention(day_id: int) -> None:
+    """Short-lived personal data cannot be added to a day whose data the retention job deleted:
+    nothing would ever delete it again."""
+    from surgeries.models import DayAggregate
+
+    if DayAggregate.objects.filter(day_id=day_id).exists():
+        raise errors.SurgeryError(RETAINED_NO_MORE)
+
+
+RETAINED_NO_MORE = "This day's private notes and marks have been deleted, so they can no longer be added."
+
+
 @transaction.atomic
 def booking_mark_no_show(*, booking_id: int, by: User, no_show: bool = True) -> Booking:
     """Record (or clear) a no-show. Private to organisers; nothing else follows from it."""
     booking = _organiser_booking(booking_id=booking_id, by=by)
+    refuse_after_retention(booking.day_id)
     booking.is_no_show = no_show
     if no_show:
         booking.checked_in_at = None

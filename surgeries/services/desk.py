@@ -6,7 +6,7 @@ from people.models import Membership, User
 from people.selectors import is_organiser
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay
-from surgeries.services.booking import booking_create
+from surgeries.services.booking import booking_create, refuse_after_retention
 
 WALK_IN_REFUSED = (
     "We could not add this person at the desk. Ask them to sign in and book, or use a different email address."
@@ -60,6 +60,7 @@ def booking_organiser_note_set(*, booking_id: int, by: User, text: str) -> Booki
     booking = Booking.objects.select_for_update().select_related("day__organisation").filter(pk=booking_id).first()
     if booking is None or not is_organiser(user=by, organisation=booking.day.organisation):
         raise errors.NotAllowed()
+    refuse_after_retention(booking.day_id)
     booking.organiser_note = text.strip()
     booking.full_clean(validate_constraints=False, exclude=["slot", "day", "learner", "surgeon"])
     booking.save(update_fields=["organiser_note"])

@@ -57,8 +57,12 @@ def desk_check_in(request, day_id: int, booking_id: int):
 def desk_no_show(request, day_id: int, booking_id: int):
     day, booking = _desk_booking(request, day_id, booking_id)
     clear = request.POST.get("clear") == "1"
-    services.booking_mark_no_show(booking_id=booking.pk, by=request.user, no_show=not clear)
-    messages.success(request, "No-show cleared." if clear else "Marked as a no-show. Only organisers see this.")
+    try:
+        services.booking_mark_no_show(booking_id=booking.pk, by=request.user, no_show=not clear)
+    except errors.SurgeryError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "No-show cleared." if clear else "Marked as a no-show. Only organisers see this.")
     return redirect("surgeries:desk", day_id=day.pk)
 
 
@@ -88,10 +92,14 @@ def desk_note(request, day_id: int, booking_id: int):
     form = OrganiserNoteForm(request.POST or None, initial={"organiser_note": booking.organiser_note})
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["organiser_note"]
-        services.booking_organiser_note_set(booking_id=booking.pk, by=request.user, text=text)
-        done = "saved" if text.strip() else "removed"
-        messages.success(request, f"The note on {booking.learner.display_name}'s booking is {done}.")
-        return redirect("surgeries:desk", day_id=day.pk)
+        try:
+            services.booking_organiser_note_set(booking_id=booking.pk, by=request.user, text=text)
+        except errors.SurgeryError as error:
+            form.add_error(None, error.message)
+        else:
+            done = "saved" if text.strip() else "removed"
+            messages.success(request, f"The note on {booking.learner.display_name}'s booking is {done}.")
+            return redirect("surgeries:desk", day_id=day.pk)
     return render(request, "surgeries/desk_note.html", {"day": day, "booking": booking, "form": form})
 
 

@@ -175,3 +175,19 @@ def test_the_learner_never_sees_the_organisers_note(client, slot, learner):
 
     for url in (reverse("surgeries:my_bookings"), reverse("surgeries:day_detail", args=[slot.day_id])):
         assert "Needs the quiet room" not in client.get(url).content.decode()
+
+
+def test_no_notes_or_no_show_marks_once_the_days_private_data_is_deleted(client, organiser, slot):
+    from surgeries.models import DayAggregate
+
+    booking = booked_slot(slot=slot)
+    DayAggregate.objects.create(day=slot.day)
+    client.force_login(organiser)
+
+    note = client.post(_note_url(booking), {"organiser_note": "Has PTSD, needs the quiet room"})
+    mark = client.post(reverse("surgeries:desk_no_show", args=[slot.day_id, booking.pk]), follow=True)
+
+    assert "can no longer be added" in note.content.decode()
+    assert "can no longer be added" in mark.content.decode()
+    saved = Booking.objects.get(pk=booking.pk)
+    assert (saved.organiser_note, saved.is_no_show) == ("", False)
