@@ -20,7 +20,7 @@ from people.notifications.registry import NotificationKind, register_kind
 from people.notifications.services import notification_schedule
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT
 from workshops.afterday import held_places
-from workshops.models import Registration
+from workshops.models import Registration, Workshop
 from workshops.services.afterday import HELD_DAY_STATUSES
 
 FEEDBACK_REQUEST = "workshops.feedback_request"
@@ -29,6 +29,7 @@ ASK_WITHIN = timedelta(days=3)
 
 
 def _places_that_day(registration: Registration):
+    """The person's places that day in workshops that went ahead and that they came to."""
     return (
         held_places()
         .filter(person_id=registration.person_id, workshop__day_id=registration.workshop.day_id)
@@ -90,21 +91,31 @@ def register() -> None:
 
 @transaction.atomic
 def workshop_feedback_requests_schedule(*, now: datetime | None = None) -> int:
-    """Ask each participant of a recently ended day once. Returns how many requests were written."""
+    """Ask each participant of a recently ended day once. Returns how many requests were written.
+
+    The request's subject is the person's first active place that day whether or
+    not they came, so a "did not come" mark added later cannot make the next run
+    pick another place and write a second request. Only people who came to at
+    least one workshop are asked; the message checks again just before it goes.
+    """
     now = now or timezone.now()
     places = (
-        held_places()
+        Registration.objects.filter(status=Registration.Status.ACTIVE, workshop__status=Workshop.Status.ACTIVE)
         .filter(workshop__day__ends_at__lte=now, workshop__day__ends_at__gt=now - ASK_WITHIN)
         .filter(workshop__day__status__in=HELD_DAY_STATUSES)
         .select_related("workshop__day__venue", "person")
         .order_by("workshop__starts_at", "id")
     )
     first_place: dict[tuple[int, int], Registration] = {}
+    came: set[tuple[int, int]] = set()
     for place in places:
-        first_place.setdefault((place.person_id, place.workshop.day_id), place)
+        key = (place.person_id, place.workshop.day_id)
+        first_place.setdefault(key, place)
+        if not place.is_no_show:
+            came.add(key)
     written = 0
-    for place in first_place.values():
-        if notification_schedule(
+    for key, place in first_place.items():
+        if key in came and notification_schedule(
             kind=FEEDBACK_REQUEST, recipient=place.person, subject=place, scope=place.workshop.day, slot=DAY_AFTER
         ):
             written += 1

@@ -71,3 +71,19 @@ def test_the_job_is_in_the_one_beat_schedule():
 
     assert "workshops.feedback_requests" in tasks
     assert "workshops.feedback_requests" in app.tasks
+
+
+def test_a_did_not_come_mark_added_between_runs_does_not_send_a_second_request(organisation, learner, send_due):
+    day = day_on(organisation, date(2025, 6, 14))
+    first = past_place(past_workshop(day, title="Blogging basics"), learner)
+    past_place(past_workshop(day, title="Podcasting", index=1), learner)
+    workshop_feedback_requests_schedule(now=day.ends_at + timedelta(minutes=5))
+    first.is_no_show = True
+    first.save(update_fields=["is_no_show"])
+
+    workshop_feedback_requests_schedule(now=day.ends_at + timedelta(hours=1, minutes=5))
+    send_due(day.ends_at + timedelta(days=1))
+
+    [email] = mail.outbox
+    assert "Podcasting" in email.body
+    assert "Blogging basics" not in email.body
