@@ -169,7 +169,7 @@ def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: da
     if as_organiser:
         if not is_organiser(user=by, organisation=booking.day.organisation):
             raise errors.NotAllowed()
-        if booking.day.status == SurgeryDay.Status.FINISHED:
+        if booking.day.status == SurgeryDay.Status.FINISHED or booking.day.ends_at <= now:
             # Changing it now would email people about a day that is over and change its report.
             raise errors.BookingError("This day has finished, so its sessions can no longer be changed.")
         return

@@ -301,3 +301,15 @@ def test_booking_create_lets_other_database_errors_through(monkeypatch, learner)
 
     with pytest.raises(OperationalError):
         booking_create(slot_id=SlotFactory().pk, learner=learner)
+
+
+def test_organisers_cannot_move_sessions_of_a_day_that_has_ended_but_is_not_yet_marked_finished(
+    organisation, organiser
+):
+    from tests.surgeries.afterday_helpers import past_day, past_session
+
+    day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
+    booking = past_session(day)
+
+    with pytest.raises(errors.BookingError, match="This day has finished"):
+        booking_cancel(booking_id=booking.pk, by=organiser, as_organiser=True)

@@ -195,3 +195,13 @@ def test_day_cancel_refuses_a_finished_day_and_keeps_its_sessions(organisation, 
     assert _status(day) == Status.FINISHED
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
     assert not Notification.objects.exists()
+
+
+def test_a_day_that_has_ended_cannot_be_cancelled_before_the_job_marks_it_finished(organisation, organiser):
+    from tests.surgeries.afterday_helpers import past_day
+
+    day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
+
+    with pytest.raises(errors.DayError, match="This day has finished"):
+        day_cancel(day=day, by=organiser)
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.PUBLISHED

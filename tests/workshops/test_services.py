@@ -417,7 +417,7 @@ def test_workshop_cancel_on_a_finished_day_is_refused_and_tells_nobody(organiser
     with pytest.raises(errors.WorkshopError) as refused:
         services.workshop_cancel(workshop_id=workshop.pk, by=organiser)
 
-    assert refused.value.message == "This day has finished, so its workshops cannot be cancelled."
+    assert refused.value.message == "This workshop is over, so it cannot be cancelled."
     assert Workshop.objects.get(pk=workshop.pk).status == Workshop.Status.ACTIVE
     assert not Notification.objects.exists()
 
@@ -448,3 +448,14 @@ def test_cancelling_the_day_cancels_its_workshops_and_frees_everyone(organiser, 
     assert workshop.status == "cancelled"
     assert Registration.objects.get().status == "cancelled"
     assert Commitment.objects.filter(is_active=True).count() == 0
+
+
+def test_a_workshop_that_has_ended_cannot_be_cancelled_before_its_day_is_marked_finished(organisation, organiser):
+    from tests.workshops.afterday_helpers import past_workshop
+
+    # The day ended two days ago, but the hourly job has not marked it finished.
+    workshop = past_workshop(past_day(organisation, status=SurgeryDay.Status.PUBLISHED))
+
+    with pytest.raises(errors.WorkshopError, match="This workshop is over"):
+        services.workshop_cancel(workshop_id=workshop.pk, by=organiser)
+    assert Workshop.objects.get(pk=workshop.pk).is_active

@@ -177,9 +177,10 @@ def workshop_cancel(*, workshop_id: int, by: User) -> int:
         raise errors.WorkshopError("This workshop is already cancelled.")
     if not is_organiser(user=by, organisation=workshop.day.organisation):
         raise errors.NotAllowed()
-    if workshop.day.status == SurgeryDay.Status.FINISHED:
-        # It has happened: a cancellation notice now would only confuse the people who came.
-        raise errors.WorkshopError("This day has finished, so its workshops cannot be cancelled.")
+    if workshop.day.status == SurgeryDay.Status.FINISHED or workshop.ends_at <= timezone.now():
+        # It has happened (the hourly job may not have marked the day finished yet):
+        # a cancellation notice now would only confuse the people who came.
+        raise errors.WorkshopError("This workshop is over, so it cannot be cancelled.")
     return _cancel_locked(workshop, with_day=False)
 
 
