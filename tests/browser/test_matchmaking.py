@@ -96,7 +96,7 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     page.get_by_role("button", name=re.compile(r"Confirm and book 2 sessions")).click()
     # Tasks run in-process here, so the progress page already shows the outcome.
     expect(page.get_by_role("heading", name="Finished: what was booked")).to_be_visible()
-    expect(page.get_by_text("2 of 2 pairs booked.")).to_be_visible()
+    expect(page.get_by_text("2 of 2 pairs booked.", exact=True)).to_be_visible()
     expect(page.get_by_text("Every pair in the proposal was booked.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Back to matchmaking").click()
@@ -126,6 +126,7 @@ def test_confirmation_page_follows_the_booking_job_without_reloading(page, monke
     page.goto(f"/days/{day.pk}/matchmaking/confirmations/{proposal.pk}/")
     expect(page.get_by_role("heading", name="In progress")).to_be_visible()
     expect(page.get_by_text("0 of 1 pair done so far")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Booking the matches. This page updates by itself.")
     expect(page.get_by_role("link", name="Refresh")).to_be_visible()
     assert_accessible(page)
     url = page.url
@@ -133,7 +134,9 @@ def test_confirmation_page_follows_the_booking_job_without_reloading(page, monke
     confirming.proposal_confirm_pairs(proposal_id=proposal.pk)
 
     expect(page.get_by_role("heading", name="Finished: what was booked")).to_be_visible()
-    expect(page.get_by_text("1 of 1 pair booked.")).to_be_visible()
+    expect(page.get_by_text("1 of 1 pair booked.", exact=True)).to_be_visible()
+    # The one status line screen readers hear changes once, when booking is done.
+    expect(page.get_by_role("status")).to_have_text("Finished: 1 of 1 pair booked.")
     expect(page.get_by_role("link", name="Refresh")).to_have_count(0)
     assert page.url == url
     assert_accessible(page)
