@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from people.notifications.registry import Attachment
 
@@ -25,7 +26,13 @@ def email_render(
     headers: dict[str, str] | None = None,
     attachments: Iterable[Attachment] = (),
 ) -> EmailMultiAlternatives:
-    full_context = {"site_name": "Surgery Day", "site_url": settings.SITE_URL, **context}
+    full_context = {
+        "site_name": "Surgery Day",
+        "site_url": settings.SITE_URL,
+        # Where non-essential messages can be turned off, linked from their footers.
+        "preferences_url": settings.SITE_URL + reverse("notification_preferences"),
+        **context,
+    }
     folder = f"emails/{template}"
     # A subject must be one line, whatever the template's whitespace.
     subject = " ".join(render_to_string(f"{folder}/subject.txt", full_context).split())

@@ -87,3 +87,17 @@ def test_a_did_not_come_mark_added_between_runs_does_not_send_a_second_request(o
     [email] = mail.outbox
     assert "Podcasting" in email.body
     assert "Blogging basics" not in email.body
+
+
+def test_the_request_links_to_the_email_settings_where_it_can_be_turned_off(organisation, learner, send_due, settings):
+    day = day_on(organisation, date(2025, 6, 14))
+    past_place(past_workshop(day), learner)
+    workshop_feedback_requests_schedule(now=day.ends_at)
+
+    send_due(day.ends_at + timedelta(days=1))
+
+    [email] = mail.outbox
+    html = email.alternatives[0][0]
+    assert f"{settings.SITE_URL}/account/emails/" in email.body
+    assert f'<a href="{settings.SITE_URL}/account/emails/"' in html
+    assert "your email settings</a>" in html
