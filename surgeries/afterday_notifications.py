@@ -28,7 +28,7 @@ def _still_wanted(booking: Booking) -> bool:
     return (
         booking.is_active
         and not booking.is_no_show
-        and booking.day.status in (SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED)
+        and booking.day.status in SurgeryDay.HELD_STATUSES
         and not Feedback.objects.filter(booking=booking, author_id=booking.learner_id).exists()
     )
 
@@ -65,7 +65,7 @@ def feedback_requests_schedule(*, now: datetime | None = None) -> int:
         status=Booking.Status.ACTIVE,
         day__ends_at__lte=now,
         day__ends_at__gt=now - ASK_WITHIN,
-        day__status__in=[SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED],
+        day__status__in=SurgeryDay.HELD_STATUSES,
         is_no_show=False,
     ).select_related("day__venue", "learner")
     count = 0

@@ -26,7 +26,6 @@ from surgeries.afterday_sources import (
 from surgeries.models import SurgeryDay
 from surgeries.selectors.reports import (
     AVERAGE_NOT_SHOWN,
-    REPORTED_STATUSES,
     USEFULNESS_LABELS,
     Cell,
     average_usefulness,
@@ -35,7 +34,6 @@ from surgeries.selectors.reports import (
 from surgeries.services.afterday import register_retention_purger
 from surgeries.templatetags.venue_time import venue_date
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopFeedback
-from workshops.services.afterday import HELD_DAY_STATUSES
 
 
 def held_places() -> QuerySet[Registration]:
@@ -43,6 +41,12 @@ def held_places() -> QuerySet[Registration]:
     return Registration.objects.filter(
         status=Registration.Status.ACTIVE, is_no_show=False, workshop__status=Workshop.Status.ACTIVE
     )
+
+
+def places_used():
+    """Each workshop's places used, as an expression on a workshop query (a subquery of `held_places`)."""
+    used = held_places().filter(workshop=OuterRef("pk")).order_by().values("workshop").annotate(n=Count("id"))
+    return Coalesce(Subquery(used.values("n")), 0)
 
 
 # --- The impact report ------------------------------------------------------------------
@@ -54,13 +58,9 @@ def report_section(day_ids: list[int]) -> ReportSection:
     Places used come from each workshop's snapshot once the retention job has
     deleted its "did not come" marks, and from the places themselves before that.
     """
-    live = Count(
-        "registrations",
-        filter=Q(registrations__status=Registration.Status.ACTIVE, registrations__is_no_show=False),
-    )
     workshops = list(
         Workshop.objects.filter(day_id__in=day_ids, status=Workshop.Status.ACTIVE)
-        .annotate(live_attended=live)
+        .annotate(live_attended=places_used())
         .values("pk", "title", "starts_at", "attended_snapshot", "live_attended", "day__venue__time_zone")
         .order_by("starts_at", "title", "pk")
     )
@@ -154,7 +154,7 @@ def last_helped(organisation: Organisation, person_ids: Iterable[int]) -> dict[i
     """When each of these people last facilitated, by the start of that day (as for surgeons)."""
     rows = (
         WorkshopFacilitator.objects.filter(person_id__in=list(person_ids), workshop__status=Workshop.Status.ACTIVE)
-        .filter(workshop__day__organisation=organisation, workshop__day__status__in=REPORTED_STATUSES)
+        .filter(workshop__day__organisation=organisation, workshop__day__status__in=SurgeryDay.HELD_STATUSES)
         .values("person_id")
         .annotate(last=Max("workshop__day__starts_at"))
         .values_list("person_id", "last")
@@ -176,7 +176,7 @@ def days_helped(person: User, now: datetime) -> list[SurgeryDay]:
         SurgeryDay.objects.filter(
             workshops__facilitators__person=person, workshops__status=Workshop.Status.ACTIVE, starts_at__lte=now
         )
-        .filter(status__in=HELD_DAY_STATUSES)
+        .filter(status__in=SurgeryDay.HELD_STATUSES)
         .select_related("venue")
         .distinct()
     )
@@ -188,7 +188,7 @@ def past_places(*, person: User, now: datetime) -> list[Registration]:
         Registration.objects.filter(
             person=person, status=Registration.Status.ACTIVE, workshop__status=Workshop.Status.ACTIVE
         )
-        .filter(workshop__starts_at__lte=now, workshop__day__status__in=HELD_DAY_STATUSES)
+        .filter(workshop__starts_at__lte=now, workshop__day__status__in=SurgeryDay.HELD_STATUSES)
         .select_related("workshop__day__venue", "feedback")
         .order_by("-workshop__starts_at", "-id")
     )
@@ -202,7 +202,7 @@ def past_workshops_run(*, person: User, now: datetime) -> list[Workshop]:
     )
     return list(
         Workshop.objects.filter(facilitators__person=person, status=Workshop.Status.ACTIVE, starts_at__lte=now)
-        .filter(day__status__in=HELD_DAY_STATUSES)
+        .filter(day__status__in=SurgeryDay.HELD_STATUSES)
         .select_related("day__venue")
         .prefetch_related(Prefetch("feedback", queryset=shared.order_by("created_at", "id"), to_attr="shared"))
         .order_by("-starts_at", "-id")
@@ -228,16 +228,7 @@ def purge_day(day: SurgeryDay) -> int:
 
     Runs inside the retention transaction, after the day row is locked.
     """
-    used = (
-        Registration.objects.filter(workshop=OuterRef("pk"), status=Registration.Status.ACTIVE, is_no_show=False)
-        .order_by()
-        .values("workshop")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    Workshop.objects.filter(day=day, attended_snapshot__isnull=True).update(
-        attended_snapshot=Coalesce(Subquery(used), 0)
-    )
+    Workshop.objects.filter(day=day, attended_snapshot__isnull=True).update(attended_snapshot=places_used())
     return Registration.objects.filter(workshop__day=day, is_no_show=True).update(is_no_show=False)
 
 

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from people.notifications.registry import NotificationKind, register_kind
 from people.notifications.services import notification_schedule
+from surgeries.models import SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT
 from workshops.afterday import held_places
 from workshops.models import Registration, Workshop
-from workshops.services.afterday import HELD_DAY_STATUSES
 
 FEEDBACK_REQUEST = "workshops.feedback_request"
 # Days that ended longer ago than this are not asked about any more.
@@ -33,7 +33,7 @@ def _places_that_day(registration: Registration):
     return (
         held_places()
         .filter(person_id=registration.person_id, workshop__day_id=registration.workshop.day_id)
-        .filter(workshop__day__status__in=HELD_DAY_STATUSES)
+        .filter(workshop__day__status__in=SurgeryDay.HELD_STATUSES)
         .select_related("workshop")
         .order_by("workshop__starts_at", "id")
     )
@@ -102,7 +102,7 @@ def workshop_feedback_requests_schedule(*, now: datetime | None = None) -> int:
     places = (
         Registration.objects.filter(status=Registration.Status.ACTIVE, workshop__status=Workshop.Status.ACTIVE)
         .filter(workshop__day__ends_at__lte=now, workshop__day__ends_at__gt=now - ASK_WITHIN)
-        .filter(workshop__day__status__in=HELD_DAY_STATUSES)
+        .filter(workshop__day__status__in=SurgeryDay.HELD_STATUSES)
         .select_related("workshop__day__venue", "person")
         .order_by("workshop__starts_at", "id")
     )

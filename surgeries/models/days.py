@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,6 +47,9 @@ class SurgeryDay(models.Model):
         PUBLISHED = "published", "Published"
         CANCELLED = "cancelled", "Cancelled"
         FINISHED = "finished", "Finished"
+
+    # Days that took place: counted in reports, asked about afterwards.
+    HELD_STATUSES = (Status.PUBLISHED, Status.FINISHED)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="surgery_days")
     title = models.CharField(max_length=150)
@@ -95,6 +99,10 @@ class SurgeryDay(models.Model):
     @property
     def is_bookable_status(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def is_over(self, now: datetime) -> bool:
+        """Finished, or ended already though the hourly job has not marked it so yet."""
+        return self.status == self.Status.FINISHED or self.ends_at <= now
 
     def clean(self) -> None:
         errors = {}

@@ -31,7 +31,6 @@ SUPPRESSED_TEXT = "fewer than 5"
 NOT_SHOWN_TEXT = "not shown"
 # Perspectives a person lets organisers see; "only me" is never counted.
 ORGANISER_VISIBLE = [Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT]
-REPORTED_STATUSES = [SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED]
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,7 @@ def report_days(*, organisation: Organisation, start: date, end: date) -> list[i
     last = datetime.combine(end, time.max, tzinfo=zone)
     return list(
         SurgeryDay.objects.filter(
-            organisation=organisation, status__in=REPORTED_STATUSES, starts_at__gte=first, starts_at__lte=last
+            organisation=organisation, status__in=SurgeryDay.HELD_STATUSES, starts_at__gte=first, starts_at__lte=last
         ).values_list("pk", flat=True)
     )
 
@@ -214,7 +213,7 @@ def _learners_who_later_helped(organisation: Organisation, active, day_ids: list
             firsts[person_id] = min(first, firsts.get(person_id, first))
     lasts = dict(
         DaySurgeon.objects.filter(person_id__in=list(firsts), day__organisation=organisation)
-        .filter(day__status__in=REPORTED_STATUSES)
+        .filter(day__status__in=SurgeryDay.HELD_STATUSES)
         .values("person_id")
         .annotate(last=Max("day__starts_at"))
         .values_list("person_id", "last")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from people.models import Topic, User
 from people.selectors import is_blocked, is_organiser
 from surgeries import errors
-from surgeries.models import Booking, CalendarFeed, Commitment, Slot, SurgeryDay
+from surgeries.models import Booking, CalendarFeed, Commitment, DayAggregate, Slot, SurgeryDay
 from surgeries.notifications import booking_cancelled_notify, booking_moved_notify, booking_notifications_schedule
 from surgeries.services.locking import lock_people, lock_slots
 
@@ -169,7 +169,7 @@ def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: da
     if as_organiser:
         if not is_organiser(user=by, organisation=booking.day.organisation):
             raise errors.NotAllowed()
-        if booking.day.status == SurgeryDay.Status.FINISHED or booking.day.ends_at <= now:
+        if booking.day.is_over(now):
             # Changing it now would email people about a day that is over and change its report.
             raise errors.BookingError("This day has finished, so its sessions can no longer be changed.")
         return
@@ -284,8 +284,6 @@ def booking_check_in(*, booking_id: int, by: User, checked_in: bool = True) -> B
 def refuse_after_retention(day_id: int) -> None:
     """Short-lived personal data cannot be added to a day whose data the retention job deleted:
     nothing would ever delete it again."""
-    from surgeries.models import DayAggregate
-
     if DayAggregate.objects.filter(day_id=day_id).exists():
         raise errors.SurgeryError(RETAINED_NO_MORE)
 

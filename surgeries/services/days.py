@@ -176,8 +176,7 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
     day = SurgeryDay.objects.select_for_update(no_key=True).get(pk=day.pk)
     if day.status == SurgeryDay.Status.CANCELLED:
         raise errors.DayError("This day is already cancelled.")
-    # Ended counts as finished even before the hourly job has marked it so.
-    if day.status == SurgeryDay.Status.FINISHED or day.ends_at <= timezone.now():
+    if day.is_over(timezone.now()):
         raise errors.DayError("This day has finished, so it cannot be cancelled.")
     lock_slots(Slot.objects.filter(day=day).values_list("pk", flat=True))
     day.status = SurgeryDay.Status.CANCELLED

@@ -15,15 +15,12 @@ from surgeries.models import SurgeryDay
 from workshops import errors
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopFeedback
 
-# Days whose workshops took place; feedback and attendance are about those only.
-HELD_DAY_STATUSES = (SurgeryDay.Status.PUBLISHED, SurgeryDay.Status.FINISHED)
-
 
 def _held_place(registration_id: int) -> Registration | None:
     return (
         Registration.objects.select_related("workshop__day__organisation")
         .filter(pk=registration_id, status=Registration.Status.ACTIVE, workshop__status=Workshop.Status.ACTIVE)
-        .filter(workshop__day__status__in=HELD_DAY_STATUSES)
+        .filter(workshop__day__status__in=SurgeryDay.HELD_STATUSES)
         .first()
     )
 
