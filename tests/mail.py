@@ -1,5 +1,7 @@
 """Helpers for reading the mail the tests send (the locmem outbox)."""
 
+from datetime import timedelta
+
 from django.core import mail
 
 
@@ -15,3 +17,12 @@ def ics_fields(message, *, filename: str) -> dict[str, str]:
     text = content.decode() if isinstance(content, bytes) else content
     lines = text.replace("\r\n ", "").split("\r\n")
     return dict(line.split(":", 1) for line in lines if ":" in line)
+
+
+def assert_each_sent_when_due(send_due, person, due_times) -> None:
+    """A sweep a second before each due time sends nothing new to the person; one at it sends exactly one."""
+    for sent_before, due in enumerate(due_times):
+        send_due(due - timedelta(seconds=1))
+        assert len(mail_to(person)) == sent_before
+        send_due(due)
+        assert len(mail_to(person)) == sent_before + 1

@@ -40,7 +40,7 @@ from tests.factories import (
     UserFactory,
     local_datetime,
 )
-from tests.mail import ics_fields, mail_to
+from tests.mail import assert_each_sent_when_due, ics_fields, mail_to
 
 pytestmark = pytest.mark.django_db
 
@@ -149,11 +149,7 @@ def test_reminders_across_clock_change_land_on_time_and_say_local_time(
         send_due()
     mail.outbox.clear()
 
-    for sent_before, due in enumerate(due_utc):
-        send_due(due - timedelta(seconds=1))
-        assert len(mail_to(learner)) == sent_before
-        send_due(due)
-        assert len(mail_to(learner)) == sent_before + 1
+    assert_each_sent_when_due(send_due, learner, due_utc)
 
     reminders = mail_to(learner)
     expected = f"Surgery Day: Reminder: your session, Sunday {day_date.day} {day_date:%B %Y}, 10:00 {says}"
