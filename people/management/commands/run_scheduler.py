@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=settings.NOTIFICATION_SWEEP_SECONDS)
 
     def handle(self, *args, interval: int, **options):
+        # A worker or beat imports every app's tasks module when it starts; this command
+        # must do the same, or a periodic job whose module nothing else imported is unknown here.
+        app.loader.import_default_modules()
         self.stdout.write(f"Sending due notifications every {interval} s. Stop with Ctrl-C.")
         last_run: dict[str, float] = {}
         try:
