@@ -236,6 +236,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Beat keeps its schedule and a lock in Redis, so a second beat can stand by (config/beat.py).
+    CELERY_BEAT_SCHEDULER = "config.beat.StandbyRedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # Without a broker, tasks run in the web process as soon as they are queued.
@@ -249,6 +252,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat wakes at least this often, renewing its lock each time; a standby beat tries
+# to take the lock as often.
+CELERY_BEAT_MAX_LOOP_INTERVAL = 5
+# A standby beat takes over this long after the active one last renewed the lock.
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 20, minimum=2 * CELERY_BEAT_MAX_LOOP_INTERVAL)
+# The lock and the schedule's keys, apart from the cache's and the broker's in the same Redis database.
+CELERY_REDBEAT_KEY_PREFIX = "surgeryday:beat:"
 
 # --- Notifications (the outbox; see docs/reminders.md) ---------------------
 
