@@ -42,15 +42,22 @@ class StandbyRedBeatScheduler(RedBeatScheduler):
         entry.last_run_at = None
         return entry
 
+    def setup_schedule(self) -> None:
+        """Called as beat starts. Without Redis then, start anyway: tick writes the schedule later."""
+        try:
+            super().setup_schedule()
+        except RedisError as error:
+            logger.warning("beat: Redis not answering (%s); standing by until it does", type(error).__name__)
+
     def tick(self, **kwargs) -> float:
         try:
             if not self._hold_lock():
                 return self.max_interval
             if not self.active or not get_redis(self.app).exists(self.app.redbeat_conf.schedule_key):
                 # A beat that has just become active may have stood by through a Redis wipe.
-                self.setup_schedule()
+                super().setup_schedule()
                 self.active = True
-                logger.info("beat: active; the schedule in Redis was written again from code")
+                logger.info("beat: active; the schedule from config/celery.py is written to Redis")
             return super().tick(**kwargs)
         except RedisError as error:
             # Redis away or wiped: stand by, and take the lock again once Redis answers.

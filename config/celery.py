@@ -12,7 +12,7 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
-    """Every periodic job, in one place. Run exactly one beat (see README).
+    """Every periodic job, in one place. A second beat may stand by (config/beat.py, docs/reminders.md).
 
     Registered once Celery has read the Django settings, so intervals can come from them.
     """
