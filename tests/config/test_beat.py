@@ -152,4 +152,4 @@ def test_reminder_due_after_the_active_beat_is_killed_is_sent_by_the_standby(tmp
     standby = ({"beat-a", "beat-b"} - {active}).pop()
     print(f"\nstandby beat: reminder sent {sent_after:.0f} s after the active beat was killed")
     assert ACQUIRED in _log(processes, standby)
-    assert sent_after < settings.CELERY_REDBEAT_LOCK_TIMEOUT + settings.CELERY_BEAT_MAX_LOOP_INTERVAL + 5
+    assert sent_after < 60
