@@ -2,7 +2,7 @@
 
 RedBeat keeps the schedule (each entry's last run) and a lock in Redis. The beat
 holding the lock renews it on every tick; a second beat waits for the lock and takes
-over once it lapses (REDBEAT_LOCK_TIMEOUT after the first beat stopped renewing it).
+over once it lapses (BEAT_LOCK_TIMEOUT_SECONDS after the first beat last renewed it).
 The jobs themselves are defined only in config/celery.py; RedBeat copies them to
 Redis when a beat starts. See docs/reminders.md, "Two beats".
 
