@@ -60,9 +60,10 @@ run: migrate
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# honcho gives each process a PORT counting up from --port: the web server gets $(PORT).
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/honcho start
+	HOST=$(HOST) $(BIN)/honcho start --port $(PORT)
 
 test: install browser-deps
 	$(BIN)/pytest
@@ -70,8 +71,8 @@ test: install browser-deps
 test-browser: install browser-deps
 	$(BIN)/pytest -m browser
 
-# About two minutes. Makes (and drops) STACK_DATABASE_URL's database, default
-# postgres://postgres@127.0.0.1:5432/surgeryday_stack, and the same name + _restore.
+# About two minutes. Makes (and drops) STACK_DATABASE_URL's database (default: DATABASE_URL's
+# name + _stack, or postgres://postgres@127.0.0.1:5432/surgeryday_stack) and that name + _restore.
 test-stack: install stack-deps
 	$(BIN)/python scripts/stack_test.py
 
