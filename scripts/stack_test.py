@@ -21,7 +21,8 @@ Everything it started is stopped by process group, and its databases dropped.
     STACK_DATABASE_URL=postgres://postgres@127.0.0.1:5432/surgeryday_stack \\
         .venv/bin/python scripts/stack_test.py
 
-The restore goes to the same name with `_restore` appended.
+Without STACK_DATABASE_URL it uses DATABASE_URL's name with `_stack` appended (or
+surgeryday_stack); the restore goes to that name with `_restore` appended.
 """
 
 import http.client
@@ -80,9 +81,14 @@ def wait_until(condition, *, timeout: float, what: str, every: float = 0.2):
 
 
 def _database_urls() -> tuple[str, str]:
-    url = os.environ.get("STACK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/surgeryday_stack")
-    parts = urlsplit(url)
-    return url, parts._replace(path=parts.path + "_restore").geturl()
+    """STACK_DATABASE_URL, or DATABASE_URL's server and name with `_stack` appended: never
+    the database itself, which this test drops."""
+    url = os.environ.get("STACK_DATABASE_URL", "")
+    if not url and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        parts = urlsplit(os.environ["DATABASE_URL"])
+        url = parts._replace(path=parts.path + "_stack").geturl()
+    parts = urlsplit(url or "postgres://postgres@127.0.0.1:5432/surgeryday_stack")
+    return parts.geturl(), parts._replace(path=parts.path + "_restore").geturl()
 
 
 def _production_env(*, database_url: str, redis_port: int, smtp_port: int, site_port: int, static_root: Path) -> dict:
