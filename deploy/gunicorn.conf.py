@@ -36,15 +36,17 @@ access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)
 
 
 def child_exit(server, worker) -> None:
-    """Tell the metrics collector a worker is gone, so its samples are merged away.
+    """Tell the metrics collector a worker is gone, so its live samples are dropped.
 
-    `config.metrics` (Prometheus multiprocess mode) may not be installed on every
-    deployment; without it there is nothing to tidy.
+    `config.metrics` (Prometheus multiprocess mode) may not be there on every
+    deployment; without it, or without PROMETHEUS_MULTIPROC_DIR, there is nothing to tidy.
     """
     try:
         from config import metrics
     except ImportError:
         return
-    mark_process_dead = getattr(metrics, "mark_process_dead", None)
-    if mark_process_dead is not None:
-        mark_process_dead(worker.pid)
+    own_hook = getattr(metrics, "gunicorn_child_exit", None)
+    if own_hook is not None:
+        own_hook(server, worker)
+    elif hasattr(metrics, "mark_process_dead") and env_str("PROMETHEUS_MULTIPROC_DIR"):
+        metrics.mark_process_dead(worker.pid)

@@ -44,15 +44,40 @@ def test_gunicorn_child_exit_without_metrics_module_does_nothing(monkeypatch):
     _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
 
 
-def test_gunicorn_child_exit_tells_metrics_the_worker_is_gone(monkeypatch):
-    dead = []
+def _metrics_module(monkeypatch, **functions) -> None:
     metrics = types.ModuleType("config.metrics")
-    metrics.mark_process_dead = dead.append
+    for name, function in functions.items():
+        setattr(metrics, name, function)
     monkeypatch.setitem(sys.modules, "config.metrics", metrics)
     import config
 
     monkeypatch.setattr(config, "metrics", metrics, raising=False)
 
+
+def test_gunicorn_child_exit_tells_metrics_the_worker_is_gone(monkeypatch, tmp_path):
+    dead = []
+    _metrics_module(monkeypatch, mark_process_dead=dead.append)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+
     _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
 
     assert dead == [4242]
+
+
+def test_gunicorn_child_exit_without_multiprocess_directory_does_nothing(monkeypatch):
+    dead = []
+    _metrics_module(monkeypatch, mark_process_dead=dead.append)
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+
+    _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
+
+    assert dead == []
+
+
+def test_gunicorn_child_exit_prefers_the_metrics_modules_own_hook(monkeypatch):
+    calls = []
+    _metrics_module(monkeypatch, gunicorn_child_exit=lambda server, worker: calls.append(worker.pid))
+
+    _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
+
+    assert calls == [4242]
