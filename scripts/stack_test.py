@@ -260,6 +260,7 @@ class Stack:
         self.learners: list[tuple[str, int]] = []  # (email, slot id)
         self.password = ""
         self.load_failures: list[str] = []
+        self.summary: list[str] = []  # the headline figures, for the last line
 
     def manage(self, *args: str, env: dict | None = None) -> str:
         result = subprocess.run(
@@ -319,7 +320,11 @@ http {{
     }}
 }}
 """)
-        self.processes.start("nginx", ["nginx", "-p", str(conf), "-c", str(conf / "nginx.conf")])
+        # Debian keeps nginx in /usr/sbin, which is not on an ordinary user's PATH. -e: the error
+        # log from the first line on, before the configuration names this one.
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        command = [nginx, "-p", str(conf), "-c", str(conf / "nginx.conf"), "-e", str(conf / "error.log")]
+        self.processes.start("nginx", command)
 
     def start_worker(self, name: str) -> None:
         command = [str(BIN / "celery"), "-A", "config", "worker", "--concurrency", "2", "--loglevel", "WARNING"]
@@ -518,6 +523,7 @@ def phase_load(stack: Stack) -> None:
     # passes a GET on to the other instance. So at most one per booking thread.
     posts_only = all(failure.startswith("POST ") for failure in tally.failed)
     within = len(tally.failed) <= BOOKING_THREADS
+    stack.summary.append(f"requests sent/OK/failed {tally.sent}/{tally.ok}/{len(tally.failed)}")
     check(within and posts_only, f"requests failed beyond the killed ones: {tally.failed}")
     check(not pending, f"{len(pending)} learners could not be tried before their reminders fell due")
 
@@ -549,6 +555,7 @@ def phase_emails(stack: Stack) -> None:
             f"{delivered} delivered, {doubled} doubled; {others} other emails (surgeons, demo); "
             f"{stack.sink.refused} refused with 451 around the kill; waited {time.monotonic() - began:.0f} s"
         )
+    stack.summary.append(f"emails expected/delivered/doubled {len(expected)}/{delivered}/{doubled}")
     check(delivered == len(expected) and doubled == 0, "emails lost or doubled")
 
 
@@ -636,11 +643,12 @@ def main() -> int:
     if stack.load_failures:
         print("  failed requests: " + "; ".join(stack.load_failures))
     seconds = time.monotonic() - began
+    figures = "; ".join([*stack.summary, f"{seconds:.0f} s"])
     if failure:
-        print(f"FAIL after {seconds:.0f} s: {failure}\n  logs kept in {workdir}")
+        print(f"FAIL: {failure}\n  {figures}\n  logs kept in {workdir}")
         return 1
     shutil.rmtree(workdir, ignore_errors=True)
-    print(f"PASS in {seconds:.0f} s")
+    print(f"PASS: {figures}")
     return 0
 
 
