@@ -8,13 +8,16 @@ PORT ?= 8000
 # Debian packages: libpq-dev and a compiler build psycopg2 from source.
 SYSTEM_PACKAGES := libpq-dev gcc make
 BROWSER_PACKAGES := chromium fonts-dejavu-core
+# The production stack test runs nginx, a private redis-server and pg_dump/pg_restore.
+STACK_PACKAGES := nginx redis-server postgresql-client
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps browser-deps run serve test test-browser lint format bench migrate
+.PHONY: help install system-deps browser-deps stack-deps run serve test test-browser test-stack lint format bench migrate
 
 help:
 	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT) (with the notification scheduler)"
 	@echo "make test     the whole test suite (set DATABASE_URL to run it on PostgreSQL)"
+	@echo "make test-stack  the production stack on 127.0.0.1 (nginx, 2 gunicorn, 2 workers, beat) under load and faults (needs PostgreSQL)"
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
 	@echo "make serve    production-like: gunicorn, a Celery worker and beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make lint     ruff check and format check"
@@ -42,6 +45,9 @@ static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.s
 browser-deps:
 	@scripts/system-packages.sh $(BROWSER_PACKAGES)
 
+stack-deps:
+	@scripts/system-packages.sh $(STACK_PACKAGES)
+
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
@@ -54,15 +60,21 @@ run: migrate
 	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# honcho gives each process a PORT counting up from --port: the web server gets $(PORT).
 serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/honcho start
+	HOST=$(HOST) $(BIN)/honcho start --port $(PORT)
 
 test: install browser-deps
 	$(BIN)/pytest
 
 test-browser: install browser-deps
 	$(BIN)/pytest -m browser
+
+# About two minutes. Makes (and drops) STACK_DATABASE_URL's database (default: DATABASE_URL's
+# name + _stack, or postgres://postgres@127.0.0.1:5432/surgeryday_stack) and that name + _restore.
+test-stack: install stack-deps
+	$(BIN)/python scripts/stack_test.py
 
 # Targets: the smaller day in under 1 s, the larger in under 10 s ("seconds" is the solver alone).
 bench: install

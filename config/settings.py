@@ -234,7 +234,8 @@ else:
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CELERY_BROKER_URL = REDIS_URL
+    # The broker can be another Redis, or RabbitMQ (amqp://...), apart from the cache.
+    CELERY_BROKER_URL = env_str("BROKER_URL", REDIS_URL)
     CELERY_TASK_ALWAYS_EAGER = False
     # Beat keeps its schedule and a lock in Redis, so a second beat can stand by (config/beat.py).
     CELERY_BEAT_SCHEDULER = "config.beat.StandbyRedBeatScheduler"

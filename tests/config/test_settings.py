@@ -49,3 +49,19 @@ def test_production_settings_pass_deploy_checks():
     result = _run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def _broker_url(env: dict[str, str]) -> str:
+    result = _run_manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_BROKER_URL)", env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_broker_defaults_to_the_redis_of_the_cache():
+    assert _broker_url(PRODUCTION_ENV) == "redis://127.0.0.1:6379/0"
+
+
+def test_broker_url_sends_tasks_to_a_separate_broker():
+    env = {**PRODUCTION_ENV, "BROKER_URL": "amqp://surgeryday:secret@127.0.0.1:5672/surgeryday"}
+
+    assert _broker_url(env) == "amqp://surgeryday:secret@127.0.0.1:5672/surgeryday"

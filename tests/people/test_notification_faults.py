@@ -16,11 +16,9 @@ moment around each kill and only kills once no accepted message is younger than
 FRESH_ACCEPT_SECONDS, so a kill never lands inside that window by chance.
 """
 
-import email
 import logging
 import os
 import shutil
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -36,7 +34,7 @@ from people.notifications.services import notification_schedule
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis
+from tests.workers import CELERY, CountingSink, Processes, database_url, free_port, start_redis
 
 pytestmark = [
     pytest.mark.redis,
@@ -53,39 +51,6 @@ LIVE_DAYS = 10
 WINDOW_SECONDS = 30
 LEAD_SECONDS = 6
 LEASE_SECONDS = 6
-FRESH_ACCEPT_SECONDS = 0.3
-
-
-class CountingSink:
-    """An aiosmtpd handler that counts each Message-ID it accepts."""
-
-    def __init__(self) -> None:
-        self.deliveries: Counter[str] = Counter()
-        self.refused = 0
-        self.refusing = False
-        self.last_accept = 0.0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message_id = email.message_from_bytes(envelope.original_content)["Message-ID"]
-        with self.lock:
-            if self.refusing:
-                self.refused += 1
-                return "451 4.3.0 Try again in a moment"
-            self.deliveries[message_id] += 1
-            self.last_accept = time.monotonic()
-        return "250 2.0.0 Accepted"
-
-    def quiet(self) -> None:
-        """Refuse new mail and wait until every accepted message has had time to be marked sent."""
-        with self.lock:
-            self.refusing = True
-        while time.monotonic() - self.last_accept < FRESH_ACCEPT_SECONDS:
-            time.sleep(0.02)
-
-    def resume(self) -> None:
-        with self.lock:
-            self.refusing = False
 
 
 def _worker_command(index: int) -> list[str]:
