@@ -111,7 +111,8 @@ def invitation_accept(request, token: str):
         else:
             messages.success(request, f"Welcome to {membership.organisation.name}.")
             return redirect("people:organisation_detail", slug=membership.organisation.slug)
-    return render(request, "people/invitation_accept.html", {"invitation": invitation})
+    is_for_you = selectors.invitation_is_for(invitation=invitation, person=request.user)
+    return render(request, "people/invitation_accept.html", {"invitation": invitation, "is_for_you": is_for_you})
 
 
 @login_required
