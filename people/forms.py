@@ -173,7 +173,8 @@ class SkillsForm(forms.Form):
                 error_messages={"invalid_choice": "Choose how confident you are from the list."},
             )
             self.fields[f"want_{topic.pk}"] = forms.BooleanField(label="I would like help with this", required=False)
-            self.fields[f"offer_{topic.pk}"].help_text = topic.description
+            # Form templates print help text as HTML; an organiser's description is plain text.
+            self.fields[f"offer_{topic.pk}"].help_text = escape(topic.description)
             # Crispy renders a legend as a template, so braces an organiser typed must not reach it.
             name = f"{topic.name} ({topic.organisation.name})" if several_organisations else topic.name
             legend = name.replace("{", "(").replace("}", ")")
