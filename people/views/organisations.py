@@ -142,7 +142,8 @@ def organisation_people(request, slug: str):
 @require_POST
 def person_block(request, slug: str, person_id: int):
     organisation = organisation_for(request, slug)
-    membership = get_object_or_404(Membership, organisation=organisation, person_id=person_id)
+    # person__pk, not person_id: only the former turns an id too large for the database into "not found".
+    membership = get_object_or_404(Membership, organisation=organisation, person__pk=person_id)
     person = membership.person
     try:
         if request.POST.get("action") == "unblock":
