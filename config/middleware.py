@@ -1,6 +1,7 @@
 """Request checks that apply to every page."""
 
 from django.core.exceptions import BadRequest
+from django.utils.cache import patch_cache_control
 
 
 class RefuseNulCharactersMiddleware:
@@ -20,3 +21,22 @@ class RefuseNulCharactersMiddleware:
         ):
             raise BadRequest("The address contains a NUL character.")
         return self.get_response(request)
+
+
+class PrivateForSignedInMiddleware:
+    """Every response to a signed-in person is `Cache-Control: private, no-store`.
+
+    Their pages show their own or other people's private details (profile, bookings,
+    desk, day sheets, exports, audit log), and neither a shared computer's browser nor
+    a proxy may keep a copy. Pages for visitors who are not signed in stay cacheable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -28,8 +28,6 @@ def data_export(request):
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Personal data: never kept by a shared computer's browser or a proxy.
-    response["Cache-Control"] = "no-store"
     return response
 
 

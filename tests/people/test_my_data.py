@@ -35,7 +35,7 @@ def test_data_export_downloads_everything_about_me(client, full_profile, organis
     response = client.get(reverse("people:data_export"))
 
     assert response["Content-Disposition"].startswith('attachment; filename="surgery-day-my-data-')
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     data = json.loads(response.content)
     assert data["account"]["email"] == full_profile.email
     assert data["profile"]["bio"] == "About me"
