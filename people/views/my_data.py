@@ -34,7 +34,7 @@ def data_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None, person=request.user)
+    form = AccountDeleteForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         services.account_delete(person=request.user)
         logout(request)
