@@ -118,7 +118,8 @@ def contact_block(*, blocker: User, blocked: User) -> ContactBlock:
 
 @transaction.atomic
 def contact_unblock(*, blocker: User, blocked_id: int) -> None:
-    ContactBlock.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+    # blocked__pk, not blocked_id: only the former turns an id too large for the database into "no match".
+    ContactBlock.objects.filter(blocker=blocker, blocked__pk=blocked_id).delete()
 
 
 # --- Reads --------------------------------------------------------------------------

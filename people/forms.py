@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
+from django.contrib.auth import authenticate
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import escape, format_html
@@ -173,7 +174,8 @@ class SkillsForm(forms.Form):
                 error_messages={"invalid_choice": "Choose how confident you are from the list."},
             )
             self.fields[f"want_{topic.pk}"] = forms.BooleanField(label="I would like help with this", required=False)
-            self.fields[f"offer_{topic.pk}"].help_text = topic.description
+            # Form templates print help text as HTML; an organiser's description is plain text.
+            self.fields[f"offer_{topic.pk}"].help_text = escape(topic.description)
             # Crispy renders a legend as a template, so braces an organiser typed must not reach it.
             name = f"{topic.name} ({topic.organisation.name})" if several_organisations else topic.name
             legend = name.replace("{", "(").replace("}", ")")
@@ -200,13 +202,16 @@ class AccountDeleteForm(forms.Form):
         error_messages={"required": "Enter your password to confirm it is you."},
     )
 
-    def __init__(self, *args, person, **kwargs):
+    def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
-        self.person = person
+        self.request = request
+        self.person = request.user
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.person.check_password(password):
+        # Through authenticate(), like logging in, so django-axes counts wrong passwords here too
+        # and, past the limit, refuses even the right one until the cool-off ends.
+        if authenticate(self.request, email=self.person.email, password=password) != self.person:
             raise forms.ValidationError("That password is not right. Please try again.")
         return password
 

@@ -267,6 +267,12 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
 
+    @property
+    def masked_email(self) -> str:
+        """Enough of the invited address for its owner to recognise it, not enough to learn it."""
+        local, _, domain = self.email.partition("@")
+        return f"{local[:1]}•••@{domain}"
+
 
 # --- Audit log ----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.db.models import Prefetch, Q, QuerySet
 
 from people.models import (
@@ -162,6 +163,16 @@ def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
 
 def invitation_by_token_hash(*, token_hash: str) -> Invitation | None:
     return Invitation.objects.select_related("organisation").filter(token_hash=token_hash).first()
+
+
+def invitation_is_for(*, invitation: Invitation, person: User) -> bool:
+    """Whether the invited address is the person's own: their primary address or one they have verified.
+
+    The link alone proves nothing: an invitation email can be forwarded.
+    """
+    if person.email.casefold() == invitation.email.casefold():
+        return True
+    return EmailAddress.objects.filter(user=person, verified=True, email__iexact=invitation.email).exists()
 
 
 def audit_entries_about(*, person: User) -> QuerySet[AuditEntry]:

@@ -280,6 +280,12 @@ def invitation_accept(*, token: str, person: User) -> Membership:
         raise PeopleError("This invitation has already been used. Ask the organiser for a new one.")
     if invitation.expires_at <= timezone.now():
         raise PeopleError("This invitation has expired. Ask the organiser for a new one.")
+    if not selectors.invitation_is_for(invitation=invitation, person=person):
+        # The invitation stays unused, so the invited person can still accept it.
+        raise PeopleError(
+            f"This invitation was sent to {invitation.masked_email}, not to the address you are signed in with. "
+            "Sign out and sign in with that address to accept it."
+        )
     if selectors.is_blocked(person=person, organisation=invitation.organisation):
         raise PeopleError("This invitation cannot be used. Please contact the organisers.")
     membership, _ = Membership.objects.get_or_create(

@@ -74,7 +74,11 @@ class MatchRequestForm(forms.Form):
         for topic in self.topics:
             name = f"topic_{topic.pk}"
             self.fields[name] = forms.ChoiceField(
-                label=topic.name, choices=PRIORITY_CHOICES, required=False, help_text=topic.description
+                label=topic.name,
+                choices=PRIORITY_CHOICES,
+                required=False,
+                # Form templates print help text as HTML; an organiser's description is plain text.
+                help_text=escape(topic.description),
             )
             topic_fields.append(name)
         for code in Perspective.values:

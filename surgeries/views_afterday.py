@@ -107,7 +107,6 @@ def notes_download(request):
     body = render(request, "afterday/notes.md", {"notes": notes, "person": request.user}).content
     response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-next-steps.md"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -231,7 +230,6 @@ def _csv_response(report: ImpactReport, filename: str) -> HttpResponse:
                 writer.writerow([table.caption, label, *(str(cell) for cell in cells)])
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

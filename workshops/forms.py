@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.html import escape
 
 from people.models import User
 from surgeries.models import SurgeryDay
@@ -45,7 +46,8 @@ class TimesForm(forms.Form):
     def __init__(self, *args, day: SurgeryDay, submit_label: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.day = day
-        zone_help = f"Time at the venue ({day.time_zone})."
+        # Help text is printed as HTML; the zone is validated, but escape whatever a form shows.
+        zone_help = escape(f"Time at the venue ({day.time_zone}).")
         self.fields["starts_at"].help_text = zone_help
         self.fields["ends_at"].help_text = zone_help
         self.helper = FormHelper()

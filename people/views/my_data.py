@@ -28,15 +28,13 @@ def data_export(request):
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Personal data: never kept by a shared computer's browser or a proxy.
-    response["Cache-Control"] = "no-store"
     return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None, person=request.user)
+    form = AccountDeleteForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         services.account_delete(person=request.user)
         logout(request)

@@ -111,7 +111,8 @@ def invitation_accept(request, token: str):
         else:
             messages.success(request, f"Welcome to {membership.organisation.name}.")
             return redirect("people:organisation_detail", slug=membership.organisation.slug)
-    return render(request, "people/invitation_accept.html", {"invitation": invitation})
+    is_for_you = selectors.invitation_is_for(invitation=invitation, person=request.user)
+    return render(request, "people/invitation_accept.html", {"invitation": invitation, "is_for_you": is_for_you})
 
 
 @login_required
@@ -141,7 +142,8 @@ def organisation_people(request, slug: str):
 @require_POST
 def person_block(request, slug: str, person_id: int):
     organisation = organisation_for(request, slug)
-    membership = get_object_or_404(Membership, organisation=organisation, person_id=person_id)
+    # person__pk, not person_id: only the former turns an id too large for the database into "not found".
+    membership = get_object_or_404(Membership, organisation=organisation, person__pk=person_id)
     person = membership.person
     try:
         if request.POST.get("action") == "unblock":

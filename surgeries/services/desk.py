@@ -1,50 +1,64 @@
 """The on-the-day desk: walk-ins booked on someone's behalf, and organisers' notes on bookings."""
 
+import secrets
+
 from django.db import transaction
 
-from people.models import Membership, User
+from people.models import User
 from people.selectors import is_organiser
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay
 from surgeries.services.booking import booking_create, refuse_after_retention
 
-WALK_IN_REFUSED = (
-    "We could not add this person at the desk. Ask them to sign in and book, or use a different email address."
-)
+# Separate walk-in records get an address that can never receive mail or match a real one.
+WALK_IN_RECORD_DOMAIN = "walk-in.invalid"
 
 
-def _may_book_at_desk(*, person: User, day: SurgeryDay) -> bool:
-    if not person.is_active:
-        return False
-    return Membership.objects.filter(organisation=day.organisation, person=person).exists()
+def _desk_member(*, email: str, day: SurgeryDay) -> User | None:
+    """The active account of the day's organisation with this address, if any: the only kind the desk may use."""
+    return User.objects.filter(email__iexact=email, is_active=True, memberships__organisation=day.organisation).first()
+
+
+def _walk_in_person(*, email: str, display_name: str) -> User:
+    """A new person for a walk-in whose address the desk may not use as an existing account.
+
+    An unknown address gets an account they can claim later with "forgotten password".
+    An address that already has an account (elsewhere, closed or deactivated) gets a
+    separate record with the name given, which cannot log in or receive email, and the
+    account itself is left alone. Both take the same steps, so the desk sees the same.
+    """
+    if User.objects.filter(email__iexact=email).exists():
+        address, is_active = f"{secrets.token_hex(12)}@{WALK_IN_RECORD_DOMAIN}", False
+    else:
+        address, is_active = User.objects.normalize_email(email), True
+    person = User(email=address, display_name=display_name, is_active=is_active)
+    person.set_unusable_password()
+    person.full_clean()
+    person.save()
+    return person
 
 
 @transaction.atomic
 def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, slot_id: int, consent: bool) -> Booking:
     """Book a session for someone at the desk, making them an account if they have none.
 
-    The new account has no password: the person can claim it later with
-    "forgotten password". Consent to keep their name and email is required.
+    Consent to keep their name and email is required.
 
     An existing account is used only if it is active and belongs to the day's
-    organisation. Anyone else's account is refused with one message whatever the
-    reason, so the desk cannot be used to find out whether an address has an
-    account elsewhere, nor to pair a stranger's account with a surgeon here.
+    organisation. Any other address is booked under the name given, the same way
+    whether or not it has an account elsewhere (see _walk_in_person), so the desk
+    cannot find out whether an address has an account, nor pair a stranger's
+    account with a surgeon here.
     """
     if not is_organiser(user=by, organisation=day.organisation):
         raise errors.NotAllowed()
     if not consent:
         raise errors.BookingError("Please ask the person and confirm they agree before booking.")
-    person = User.objects.filter(email__iexact=email).first()
-    if person is not None and not _may_book_at_desk(person=person, day=day):
-        raise errors.BookingError(WALK_IN_REFUSED)
+    person = _desk_member(email=email, day=day)
     if person is None:
         if not display_name.strip():
             raise errors.BookingError("This is a new person: please give a name.")
-        person = User(email=User.objects.normalize_email(email), display_name=display_name.strip())
-        person.set_unusable_password()
-        person.full_clean()
-        person.save()
+        person = _walk_in_person(email=email, display_name=display_name.strip())
     if not day.slots.filter(pk=slot_id).exists():
         raise errors.BookingError("Please choose a session on this day.")
     return booking_create(slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True)

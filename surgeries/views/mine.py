@@ -69,6 +69,8 @@ def reschedule(request, booking_id: int):
 def _ics_response(body: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=ICS_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The calendar feed is fetched without signing in, so the middleware that keeps
+    # signed-in pages out of caches does not see it.
     response["Cache-Control"] = "private, no-store"
     return response
 

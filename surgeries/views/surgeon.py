@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -69,7 +69,10 @@ def day_sheet(request, day_id: int):
     day = visible_day(request, day_id)
     person_id = request.GET.get("surgeon")
     if person_id and day.viewer_access == "organiser":
-        day_surgeon = get_object_or_404(DaySurgeon.objects.select_related("person"), day=day, person_id=person_id)
+        if not (person_id.isascii() and person_id.isdecimal()):
+            raise BadRequest("The surgeon in the address is not a number.")
+        # person__pk, not person_id: only the former turns an id too large for the database into "not found".
+        day_surgeon = get_object_or_404(DaySurgeon.objects.select_related("person"), day=day, person__pk=person_id)
     else:
         day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).select_related("person").first()
         if day_surgeon is None:

@@ -151,3 +151,28 @@ def test_organiser_filters_people_blocks_one_and_reads_the_audit_log(page):
     page.get_by_role("link", name="Audit log").click()
     assert_accessible(page)
     assert User.objects.filter(email="joan@example.org").count() == 0
+
+
+def test_invitation_opened_by_someone_else_explains_and_lets_the_invited_person_sign_in(page):
+    from tests.factories import InvitationFactory
+
+    leeds, _, _ = _leeds_with_people()
+    joan = UserFactory(email="joan@example.org", display_name="Joan")
+    InvitationFactory(organisation=leeds, email="joan@example.org", token="forwarded", role="organiser")
+    log_in(page, "alex@example.org")
+
+    page.goto("/invitations/forwarded/")
+    expect(page.get_by_text("This invitation was sent to j•••@example.org")).to_be_visible()
+    expect(page.get_by_role("button", name="Accept the invitation")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out and sign in as the invited person").click()
+    page.get_by_label("Email*", exact=True).fill("joan@example.org")
+    page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Accept the invitation").click()
+
+    expect(page.get_by_text("Welcome to Leeds Mental Health Social Media Surgery.")).to_be_visible()
+    assert Membership.objects.get(organisation=leeds, person=joan).role == "organiser"
+    assert not Membership.objects.filter(
+        organisation=leeds, person__email="alex@example.org", role="organiser"
+    ).exists()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from people.adapters import client_ip_address
 from people.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -119,6 +120,83 @@ def test_lockout_of_one_account_leaves_others_on_the_same_computer_alone(client)
     response = client.post(reverse("account_login"), {"login": "alex@example.org", "password": TEST_PASSWORD})
 
     assert response.status_code == 302
+
+
+def _fail_logins(client, **headers) -> None:
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("account_login"), {"login": "sam@example.org", "password": "wrong"}, **headers)
+
+
+def test_lockout_behind_the_proxy_leaves_other_visitors_of_the_site_alone(client, settings):
+    """Behind the proxy every request arrives from its address; the lockout must follow the real client."""
+    settings.BEHIND_TLS_PROXY = True
+    UserFactory(email="sam@example.org")
+    _fail_logins(client, headers={"x-forwarded-for": "203.0.113.5"})
+
+    locked = client.post(
+        reverse("account_login"),
+        {"login": "sam@example.org", "password": TEST_PASSWORD},
+        headers={"x-forwarded-for": "203.0.113.5"},
+    )
+    other = client.post(
+        reverse("account_login"),
+        {"login": "sam@example.org", "password": TEST_PASSWORD},
+        headers={"x-forwarded-for": "198.51.100.7"},
+    )
+
+    assert locked.status_code == 429
+    assert other.status_code == 302
+
+
+def test_lockout_behind_the_proxy_ignores_addresses_the_client_put_in_front(client, settings):
+    settings.BEHIND_TLS_PROXY = True
+    UserFactory(email="sam@example.org")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # The proxy appends the real address to whatever the client sent.
+        spoofed = {"x-forwarded-for": f"10.0.0.{n}, 203.0.113.5"}
+        client.post(reverse("account_login"), {"login": "sam@example.org", "password": "wrong"}, headers=spoofed)
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "sam@example.org", "password": TEST_PASSWORD},
+        headers={"x-forwarded-for": "10.9.9.9, 203.0.113.5"},
+    )
+
+    assert response.status_code == 429
+
+
+def test_lockout_without_the_proxy_setting_ignores_a_forwarded_header(client, settings):
+    settings.BEHIND_TLS_PROXY = False
+    UserFactory(email="sam@example.org")
+    _fail_logins(client, headers={"x-forwarded-for": "203.0.113.5"})
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": "sam@example.org", "password": TEST_PASSWORD},
+        headers={"x-forwarded-for": "198.51.100.7"},
+    )
+
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("behind_proxy", "proxies", "forwarded", "expected"),
+    [
+        (False, 1, "203.0.113.5", "127.0.0.1"),
+        (True, 1, "203.0.113.5", "203.0.113.5"),
+        (True, 1, "1.2.3.4, 203.0.113.5", "203.0.113.5"),
+        (True, 2, "1.2.3.4, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (True, 2, "203.0.113.5", "127.0.0.1"),
+        (True, 1, "", "127.0.0.1"),
+        (True, 1, "not-an-address", "127.0.0.1"),
+        (True, 1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_ip_address_trusts_only_what_our_proxies_added(rf, settings, behind_proxy, proxies, forwarded, expected):
+    settings.BEHIND_TLS_PROXY, settings.TRUSTED_PROXY_COUNT = behind_proxy, proxies
+    request = rf.get("/", headers={"x-forwarded-for": forwarded}, REMOTE_ADDR="127.0.0.1")
+
+    assert client_ip_address(request) == expected
 
 
 def test_code_of_conduct_page_shows_current_version(client):

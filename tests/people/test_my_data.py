@@ -1,10 +1,14 @@
 """Export my data, delete my account, and the hooks other apps use for both."""
 
 import json
+from datetime import timedelta
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from people import services
 from people.models import AuditEntry, PersonPerspective, Profile, TopicOffer, TopicWant, User
@@ -35,7 +39,7 @@ def test_data_export_downloads_everything_about_me(client, full_profile, organis
     response = client.get(reverse("people:data_export"))
 
     assert response["Content-Disposition"].startswith('attachment; filename="surgery-day-my-data-')
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     data = json.loads(response.content)
     assert data["account"]["email"] == full_profile.email
     assert data["profile"]["bio"] == "About me"
@@ -114,6 +118,40 @@ def test_account_delete_wrong_password_shows_message_and_deletes_nothing(client,
     full_profile.refresh_from_db()
     assert full_profile.is_active
     assert Profile.objects.filter(person=full_profile).exists()
+
+
+def test_account_delete_pauses_after_too_many_wrong_passwords_until_the_cool_off_ends(client, full_profile):
+    client.force_login(full_profile)
+    url = reverse("people:account_delete")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"password": "a-guess"})
+
+    refused = client.post(url, {"password": TEST_PASSWORD})
+
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "Too many wrong passwords" in page
+    assert "Your account has not been deleted." in page
+    full_profile.refresh_from_db()
+    assert full_profile.is_active
+    with time_machine.travel(timezone.now() + settings.AXES_COOLOFF_TIME + timedelta(minutes=1)):
+        deleted = client.post(url, {"password": TEST_PASSWORD})
+    assert deleted.status_code == 302
+    full_profile.refresh_from_db()
+    assert not full_profile.is_active
+
+
+def test_account_delete_wrong_passwords_count_towards_the_log_in_lockout(client, full_profile):
+    """Guessing on the delete form must not be a way around the log-in limit."""
+    client.force_login(full_profile)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("people:account_delete"), {"password": "a-guess"})
+    client.logout()
+
+    response = client.post(reverse("account_login"), {"login": full_profile.email, "password": TEST_PASSWORD})
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
 
 
 def test_account_delete_runs_registered_erasure_handlers_in_the_same_transaction(full_profile, monkeypatch):

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -102,7 +103,7 @@ def test_topic_create_without_name_shows_message(client, organiser, organisation
 
 
 def test_invitation_create_emails_a_link_that_works_once(
-    client, organiser, organisation, stranger, django_capture_on_commit_callbacks
+    client, organiser, organisation, django_capture_on_commit_callbacks
 ):
     client.force_login(organiser)
 
@@ -117,9 +118,10 @@ def test_invitation_create_emails_a_link_that_works_once(
     link = re.search(r"http://\S+/invitations/(\S+)/", mail.outbox[0].body)
     token = link.group(1)
     assert Invitation.objects.get().token_hash != token
-    client.force_login(stranger)
+    invitee = UserFactory(email="new@example.org")
+    client.force_login(invitee)
     client.post(reverse("people:invitation_accept", args=[token]))
-    assert Membership.objects.get(organisation=organisation, person=stranger).role == "surgeon"
+    assert Membership.objects.get(organisation=organisation, person=invitee).role == "surgeon"
     client.force_login(UserFactory())
     page = client.post(reverse("people:invitation_accept", args=[token]), follow=True).content.decode()
     assert "This invitation has already been used." in page
@@ -138,7 +140,9 @@ def test_invitation_create_bad_email_and_role_show_messages(client, organiser, o
 
 
 def test_invitation_accept_expired_is_refused(organisation, stranger):
-    InvitationFactory(organisation=organisation, token="old", expires_at=timezone.now() - timedelta(minutes=1))
+    InvitationFactory(
+        organisation=organisation, email=stranger.email, token="old", expires_at=timezone.now() - timedelta(minutes=1)
+    )
 
     with pytest.raises(services.PeopleError, match="expired"):
         services.invitation_accept(token="old", person=stranger)
@@ -147,7 +151,7 @@ def test_invitation_accept_expired_is_refused(organisation, stranger):
 
 
 def test_invitation_accept_never_lowers_an_existing_role(organisation, organiser):
-    InvitationFactory(organisation=organisation, token="t", role="surgeon")
+    InvitationFactory(organisation=organisation, email=organiser.email, token="t", role="surgeon")
 
     membership = services.invitation_accept(token="t", person=organiser)
 
@@ -155,19 +159,82 @@ def test_invitation_accept_never_lowers_an_existing_role(organisation, organiser
 
 
 def test_invitation_accept_raises_a_member_to_the_invited_role(organisation, learner):
-    InvitationFactory(organisation=organisation, token="t", role="facilitator")
+    InvitationFactory(organisation=organisation, email=learner.email, token="t", role="facilitator")
 
     assert services.invitation_accept(token="t", person=learner).role == "facilitator"
 
 
 def test_invitation_accept_by_blocked_person_is_refused(organisation, organiser, learner):
     services.person_block(organisation=organisation, person=learner, actor=organiser)
-    InvitationFactory(organisation=organisation, token="t", role="surgeon")
+    InvitationFactory(organisation=organisation, email=learner.email, token="t", role="surgeon")
 
     with pytest.raises(services.PeopleError):
         services.invitation_accept(token="t", person=learner)
 
     assert learner.memberships.get().role == "member"
+
+
+def test_invitation_accept_by_the_invited_person_joins_whatever_the_case_of_the_address(client, organisation):
+    invitee = UserFactory(email="Jo.Invitee@Example.org")
+    InvitationFactory(organisation=organisation, email="jo.invitee@example.org", token="t", role="organiser")
+    client.force_login(invitee)
+
+    response = client.post(reverse("people:invitation_accept", args=["t"]))
+
+    assert response.status_code == 302
+    assert Membership.objects.get(organisation=organisation, person=invitee).role == "organiser"
+
+
+def test_invitation_accept_with_a_verified_second_address_joins(organisation):
+    person = UserFactory(email="work@example.org")
+    EmailAddress.objects.create(user=person, email="home@example.org", verified=True, primary=False)
+    InvitationFactory(organisation=organisation, email="home@example.org", token="t")
+
+    assert services.invitation_accept(token="t", person=person).organisation == organisation
+
+
+def test_invitation_accept_with_an_unverified_second_address_is_refused(organisation):
+    person = UserFactory(email="work@example.org")
+    EmailAddress.objects.create(user=person, email="home@example.org", verified=False, primary=False)
+    InvitationFactory(organisation=organisation, email="home@example.org", token="t")
+
+    with pytest.raises(services.PeopleError, match=r"h•••@example\.org"):
+        services.invitation_accept(token="t", person=person)
+
+    assert not Membership.objects.filter(person=person).exists()
+
+
+def test_invitation_accept_by_someone_else_is_refused_and_stays_usable_for_the_invitee(client, organisation, stranger):
+    """A forwarded invitation email must not make whoever holds the link an organiser."""
+    InvitationFactory(organisation=organisation, email="jo.invitee@example.org", token="t", role="organiser")
+    url = reverse("people:invitation_accept", args=["t"])
+    client.force_login(stranger)
+
+    page = client.get(url).content.decode()
+    refused = client.post(url, follow=True).content.decode()
+
+    assert "This invitation was sent to j•••@example.org" in page
+    assert "Sign out and sign in as the invited person" in page
+    assert "Accept the invitation" not in page
+    assert "jo.invitee@example.org" not in page + refused
+    assert "This invitation was sent to j•••@example.org, not to the address you are signed in with." in refused
+    assert not Membership.objects.filter(person=stranger).exists()
+    assert Invitation.objects.get().accepted_at is None
+    invitee = UserFactory(email="jo.invitee@example.org")
+    client.force_login(invitee)
+    client.post(url)
+    assert Membership.objects.get(organisation=organisation, person=invitee).role == "organiser"
+
+
+def test_invitation_accept_sign_out_button_returns_to_the_invitation(client, organisation, stranger):
+    InvitationFactory(organisation=organisation, email="jo.invitee@example.org", token="t")
+    url = reverse("people:invitation_accept", args=["t"])
+    client.force_login(stranger)
+
+    response = client.post(reverse("account_logout"), {"next": url})
+
+    assert response.url == url
+    assert "_auth_user_id" not in client.session
 
 
 def test_invitation_accept_unknown_token_is_not_found(client, stranger):

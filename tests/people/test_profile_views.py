@@ -117,6 +117,23 @@ def test_skills_edit_hides_retired_and_other_organisations_topics(client, organi
     assert "Another network" not in page
 
 
+def test_skills_edit_escapes_topic_names_and_descriptions_written_by_organisers(client, organisation, learner):
+    TopicFactory(
+        organisation=organisation,
+        name="<i>Blogging</i>",
+        description='<script>alert(1)</script> and <b onmouseover="steal()">more</b>',
+    )
+    client.force_login(learner)
+
+    page = client.get(reverse("people:skills_edit")).content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "<b onmouseover" not in page
+    assert "<i>Blogging" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;b onmouseover=&quot;steal()&quot;&gt;more&lt;/b&gt;" in page
+    assert "&lt;i&gt;Blogging&lt;/i&gt;" in page
+
+
 def test_skills_edit_bad_confidence_shows_message_and_saves_nothing(client, organisation, learner):
     blogging = TopicFactory(organisation=organisation, name="Blogging")
     trolls = TopicFactory(organisation=organisation, name="Trolls")

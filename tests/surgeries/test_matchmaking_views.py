@@ -115,6 +115,22 @@ def test_request_form_saves_topics_preferences_and_times(client, organisation, l
     ]
 
 
+def test_request_form_escapes_topic_names_and_descriptions_written_by_organisers(client, organisation, learner):
+    day, topics = make_day(organisation)
+    topics["Blogging"].name = "<i>Blogging</i>"
+    topics["Blogging"].description = '<script>alert(1)</script> and <b onmouseover="steal()">more</b>'
+    topics["Blogging"].save()
+    client.force_login(learner)
+
+    page = client.get(reverse("matchmaking:request", args=[day.pk])).content.decode()
+
+    assert "<script>alert(1)" not in page
+    assert "<b onmouseover" not in page
+    assert "<i>Blogging" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;b onmouseover=&quot;steal()&quot;&gt;more&lt;/b&gt;" in page
+    assert "&lt;i&gt;Blogging&lt;/i&gt;" in page
+
+
 def test_request_form_shows_errors_next_to_fields_and_saves_nothing(client, organisation, learner):
     day, topics = make_day(organisation)
     client.force_login(learner)

@@ -95,6 +95,15 @@ def test_day_sheet_organiser_may_open_any_surgeons_sheet(client, organiser, surg
     assert "Day sheet for Sam Surgeon" in response.content.decode()
 
 
+@pytest.mark.parametrize(("surgeon_id", "status"), [("abc", 400), ("1\x00", 400), ("99999999999999999999", 404)])
+def test_day_sheet_malformed_surgeon_is_refused_without_a_server_error(client, organiser, slot, surgeon_id, status):
+    client.force_login(organiser)
+
+    response = client.get(reverse("surgeries:day_sheet", args=[slot.day_id]), {"surgeon": surgeon_id})
+
+    assert response.status_code == status
+
+
 @pytest.mark.parametrize(("persona", "status"), [("learner", 403), ("other_organiser", 404), ("stranger", 404)])
 def test_day_sheet_refuses_others(client, request, surgeon, slot, persona, status):
     client.force_login(request.getfixturevalue(persona))
