@@ -32,7 +32,13 @@ from django.utils import timezone
 
 from people.models import User
 from people.notifications.models import Notification
-from people.notifications.registry import Attachment, NotificationKind, register_kind
+from people.notifications.registry import (
+    NOTICE_SEND_WITHIN,
+    REMINDER_SEND_WITHIN,
+    Attachment,
+    NotificationKind,
+    register_kind,
+)
 from people.notifications.services import (
     notification_schedule,
     notifications_cancel_for,
@@ -157,6 +163,7 @@ def register() -> None:
             name,
             label,
             essential=True,
+            send_within=NOTICE_SEND_WITHIN,
             template="workshop_registration_confirmed",
             build_context=registration_context,
             is_live=_has_place,
@@ -166,6 +173,7 @@ def register() -> None:
         REMINDER,
         "Workshop reminder",
         essential=False,
+        send_within=REMINDER_SEND_WITHIN,
         template="workshop_reminder",
         build_context=registration_context,
         is_live=_is_upcoming,
@@ -175,6 +183,7 @@ def register() -> None:
         REGISTRATION_CANCELLED,
         "Workshop place given up (to the facilitators)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_registration_cancelled",
         build_context=registration_context,
         is_live=_place_given_up,
@@ -183,6 +192,7 @@ def register() -> None:
         PLACE_CANCELLED,
         "Workshop place cancelled by the organisers",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_place_cancelled",
         build_context=registration_context,
         is_live=_place_cancelled,
@@ -191,6 +201,7 @@ def register() -> None:
         WORKSHOP_CANCELLED,
         "Workshop cancelled",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_cancelled",
         build_context=workshop_context,
         is_live=_workshop_cancelled,
@@ -199,6 +210,7 @@ def register() -> None:
         WORKSHOP_MOVED,
         "Workshop moved",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_moved",
         build_context=registration_context,
         is_live=_has_place,
@@ -208,6 +220,7 @@ def register() -> None:
         WORKSHOP_MOVED_FACILITATOR,
         "Workshop moved (to the facilitators)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_moved",
         build_context=facilitator_context,
         is_live=_still_running,
@@ -217,6 +230,7 @@ def register() -> None:
         WAITING_LIST_CANCELLED,
         "Workshop cancelled (to its waiting list)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_waiting_list_cancelled",
         build_context=workshop_context,
         is_live=_waited_for_cancelled,

@@ -54,7 +54,7 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
         logger.info("Notification %s is no longer ours to send; skipped.", notification_id)
         return Outcome("skipped")
     notification = Notification.objects.select_related("recipient", "subject_type").get(id=notification_id)
-    reason = _reason_not_to_send(notification)
+    reason = _reason_not_to_send(notification, now=now)
     if reason:
         _finish(notification, claim_token, state=State.CANCELLED, error=reason)
         logger.info("Notification %s cancelled: %s.", notification_id, reason)
@@ -68,11 +68,13 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
     return Outcome("sent")
 
 
-def _reason_not_to_send(notification: Notification) -> str:
+def _reason_not_to_send(notification: Notification, *, now: datetime) -> str:
     try:
         kind = get_kind(notification.kind)
     except UnknownNotificationKind:
         return "unknown kind"
+    if now > notification.due_at + kind.send_within:
+        return "too late to send"
     subject = notification.subject
     if subject is None:
         return "subject no longer exists"
