@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from people.notifications.emails import email_render, message_id_for
 from people.notifications.models import Notification
-from people.notifications.registry import UnknownNotificationKind, get_kind
+from people.notifications.registry import UnknownNotificationKind, failure_listeners, get_kind
 from people.notifications.selectors import non_essential_enabled
 
 logger = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ def _after_error(notification: Notification, claim_token: uuid.UUID, error: Exce
     if is_permanent(error) or now >= give_up_at:
         _finish(notification, claim_token, state=State.FAILED, error=reason)
         logger.warning("Notification %s failed: %s.", notification.pk, reason)
+        _tell_failure_listeners(notification)
         return Outcome("failed")
     retry_in = min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_SECONDS)
     # The claim is kept but lapses when the retry is due, so if the retry message is
@@ -131,6 +132,15 @@ def _after_error(notification: Notification, claim_token: uuid.UUID, error: Exce
     )
     logger.warning("Notification %s not sent (%s); retrying in %s s.", notification.pk, reason, retry_in)
     return Outcome("retry", retry_in=retry_in)
+
+
+def _tell_failure_listeners(notification: Notification) -> None:
+    for listener in failure_listeners():
+        try:
+            listener(notification)
+        except Exception:
+            # The row is already marked failed and shown on the organisers' page.
+            logger.exception("Could not report the failure of notification %s.", notification.pk)
 
 
 def is_permanent(error: Exception) -> bool:

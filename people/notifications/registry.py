@@ -81,3 +81,18 @@ def get_kind(name: str) -> NotificationKind:
 
 def registered_kinds() -> dict[str, NotificationKind]:
     return dict(_KINDS)
+
+
+# Called with each notification just marked failed, so the app that owns its scope
+# can tell someone (surgeries sends the day's organisers a digest).
+FailureListener = Callable[[Any], None]
+_FAILURE_LISTENERS: list[FailureListener] = []
+
+
+def register_failure_listener(listener: FailureListener) -> None:
+    if listener not in _FAILURE_LISTENERS:
+        _FAILURE_LISTENERS.append(listener)
+
+
+def failure_listeners() -> tuple[FailureListener, ...]:
+    return tuple(_FAILURE_LISTENERS)
