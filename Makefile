@@ -16,7 +16,7 @@ help:
 	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT) (with the notification scheduler)"
 	@echo "make test     the whole test suite (set DATABASE_URL to run it on PostgreSQL)"
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
-	@echo "make serve    production-like: gunicorn, a Celery worker and beat (needs DATABASE_URL, REDIS_URL)"
+	@echo "make serve    production-like: gunicorn, the Celery workers (one per queue group) and beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    time matchmaking on a 2,000-learner and a 20,000-learner random day"
 

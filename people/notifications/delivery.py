@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db.models import F
 from django.utils import timezone
 
+from people.notifications.backoff import domain_back_off, domain_wait_seconds, recipient_domain
 from people.notifications.emails import email_render, message_id_for
 from people.notifications.models import Notification
 from people.notifications.registry import UnknownNotificationKind, failure_listeners, get_kind
@@ -26,6 +29,14 @@ logger = logging.getLogger(__name__)
 State = Notification.State
 # No retry waits longer than this: long countdowns sit in worker memory and die with it.
 MAX_RETRY_SECONDS = 300
+
+
+class RecipientDomainSlow(Exception):
+    """Mail to the recipient's domain timed out a moment ago: not tried until the back-off ends."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__()
+        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,10 @@ def _reason_not_to_send(notification: Notification, *, now: datetime) -> str:
 def _send(notification: Notification) -> None:
     kind = get_kind(notification.kind)
     subject, recipient = notification.subject, notification.recipient
+    domain = recipient_domain(recipient.email)
+    wait = domain_wait_seconds(domain=domain)
+    if wait:
+        raise RecipientDomainSlow(wait)
     attachments = kind.attachments(notification, subject, recipient) if kind.attachments else []
     message = email_render(
         template=kind.template,
@@ -99,7 +114,27 @@ def _send(notification: Notification) -> None:
         headers={"Message-ID": message_id_for(notification_id=notification.pk)},
         attachments=attachments,
     )
-    message.send(fail_silently=False)
+    try:
+        _send_message(message)
+    except TimeoutError:
+        domain_back_off(domain=domain)
+        raise
+
+
+def _send_message(message) -> None:
+    """Send over a connection with the notification timeout. After an error the socket
+    is dropped without the polite QUIT, which a stalled server would make wait a
+    second full timeout."""
+    connection = get_connection(fail_silently=False, timeout=settings.NOTIFICATION_SMTP_TIMEOUT)
+    try:
+        connection.open()
+        connection.send_messages([message])
+    except Exception:
+        if isinstance(connection, SMTPBackend) and connection.connection is not None:
+            connection.connection.close()
+            connection.connection = None
+        raise
+    connection.close()
 
 
 def _mark_sent(notification: Notification, claim_token: uuid.UUID) -> None:
@@ -124,7 +159,10 @@ def _after_error(notification: Notification, claim_token: uuid.UUID, error: Exce
         logger.warning("Notification %s failed: %s.", notification.pk, reason)
         _tell_failure_listeners(notification)
         return Outcome("failed")
-    retry_in = min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_SECONDS)
+    if isinstance(error, RecipientDomainSlow):
+        retry_in = min(error.wait, MAX_RETRY_SECONDS)
+    else:
+        retry_in = min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_SECONDS)
     # The claim is kept but lapses when the retry is due, so if the retry message is
     # lost the sweep takes the row back at about the same moment.
     Notification.objects.filter(id=notification.pk, claim_token=claim_token, state=State.SENDING).update(
