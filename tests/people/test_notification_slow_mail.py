@@ -195,8 +195,9 @@ def test_stalled_mailboxes_and_backlogs_do_not_hold_up_other_messages(tmp_path):
         f"stalled ({stalled / ROWS:.0%}) {seconds_mixed:.1f} s; essential notice after {notice_seconds:.1f} s "
         f"with {backlog_left} of {BACKLOG} backlog reminders still to go"
     )
-    # At most about one round of stalled attempts (the short timeout) before the
-    # domain is backed off; before, each stalled attempt held a slot for two EMAIL_TIMEOUTs.
-    assert seconds_mixed <= seconds_alone * 1.5 + 2 * SMTP_TIMEOUT + 2
+    # About one round of stalled attempts (each the short timeout) before the domain
+    # is backed off, with room for a loaded machine. Before, each stalled attempt held
+    # a slot for two EMAIL_TIMEOUTs (with the QUIT): 149 s here instead of about 8.
+    assert seconds_mixed <= seconds_alone * 2 + 3 * SMTP_TIMEOUT
     assert backlog_left > BACKLOG // 3, "the essential notice should not wait for the backlog to drain"
     assert notice_seconds < 5
