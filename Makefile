@@ -19,7 +19,7 @@ help:
 	@echo "make test     the whole test suite (set DATABASE_URL to run it on PostgreSQL)"
 	@echo "make test-stack  the production stack on 127.0.0.1 (nginx, 2 gunicorn, 2 workers, beat) under load and faults (needs PostgreSQL)"
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
-	@echo "make serve    production-like: gunicorn, a Celery worker and beat (needs DATABASE_URL, REDIS_URL)"
+	@echo "make serve    production-like: gunicorn, the Celery workers (one per queue group) and beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    time matchmaking on a 2,000-learner and a 20,000-learner random day"
 

@@ -268,6 +268,19 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 5
 CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_TIMEOUT_SECONDS", 20, minimum=2 * CELERY_BEAT_MAX_LOOP_INTERVAL)
 # The lock and the schedule's keys, apart from the cache's and the broker's in the same Redis database.
 CELERY_REDBEAT_KEY_PREFIX = "surgeryday:beat:"
+# Notification queues (docs/reminders.md, "Queues"): the sweep, essential first
+# attempts, other first attempts and retries each have their own, so a backlog or a
+# slow mail server cannot hold up the sweep or a new confirmation. A worker started
+# without -Q serves every queue; production runs one worker per group (deploy/worker.sh).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {
+    name: {"exchange": name, "routing_key": name}
+    for name in ("celery", "notifications-sweep", "notifications-urgent", "notifications", "notifications-retry")
+}
+CELERY_TASK_ROUTES = {
+    "people.notifications.sweep": {"queue": "notifications-sweep"},
+    "people.notifications.send": {"queue": "notifications"},
+}
 
 # --- Notifications (the outbox; see docs/reminders.md) ---------------------
 
@@ -280,6 +293,12 @@ NOTIFICATION_LEASE_SECONDS = env_int("NOTIFICATION_LEASE_SECONDS", 300, minimum=
 NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 30, minimum=1)
 # After this long past its due time, a notification that still cannot be sent is marked failed.
 NOTIFICATION_GIVE_UP_SECONDS = env_int("NOTIFICATION_GIVE_UP_SECONDS", 12 * 3600, minimum=1)
+# Connect and per-command timeout for notification mail: a stalled mail server holds
+# a worker slot this long at most (EMAIL_TIMEOUT stays for other mail).
+NOTIFICATION_SMTP_TIMEOUT = env_int("NOTIFICATION_SMTP_TIMEOUT", 10, minimum=1)
+# After a timeout sending to a recipient domain, later messages to that domain wait
+# this long instead of each holding a worker slot for the whole timeout.
+NOTIFICATION_DOMAIN_BACKOFF_SECONDS = env_int("NOTIFICATION_DOMAIN_BACKOFF_SECONDS", 300, minimum=1)
 
 # Days after a surgery day ends before its no-show marks and notes are deleted (docs/after-the-day.md).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30, minimum=1)

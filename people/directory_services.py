@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from people.directory import ContactBlock, DirectoryListing, DirectoryMessage
 from people.models import Membership, Organisation, OrganisationBlock, Profile, TopicOffer, TopicWant, User
-from people.notifications.registry import NotificationKind, register_kind
+from people.notifications.registry import NOTICE_SEND_WITHIN, NotificationKind, register_kind
 from people.notifications.services import notification_schedule, notifications_cancel_for
 
 DIRECTORY_MESSAGE = "people.directory_message"
@@ -251,6 +251,7 @@ def register() -> None:
             label="Message from a network member",
             # The person asked to be contacted when they listed themselves.
             essential=True,
+            send_within=NOTICE_SEND_WITHIN,
             template="directory_message",
             build_context=_message_context,
             is_live=_message_is_live,

@@ -28,6 +28,12 @@ def is_organiser(*, user: User, organisation: Organisation) -> bool:
     return Membership.objects.filter(organisation=organisation, person=user, role=Membership.Role.ORGANISER).exists()
 
 
+def organisers_of(*, organisation: Organisation) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__organisation=organisation, memberships__role=Membership.Role.ORGANISER, is_active=True
+    ).distinct()
+
+
 def organisations_organised_by(*, user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()

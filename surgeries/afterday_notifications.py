@@ -49,6 +49,8 @@ def register() -> None:
             name=FEEDBACK_REQUEST,
             label="Feedback request",
             essential=False,
+            # Asking about a day long past (after an outage, say) would only puzzle people.
+            send_within=ASK_WITHIN,
             template="feedback_request",
             build_context=_context,
             is_live=_still_wanted,

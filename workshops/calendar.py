@@ -21,6 +21,7 @@ def _workshop_event(workshop: Workshop, *, uid: str, stamp: datetime, heading: s
     when = f"{venue_datetime(workshop.starts_at, zone)} to {venue_time(workshop.ends_at, zone)}"
     event = Event()
     event.add("uid", uid)
+    event.add("sequence", workshop.calendar_sequence)
     event.add("dtstamp", stamp)
     event.add("dtstart", workshop.starts_at)
     event.add("dtend", workshop.ends_at)
@@ -58,10 +59,18 @@ def facilitator_event(facilitator: WorkshopFacilitator) -> Event:
     )
 
 
-def registration_calendar(registration: Registration) -> bytes:
+def _calendar(event: Event) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Surgery Day//Workshops//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add_component(registration_event(registration))
+    calendar.add_component(event)
     return calendar.to_ical()
+
+
+def registration_calendar(registration: Registration) -> bytes:
+    return _calendar(registration_event(registration))
+
+
+def facilitator_calendar(facilitator: WorkshopFacilitator) -> bytes:
+    return _calendar(facilitator_event(facilitator))

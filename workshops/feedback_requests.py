@@ -81,6 +81,8 @@ def register() -> None:
             name=FEEDBACK_REQUEST,
             label="Workshop feedback request",
             essential=False,
+            # Asking about a day long past (after an outage, say) would only puzzle people.
+            send_within=ASK_WITHIN,
             template="workshop_feedback_request",
             build_context=_context,
             is_live=_still_wanted,

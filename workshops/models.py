@@ -42,6 +42,9 @@ class Workshop(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Counts the moves: calendar files keep their UID and carry this as SEQUENCE,
+    # so a calendar app updates the event it already has instead of adding another.
+    calendar_sequence = models.PositiveSmallIntegerField(default=0, editable=False)
     # Places used (active places not marked "did not come"), counted just before the
     # retention job deletes those marks; the report reads it from then on.
     attended_snapshot = models.PositiveIntegerField(null=True, blank=True, editable=False)

@@ -9,6 +9,8 @@
 | `workshops.place_cancelled` | the participant, when an organiser cancels their place | at once | yes | registration |
 | `workshops.workshop_cancelled` | participants and facilitators, when an organiser cancels | at once | yes | workshop |
 | `workshops.waiting_list_cancelled` | its waiting list, when an organiser cancels it | at once | yes | workshop |
+| `workshops.workshop_moved` | each participant, with the `.ics` | when its times change | yes | registration |
+| `workshops.workshop_moved_facilitator` | each facilitator, `.ics` | times change | yes | facilitator |
 
 When a whole day is cancelled its workshops go with it (workshops/signals.py).
 Their people (participants, facilitators and everyone on a waiting list) are then
@@ -30,7 +32,13 @@ from django.utils import timezone
 
 from people.models import User
 from people.notifications.models import Notification
-from people.notifications.registry import Attachment, NotificationKind, register_kind
+from people.notifications.registry import (
+    NOTICE_SEND_WITHIN,
+    REMINDER_SEND_WITHIN,
+    Attachment,
+    NotificationKind,
+    register_kind,
+)
 from people.notifications.services import (
     notification_schedule,
     notifications_cancel_for,
@@ -39,8 +47,8 @@ from people.notifications.services import (
 from surgeries.models import SurgeryDay
 from surgeries.notifications import day_cancellation_notify, offset_slot
 from surgeries.notifications.bookings import reminder_due_at
-from workshops.calendar import registration_calendar
-from workshops.models import Registration, Workshop
+from workshops.calendar import facilitator_calendar, registration_calendar
+from workshops.models import Registration, Workshop, WorkshopFacilitator
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +59,8 @@ REGISTRATION_CANCELLED = "workshops.registration_cancelled"
 WORKSHOP_CANCELLED = "workshops.workshop_cancelled"
 PLACE_CANCELLED = "workshops.place_cancelled"
 WAITING_LIST_CANCELLED = "workshops.waiting_list_cancelled"
+WORKSHOP_MOVED = "workshops.workshop_moved"
+WORKSHOP_MOVED_FACILITATOR = "workshops.workshop_moved_facilitator"
 
 # The slot of a workshop-cancelled notice to someone running it: it says so, and
 # names nobody who had a place.
@@ -88,6 +98,12 @@ def _place_cancelled(registration: Registration) -> bool:
     return not registration.is_active
 
 
+def _still_running(facilitator: WorkshopFacilitator) -> bool:
+    # A facilitator taken off the workshop loses the row, so the notice is cancelled.
+    workshop = facilitator.workshop
+    return workshop.is_active and workshop.day.status == SurgeryDay.Status.PUBLISHED
+
+
 def _workshop_cancelled(workshop: Workshop) -> bool:
     return not workshop.is_active and workshop.day.status != SurgeryDay.Status.CANCELLED
 
@@ -123,8 +139,16 @@ def workshop_context(notification: Notification, workshop: Workshop, recipient: 
     return {**_workshop_context(workshop), "to_facilitator": notification.slot == TO_FACILITATOR}
 
 
+def facilitator_context(notification: Notification, facilitator: WorkshopFacilitator, recipient: User) -> dict:
+    return {**_workshop_context(facilitator.workshop), "to_facilitator": True}
+
+
 def registration_ics(notification: Notification, registration: Registration, recipient: User) -> list[Attachment]:
     return [("workshop.ics", registration_calendar(registration), "text/calendar")]
+
+
+def facilitator_ics(notification: Notification, facilitator: WorkshopFacilitator, recipient: User) -> list[Attachment]:
+    return [("workshop.ics", facilitator_calendar(facilitator), "text/calendar")]
 
 
 def register() -> None:
@@ -139,6 +163,7 @@ def register() -> None:
             name,
             label,
             essential=True,
+            send_within=NOTICE_SEND_WITHIN,
             template="workshop_registration_confirmed",
             build_context=registration_context,
             is_live=_has_place,
@@ -148,6 +173,7 @@ def register() -> None:
         REMINDER,
         "Workshop reminder",
         essential=False,
+        send_within=REMINDER_SEND_WITHIN,
         template="workshop_reminder",
         build_context=registration_context,
         is_live=_is_upcoming,
@@ -157,6 +183,7 @@ def register() -> None:
         REGISTRATION_CANCELLED,
         "Workshop place given up (to the facilitators)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_registration_cancelled",
         build_context=registration_context,
         is_live=_place_given_up,
@@ -165,6 +192,7 @@ def register() -> None:
         PLACE_CANCELLED,
         "Workshop place cancelled by the organisers",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_place_cancelled",
         build_context=registration_context,
         is_live=_place_cancelled,
@@ -173,14 +201,36 @@ def register() -> None:
         WORKSHOP_CANCELLED,
         "Workshop cancelled",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_cancelled",
         build_context=workshop_context,
         is_live=_workshop_cancelled,
     )
     kind(
+        WORKSHOP_MOVED,
+        "Workshop moved",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="workshop_moved",
+        build_context=registration_context,
+        is_live=_has_place,
+        attachments=registration_ics,
+    )
+    kind(
+        WORKSHOP_MOVED_FACILITATOR,
+        "Workshop moved (to the facilitators)",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="workshop_moved",
+        build_context=facilitator_context,
+        is_live=_still_running,
+        attachments=facilitator_ics,
+    )
+    kind(
         WAITING_LIST_CANCELLED,
         "Workshop cancelled (to its waiting list)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="workshop_waiting_list_cancelled",
         build_context=workshop_context,
         is_live=_waited_for_cancelled,
@@ -278,19 +328,46 @@ def workshop_cancelled_notify(
 
 
 @transaction.atomic
-def workshop_moved_notify(*, workshop: Workshop) -> None:
-    """The workshop's time may have changed: move each place's reminders with it."""
+def workshop_moved_notify(*, workshop: Workshop, moved: bool = False) -> None:
+    """The workshop's reminders follow its time (or the day's new offsets). If its
+    times changed (`moved`), each participant and facilitator is also told at once,
+    with a calendar file that updates the event they already have.
+
+    The notice's slot names the move (`moved-<sequence>`), so each move is told once
+    and a second move before the first notice went replaces it.
+    """
     registrations = Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE).select_related(
         "person"
     )
+    day, now = workshop.day, timezone.now()
+    slot = f"moved-{workshop.calendar_sequence}"
     for registration in registrations:
         registration.workshop = workshop
         notifications_reschedule_for(subject=registration)
-        for minutes in workshop.day.reminder_offsets_minutes:
+        for minutes in day.reminder_offsets_minutes:
             notification_schedule(
-                kind=REMINDER,
+                kind=REMINDER, recipient=registration.person, subject=registration, scope=day, slot=offset_slot(minutes)
+            )
+        if moved:
+            notifications_cancel_for(subject=registration, kinds=[WORKSHOP_MOVED], reason="moved again")
+            notification_schedule(
+                kind=WORKSHOP_MOVED,
                 recipient=registration.person,
                 subject=registration,
-                scope=workshop.day,
-                slot=offset_slot(minutes),
+                scope=day,
+                due_at=now,
+                slot=slot,
             )
+    if not moved:
+        return
+    for facilitator in workshop.facilitators.select_related("person"):
+        notifications_cancel_for(subject=facilitator, kinds=[WORKSHOP_MOVED_FACILITATOR], reason="moved again")
+        notification_schedule(
+            kind=WORKSHOP_MOVED_FACILITATOR,
+            recipient=facilitator.person,
+            subject=facilitator,
+            scope=day,
+            due_at=now,
+            slot=slot,
+        )
+    transaction.on_commit(_send_soon)

@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db.models import F
 from django.utils import timezone
 
+from people.notifications.backoff import domain_back_off, domain_wait_seconds, recipient_domain
 from people.notifications.emails import email_render, message_id_for
 from people.notifications.models import Notification
-from people.notifications.registry import UnknownNotificationKind, get_kind
+from people.notifications.registry import UnknownNotificationKind, failure_listeners, get_kind
 from people.notifications.selectors import non_essential_enabled
 
 logger = logging.getLogger(__name__)
@@ -26,6 +29,14 @@ logger = logging.getLogger(__name__)
 State = Notification.State
 # No retry waits longer than this: long countdowns sit in worker memory and die with it.
 MAX_RETRY_SECONDS = 300
+
+
+class RecipientDomainSlow(Exception):
+    """Mail to the recipient's domain timed out a moment ago: not tried until the back-off ends."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__()
+        self.wait = wait
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,7 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
         logger.info("Notification %s is no longer ours to send; skipped.", notification_id)
         return Outcome("skipped")
     notification = Notification.objects.select_related("recipient", "subject_type").get(id=notification_id)
-    reason = _reason_not_to_send(notification)
+    reason = _reason_not_to_send(notification, now=now)
     if reason:
         _finish(notification, claim_token, state=State.CANCELLED, error=reason)
         logger.info("Notification %s cancelled: %s.", notification_id, reason)
@@ -68,11 +79,13 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
     return Outcome("sent")
 
 
-def _reason_not_to_send(notification: Notification) -> str:
+def _reason_not_to_send(notification: Notification, *, now: datetime) -> str:
     try:
         kind = get_kind(notification.kind)
     except UnknownNotificationKind:
         return "unknown kind"
+    if now > notification.due_at + kind.send_within:
+        return "too late to send"
     subject = notification.subject
     if subject is None:
         return "subject no longer exists"
@@ -89,6 +102,10 @@ def _reason_not_to_send(notification: Notification) -> str:
 def _send(notification: Notification) -> None:
     kind = get_kind(notification.kind)
     subject, recipient = notification.subject, notification.recipient
+    domain = recipient_domain(recipient.email)
+    wait = domain_wait_seconds(domain=domain)
+    if wait:
+        raise RecipientDomainSlow(wait)
     attachments = kind.attachments(notification, subject, recipient) if kind.attachments else []
     message = email_render(
         template=kind.template,
@@ -97,7 +114,27 @@ def _send(notification: Notification) -> None:
         headers={"Message-ID": message_id_for(notification_id=notification.pk)},
         attachments=attachments,
     )
-    message.send(fail_silently=False)
+    try:
+        _send_message(message)
+    except TimeoutError:
+        domain_back_off(domain=domain)
+        raise
+
+
+def _send_message(message) -> None:
+    """Send over a connection with the notification timeout. After an error the socket
+    is dropped without the polite QUIT, which a stalled server would make wait a
+    second full timeout."""
+    connection = get_connection(fail_silently=False, timeout=settings.NOTIFICATION_SMTP_TIMEOUT)
+    try:
+        connection.open()
+        connection.send_messages([message])
+    except Exception:
+        if isinstance(connection, SMTPBackend) and connection.connection is not None:
+            connection.connection.close()
+            connection.connection = None
+        raise
+    connection.close()
 
 
 def _mark_sent(notification: Notification, claim_token: uuid.UUID) -> None:
@@ -120,8 +157,12 @@ def _after_error(notification: Notification, claim_token: uuid.UUID, error: Exce
     if is_permanent(error) or now >= give_up_at:
         _finish(notification, claim_token, state=State.FAILED, error=reason)
         logger.warning("Notification %s failed: %s.", notification.pk, reason)
+        _tell_failure_listeners(notification)
         return Outcome("failed")
-    retry_in = min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_SECONDS)
+    if isinstance(error, RecipientDomainSlow):
+        retry_in = min(error.wait, MAX_RETRY_SECONDS)
+    else:
+        retry_in = min(settings.NOTIFICATION_RETRY_SECONDS * 2 ** (notification.attempts - 1), MAX_RETRY_SECONDS)
     # The claim is kept but lapses when the retry is due, so if the retry message is
     # lost the sweep takes the row back at about the same moment.
     Notification.objects.filter(id=notification.pk, claim_token=claim_token, state=State.SENDING).update(
@@ -129,6 +170,15 @@ def _after_error(notification: Notification, claim_token: uuid.UUID, error: Exce
     )
     logger.warning("Notification %s not sent (%s); retrying in %s s.", notification.pk, reason, retry_in)
     return Outcome("retry", retry_in=retry_in)
+
+
+def _tell_failure_listeners(notification: Notification) -> None:
+    for listener in failure_listeners():
+        try:
+            listener(notification)
+        except Exception:
+            # The row is already marked failed and shown on the organisers' page.
+            logger.exception("Could not report the failure of notification %s.", notification.pk)
 
 
 def is_permanent(error: Exception) -> bool:

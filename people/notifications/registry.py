@@ -7,6 +7,7 @@ messages here from its `AppConfig.ready()`:
         NotificationKind(
             name="surgeries.day_reminder",
             essential=False,
+            send_within=timedelta(hours=2),       # a row later than this past due is cancelled
             template="day_reminder",              # templates/emails/day_reminder/
             build_context=day_reminder_context,   # (notification, subject, recipient) -> dict
             is_live=day_is_open,                  # (subject) -> bool
@@ -17,7 +18,7 @@ messages here from its `AppConfig.ready()`:
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Model
@@ -31,6 +32,11 @@ class NotificationKind:
     name: str
     # Essential messages go even to people who turned off non-essential ones.
     essential: bool
+    # How late the message may still go: a row this long past its due time (after an
+    # outage, say) is cancelled as too late instead of sent. Required, so every kind
+    # says it: a confirmation is worth sending days late, a feedback request for a day
+    # months ago is not.
+    send_within: timedelta
     # Folder under templates/emails/ holding subject.txt, body.txt and body.html.
     template: str
     build_context: Callable[[Any, Model, Any], dict]
@@ -41,6 +47,13 @@ class NotificationKind:
     attachments: Callable[[Any, Model, Any], list[Attachment]] | None = None
     # A short human label for organiser pages.
     label: str = ""
+
+
+# The usual values of `send_within`. A notice (a confirmation, a cancellation) still
+# matters days late; a reminder is pointless long after its time, and its `is_live`
+# also stops it once the thing has started.
+NOTICE_SEND_WITHIN = timedelta(days=7)
+REMINDER_SEND_WITHIN = timedelta(hours=2)
 
 
 class UnknownNotificationKind(LookupError):
@@ -68,3 +81,18 @@ def get_kind(name: str) -> NotificationKind:
 
 def registered_kinds() -> dict[str, NotificationKind]:
     return dict(_KINDS)
+
+
+# Called with each notification just marked failed, so the app that owns its scope
+# can tell someone (surgeries sends the day's organisers a digest).
+FailureListener = Callable[[Any], None]
+_FAILURE_LISTENERS: list[FailureListener] = []
+
+
+def register_failure_listener(listener: FailureListener) -> None:
+    if listener not in _FAILURE_LISTENERS:
+        _FAILURE_LISTENERS.append(listener)
+
+
+def failure_listeners() -> tuple[FailureListener, ...]:
+    return tuple(_FAILURE_LISTENERS)

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from people.notifications.models import Notification
+from people.notifications.registry import registered_kinds
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,18 @@ def due_filter(*, now: datetime) -> Q:
     )
 
 
+def essential_first() -> Case:
+    """Sort key: essential kinds before the rest, so a fresh confirmation is claimed
+    ahead of a backlog of reminders that is larger than one sweep takes."""
+    essential = [name for name, kind in registered_kinds().items() if kind.essential]
+    return Case(When(kind__in=essential, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 def sweep_due(*, dispatch: Dispatch, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Claim every due notification and dispatch it. Returns how many were claimed.
 
     1. In a short transaction, select up to `batch_size` due rows (see `due_filter`)
-       with FOR UPDATE SKIP LOCKED, oldest first. Rows another sweep is claiming at
+       with FOR UPDATE SKIP LOCKED, essential kinds first, then oldest first. Rows another sweep is claiming at
        this moment are locked, so they are skipped rather than claimed twice.
     2. Mark those rows `sending`, with a fresh claim token and a lease
        (`claimed_until` = now + NOTIFICATION_LEASE_SECONDS), and commit.
@@ -65,7 +73,7 @@ def _claim_batch(*, dispatch: Dispatch, now: datetime, batch_size: int) -> int:
         ids = list(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(due_filter(now=now))
-            .order_by("due_at", "id")
+            .order_by(essential_first(), "due_at", "id")
             .values_list("id", flat=True)[:batch_size]
         )
         if not ids:
@@ -80,12 +88,16 @@ def _claim_batch(*, dispatch: Dispatch, now: datetime, batch_size: int) -> int:
 
 
 def queue_sends(ids: list[int], token: uuid.UUID) -> None:
-    """Queue one send task per claimed row (the Celery path)."""
-    from people.notifications.tasks import send_notification
+    """Queue one send task per claimed row (the Celery path), essential ones on their own queue."""
+    from people.notifications.tasks import send_notification, send_queue
 
+    kinds = dict(Notification.objects.filter(id__in=ids).values_list("id", "kind"))
     for notification_id in ids:
         try:
-            send_notification.delay(notification_id=notification_id, claim_token=str(token))
+            send_notification.apply_async(
+                kwargs={"notification_id": notification_id, "claim_token": str(token)},
+                queue=send_queue(kind=kinds.get(notification_id, "")),
+            )
         except Exception:
             # The broker is away. The rows stay claimed; their lease lapses and a
             # later sweep claims them again, so stop here rather than fail slowly.

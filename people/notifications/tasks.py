@@ -1,11 +1,31 @@
-"""Celery tasks for notifications: thin wrappers that take ids and call the real code."""
+"""Celery tasks for notifications: thin wrappers that take ids and call the real code.
+
+Queues (settings.CELERY_TASK_ROUTES, docs/reminders.md): the sweep has its own, so it
+never waits behind thousands of sends; first attempts of essential messages go to
+URGENT_QUEUE, ahead of any backlog of reminders; retries go to RETRY_QUEUE, so a slow
+mail server's retries cannot starve fresh messages.
+"""
 
 import uuid
 
 from celery import shared_task
 
 from people.notifications.delivery import notification_deliver
+from people.notifications.registry import UnknownNotificationKind, get_kind
 from people.notifications.sweep import queue_sends, sweep_due
+
+URGENT_QUEUE = "notifications-urgent"
+FIRST_ATTEMPT_QUEUE = "notifications"
+RETRY_QUEUE = "notifications-retry"
+
+
+def send_queue(*, kind: str) -> str:
+    """The queue for a first attempt: essential messages (confirmations, cancellations) go first."""
+    try:
+        essential = get_kind(kind).essential
+    except UnknownNotificationKind:
+        essential = False
+    return URGENT_QUEUE if essential else FIRST_ATTEMPT_QUEUE
 
 
 @shared_task(name="people.notifications.sweep", ignore_result=True)
@@ -20,5 +40,5 @@ def send_notification(self, *, notification_id: int, claim_token: str) -> str:
     # Run in-process there is no worker to come back later: the row's claim lapses
     # at the retry time instead, and the next sweep picks it up.
     if outcome.status == "retry" and not self.request.is_eager:
-        raise self.retry(countdown=outcome.retry_in)
+        raise self.retry(countdown=outcome.retry_in, queue=RETRY_QUEUE)
     return outcome.status

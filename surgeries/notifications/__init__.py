@@ -4,6 +4,7 @@
 - `bookings`: confirmation, the surgeon's notice, session reminders, cancellation
   notices, the waiting-list place and the feedback request;
 - `surgeons`: the surgeon's reminder and day sheet;
+- `failures`: the digest of failed messages sent to the day's organisers;
 - `scheduling`: what the surgeries services call inside their transactions.
 
 docs/reminders.md lists every kind, who gets it and when.
@@ -30,6 +31,7 @@ from surgeries.notifications.days import (
     day_reminders_schedule,
     register_day_kinds,
 )
+from surgeries.notifications.failures import FAILURE_DIGEST, register_failure_kinds
 from surgeries.notifications.scheduling import (
     booking_cancelled_notify,
     booking_moved_notify,
@@ -44,6 +46,7 @@ def register() -> None:
     register_day_kinds()
     register_booking_kinds()
     register_surgeon_kinds()
+    register_failure_kinds()
 
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "DAY_SHEET",
     "EVENING_BEFORE",
     "EVENING_REMINDER_AT",
+    "FAILURE_DIGEST",
     "FEEDBACK_REQUEST",
     "HOUR_BEFORE",
     "SESSION_REMINDER",

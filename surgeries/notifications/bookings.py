@@ -20,7 +20,13 @@ from django.utils import timezone
 
 from people.models import AuditEntry, User
 from people.notifications.models import Notification
-from people.notifications.registry import Attachment, NotificationKind, register_kind
+from people.notifications.registry import (
+    NOTICE_SEND_WITHIN,
+    REMINDER_SEND_WITHIN,
+    Attachment,
+    NotificationKind,
+    register_kind,
+)
 from people.services import audit_record_many
 from people.visibility import VisibleProfile, visible_profile
 from surgeries.calendar import bookings_to_ics
@@ -141,16 +147,17 @@ def booking_ics(notification: Notification, booking: Booking, recipient: User) -
 
 
 def register_booking_kinds() -> None:
-    def kind(name: str, label: str, *, essential: bool, template: str, is_live, **extra) -> None:
+    def kind(name: str, label: str, *, essential: bool, send_within: timedelta, template: str, is_live, **more) -> None:
         register_kind(
             NotificationKind(
                 name=name,
                 label=label,
                 essential=essential,
+                send_within=send_within,
                 template=template,
                 build_context=booking_context,
                 is_live=is_live,
-                **extra,
+                **more,
             )
         )
 
@@ -158,6 +165,7 @@ def register_booking_kinds() -> None:
         BOOKING_CONFIRMED,
         "Booking confirmation",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="booking_confirmed",
         is_live=_is_booked,
         attachments=booking_ics,
@@ -167,6 +175,7 @@ def register_booking_kinds() -> None:
         WAITING_LIST_PLACE,
         "Place from the waiting list",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="booking_confirmed",
         is_live=_is_booked,
         attachments=booking_ics,
@@ -175,6 +184,7 @@ def register_booking_kinds() -> None:
         BOOKING_RECEIVED,
         "New booking (to the surgeon)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="booking_received",
         is_live=_is_booked,
     )
@@ -182,6 +192,7 @@ def register_booking_kinds() -> None:
         BOOKING_CANCELLED,
         "Booking cancelled (to the other person)",
         essential=True,
+        send_within=NOTICE_SEND_WITHIN,
         template="booking_cancelled",
         is_live=_was_cancelled,
     )
@@ -189,6 +200,7 @@ def register_booking_kinds() -> None:
         SESSION_REMINDER,
         "Session reminder",
         essential=False,
+        send_within=REMINDER_SEND_WITHIN,
         template="session_reminder",
         is_live=_is_upcoming,
         due_at=session_reminder_due_at,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from people.models import User
 from people.notifications.models import Notification
-from people.notifications.registry import NotificationKind, register_kind
+from people.notifications.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind, register_kind
 from people.notifications.services import notification_schedule, notifications_cancel_for
 from surgeries.models import SurgeryDay
 
@@ -55,6 +55,7 @@ def register_day_kinds() -> None:
             name=DAY_REMINDER,
             label="Day reminder",
             essential=False,
+            send_within=REMINDER_SEND_WITHIN,
             template="day_reminder",
             build_context=_day_context,
             is_live=_day_is_open,
@@ -66,6 +67,7 @@ def register_day_kinds() -> None:
             name=DAY_CANCELLED,
             label="Day cancelled",
             essential=True,
+            send_within=NOTICE_SEND_WITHIN,
             template="day_cancelled",
             build_context=_day_context,
             # Sent only while the day stays cancelled: a day restored meanwhile gets no notice.

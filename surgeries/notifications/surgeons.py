@@ -7,7 +7,7 @@ follows the first session still booked; when bookings change, the caller
 reschedules them and they move (or lapse, once nothing is booked).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from people.models import User
 from people.notifications.models import Notification
-from people.notifications.registry import NotificationKind, register_kind
+from people.notifications.registry import REMINDER_SEND_WITHIN, NotificationKind, register_kind
 from people.visibility import visible_profiles
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
 from surgeries.notifications.bookings import LATE_GRACE, audit_shown, offset_minutes, reminder_due_at
@@ -83,6 +83,7 @@ def register_surgeon_kinds() -> None:
             name=SURGEON_REMINDER,
             label="Surgeon reminder",
             essential=False,
+            send_within=REMINDER_SEND_WITHIN,
             template="surgeon_reminder",
             build_context=surgeon_day_context,
             is_live=_has_sessions_ahead,
@@ -94,6 +95,9 @@ def register_surgeon_kinds() -> None:
             name=DAY_SHEET,
             label="Surgeon day sheet",
             essential=False,
+            # Written for the evening before; still useful on the morning itself, and its
+            # is_live stops it once the surgeon's last session has begun.
+            send_within=timedelta(hours=16),
             template="day_sheet",
             build_context=surgeon_day_context,
             is_live=_has_sessions_ahead,

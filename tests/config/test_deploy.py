@@ -81,3 +81,25 @@ def test_gunicorn_child_exit_prefers_the_metrics_modules_own_hook(monkeypatch):
     _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
 
     assert calls == [4242]
+
+
+def _worker_groups() -> dict[str, set[str]]:
+    script = (DEPLOY / "worker.sh").read_text()
+    return {
+        group: set(queues.split(",")) for group, queues in re.findall(r"^  (\w+)\) queues=([\w,-]+) ;;", script, re.M)
+    }
+
+
+def test_worker_groups_other_than_all_serve_every_queue_between_them():
+    groups = _worker_groups()
+    served = set().union(*(queues for group, queues in groups.items() if group != "all"))
+
+    assert served == set(settings.CELERY_TASK_QUEUES)
+    assert groups["all"] == set(settings.CELERY_TASK_QUEUES)
+
+
+def test_procfile_runs_every_worker_group():
+    procfile = (Path(settings.BASE_DIR) / "Procfile").read_text()
+    started = set(re.findall(r"deploy/worker\.sh (\w+)", procfile))
+
+    assert started == set(_worker_groups()) - {"all"}

@@ -204,6 +204,24 @@ def test_transient_error_past_the_give_up_window_marks_failed(learner, settings,
     assert (row.state, row.last_error) == (State.FAILED, "SMTPConnectError 421")
 
 
+def test_reminder_past_its_kinds_limit_is_cancelled_not_sent(learner, claim_one):
+    day = SurgeryDayFactory(
+        starts_at=timezone.now() + timedelta(days=2), ends_at=timezone.now() + timedelta(days=2, hours=4)
+    )
+    row = _remind(day, learner)
+    late = row.due_at + timedelta(hours=2, seconds=1)
+
+    outcome = delivery.notification_deliver(notification_id=row.pk, claim_token=claim_one(now=late), now=late)
+
+    row.refresh_from_db()
+    assert (outcome.status, row.state, row.last_error, mail.outbox) == (
+        "cancelled",
+        State.CANCELLED,
+        "too late to send",
+        [],
+    )
+
+
 def test_permanent_refusal_fails_at_once_without_quoting_the_address(learner, monkeypatch, claim_one):
     row = _remind(SurgeryDayFactory(), learner)
     _fail_smtp(monkeypatch, smtplib.SMTPRecipientsRefused({learner.email: (550, b"no such user")}))

@@ -1,5 +1,6 @@
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from django.core import mail
 
 from people.models import Notification
@@ -91,3 +92,25 @@ def test_embedded_scheduler_runs_the_feedback_job_from_the_beat_schedule(organis
     assert list(Notification.objects.filter(kind=FEEDBACK_REQUEST).values_list("recipient_id", flat=True)) == [
         learner.pk
     ]
+
+
+@pytest.mark.parametrize(
+    ("late", "sent", "state", "reason"),
+    [
+        (timedelta(days=3) - timedelta(minutes=1), 1, Notification.State.SENT, ""),
+        (timedelta(days=3) + timedelta(minutes=1), 0, Notification.State.CANCELLED, "too late to send"),
+    ],
+)
+def test_request_after_a_long_outage_goes_only_within_its_limit(
+    organisation, learner, send_due, late, sent, state, reason
+):
+    day = day_on(organisation, date(2025, 6, 14))
+    past_session(day, learner=learner)
+    feedback_requests_schedule(now=day.ends_at)
+    row = Notification.objects.get(kind=FEEDBACK_REQUEST)
+
+    # The scheduler was down; the first sweep runs this long after the request was due.
+    send_due(row.due_at + late)
+
+    row.refresh_from_db()
+    assert (len(mail.outbox), row.state, row.last_error) == (sent, state, reason)

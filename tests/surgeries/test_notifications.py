@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from people.models import Notification
 from people.notifications.sweep import send_inline, sweep_due
@@ -93,7 +94,8 @@ def test_reminder_email_is_accessible_html_with_plain_text_twin(learner, django_
 
 
 def test_cancelling_a_day_stops_reminders_and_sends_the_notice(learner, surgeon, django_capture_on_commit_callbacks):
-    day = SurgeryDayFactory()
+    # Soon enough that the notice, swept when the day would have started, is within its week.
+    day = SurgeryDayFactory(starts_at=local_datetime(timezone.now().date() + timedelta(days=3), 10))
     day_reminders_schedule(day=day, recipients=[learner, surgeon], slots=[HOUR_BEFORE])
 
     with django_capture_on_commit_callbacks(execute=True):

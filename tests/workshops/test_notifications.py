@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import transaction
 
 from people.models import Notification
+from people.notifications.services import notification_preference_set
 from surgeries.models import WaitingListEntry
 from surgeries.notifications import DAY_CANCELLED
 from surgeries.services import DayDetails, day_cancel, day_update
@@ -32,13 +33,17 @@ from workshops.notifications import (
     WAITING_LIST_CANCELLED,
     WAITING_LIST_PLACE,
     WORKSHOP_CANCELLED,
+    WORKSHOP_MOVED,
+    WORKSHOP_MOVED_FACILITATOR,
 )
 from workshops.services import (
+    WorkshopDetails,
     registration_cancel,
     registration_create,
     waiting_list_join,
     waiting_list_leave,
     workshop_cancel,
+    workshop_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -378,3 +383,92 @@ def test_changing_the_days_reminder_offsets_moves_workshop_reminders(
         ("1440m-before", State.CANCELLED, workshop.starts_at - timedelta(minutes=1440)),
         ("60m-before", State.PENDING, workshop.starts_at - timedelta(minutes=60)),
     ]
+
+
+def _move(workshop, organiser, capture, *, hours: int) -> None:
+    details = WorkshopDetails(
+        title=workshop.title,
+        description=workshop.description,
+        room=workshop.room,
+        starts_at=workshop.starts_at + timedelta(hours=hours),
+        ends_at=workshop.ends_at + timedelta(hours=hours),
+        capacity=workshop.capacity,
+        facilitator_ids=list(workshop.facilitators.values_list("person_id", flat=True)),
+    )
+    with capture(execute=True):
+        workshop_update(workshop_id=workshop.pk, by=organiser, details=details)
+
+
+def test_moved_workshop_tells_participants_and_facilitators_once_with_updated_calendar(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    facilitator = UserFactory(display_name="Fran Facilitator")
+    facilitating(workshop=workshop, person=facilitator)
+    registration = _register(workshop, learner, django_capture_on_commit_callbacks)
+    gone = UserFactory(display_name="Pat Participant")
+    gone_place = _register(workshop, gone, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_cancel(registration_id=gone_place.pk, by=gone)
+    # Essential: it reaches even someone who turned reminders off.
+    notification_preference_set(person=learner, non_essential_enabled=False)
+    mail.outbox.clear()
+
+    _move(workshop, organiser, django_capture_on_commit_callbacks, hours=2)
+    send_due()
+    send_due()
+
+    (notice,) = mail_to(learner)
+    (to_facilitator,) = mail_to(facilitator)
+    ics = ics_fields(notice, filename="workshop.ics")
+    assert notice.subject == "Surgery Day: Workshop moved: Staying safe online, now Tuesday 14 January 2031, 12:00 GMT"
+    assert "Now: Tuesday 14 January 2031, 12:00 GMT to 13:00 GMT" in notice.body
+    assert "12:00 GMT" in notice.alternatives[0][0]
+    assert (ics["UID"], ics["SEQUENCE"], ics["DTSTART"]) == (
+        f"workshop-registration-{registration.pk}@surgeryday",
+        "1",
+        "20310114T120000Z",
+    )
+    assert "which you are running" in to_facilitator.body
+    assert ics_fields(to_facilitator, filename="workshop.ics")["SEQUENCE"] == "1"
+    assert mail_to(gone) == []
+    others = {notice: (facilitator, gone), to_facilitator: (learner, gone)}
+    for message, people in others.items():
+        for person in people:
+            assert person.display_name not in message.body + message.alternatives[0][0]
+    assert sorted(
+        Notification.objects.filter(kind=REMINDER, subject_id=registration.pk).values_list("slot", "due_at")
+    ) == [
+        ("120m-before", workshop.starts_at + timedelta(hours=2) - timedelta(minutes=120)),
+        ("1440m-before", workshop.starts_at + timedelta(hours=2) - timedelta(minutes=1440)),
+    ]
+
+
+def test_workshop_moved_twice_sends_a_notice_per_move_with_the_next_sequence(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    _move(workshop, organiser, django_capture_on_commit_callbacks, hours=1)
+    send_due()
+    workshop.refresh_from_db()
+    _move(workshop, organiser, django_capture_on_commit_callbacks, hours=1)
+    send_due()
+
+    sequences = [ics_fields(m, filename="workshop.ics")["SEQUENCE"] for m in mail_to(learner)]
+    assert sequences == ["1", "2"]
+    assert Notification.objects.filter(kind=WORKSHOP_MOVED, state=State.SENT).count() == 2
+
+
+def test_workshop_changed_without_new_times_sends_no_moved_notice(
+    workshop, learner, organiser, send_due, django_capture_on_commit_callbacks
+):
+    facilitating(workshop=workshop, person=UserFactory())
+    _register(workshop, learner, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    _move(workshop, organiser, django_capture_on_commit_callbacks, hours=0)
+    send_due()
+
+    assert mail.outbox == []
+    assert not Notification.objects.filter(kind__in=[WORKSHOP_MOVED, WORKSHOP_MOVED_FACILITATOR]).exists()

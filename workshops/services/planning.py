@@ -157,12 +157,16 @@ def workshop_update(*, workshop_id: int, by: User, details: WorkshopDetails) -> 
                 raise errors.WorkshopError("A cancelled workshop cannot be changed.")
             commitments = _active_commitments(workshop)
             lock_people([c.person_id for c in commitments] + list(details.facilitator_ids))
+            times_before = (workshop.starts_at, workshop.ends_at)
             _apply(workshop, details)
+            moved = (workshop.starts_at, workshop.ends_at) != times_before
+            if moved:
+                workshop.calendar_sequence += 1
             _fit_seats(workshop=workshop)
             _move_commitments(workshop=workshop, commitments=commitments)
             workshop.save()
             _set_facilitators(workshop=workshop, person_ids=details.facilitator_ids)
-            notifications.workshop_moved_notify(workshop=workshop)
+            notifications.workshop_moved_notify(workshop=workshop, moved=moved)
             waiting_list_promote(workshop=workshop)
             return workshop
     except IntegrityError as error:
