@@ -14,6 +14,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -338,3 +339,10 @@ if not REDIS_URL:
     # Tasks run inside the web process here: one line per task would drown the server log.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
     LOGGING["loggers"]["people.notifications"] = {"level": "WARNING"}
+
+# --- Error reports (optional) ----------------------------------------------
+
+# Errors go to Sentry only when this is set; personal data is scrubbed first (config/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry_init(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"))
