@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
 from config.sentry import sentry_init
@@ -323,6 +324,9 @@ LOGGING = {
             # ISO 8601 in UTC, under "time".
             "timestamp": "time",
             "rename_fields": {"levelname": "level", "name": "logger"},
+            # Django attaches the request to its log records; written out, it would
+            # show the full path with its query string (search terms, addresses).
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
         },
         "plain": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
     },

@@ -93,3 +93,13 @@ def test_log_format_defaults_to_json_in_production_and_plain_in_development():
     assert _run_manage(*show, env=production).stdout.strip() == "json"
     assert _run_manage(*show, env={}).stdout.strip() == "plain"
     assert _run_manage(*show, env={**production, "LOG_FORMAT": "plain"}).stdout.strip() == "plain"
+
+
+def test_log_line_about_a_request_leaves_out_its_query_string(client, json_lines):
+    read = json_lines("django.request")
+
+    client.get("/no-such-page/", {"email": "lee.learner@example.org", "name": "Lee Learner"})
+
+    lines = read()
+    assert [line["message"] for line in lines] == ["Not Found: /no-such-page/"]
+    assert "lee.learner" not in repr(lines)
