@@ -6,6 +6,8 @@ from celery import Celery, Task, signature
 from celery.exceptions import Reject
 from celery.signals import before_task_publish
 
+from config.logs import REQUEST_ID_TASK_HEADER, message_header, request_id
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 logger = logging.getLogger(__name__)
@@ -29,9 +31,14 @@ def own_database() -> str:
 
 @before_task_publish.connect
 def name_the_database(headers: dict | None = None, **kwargs) -> None:
+    if headers is None:
+        return
     identity = own_database()
-    if identity and headers is not None:
+    if identity:
         headers.setdefault(DATABASE_HEADER, identity)
+    # So the task's log lines can be matched with the request that queued it.
+    if request_id.get():
+        headers.setdefault(REQUEST_ID_TASK_HEADER, request_id.get())
 
 
 def refuse_foreign_database(task: Task) -> None:
@@ -42,7 +49,7 @@ def refuse_foreign_database(task: Task) -> None:
     queued by an older version) is let through.
     """
     request = task.request
-    queued_for = getattr(request, DATABASE_HEADER, None) or (request.headers or {}).get(DATABASE_HEADER)
+    queued_for = message_header(request, DATABASE_HEADER)
     if not queued_for:
         return
     here = own_database()

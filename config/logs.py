@@ -1,5 +1,6 @@
 """Request ids on responses and on every log line made while answering, and task ids
-on every log line a Celery task makes.
+on every log line a Celery task makes. A task queued while answering a request
+carries that request's id too (config/celery.py puts it on the message).
 
 The id lives in a context variable, so concurrent requests in threads never share
 one; `ContextFilter` (attached to the handlers in settings.LOGGING) copies it onto
@@ -15,6 +16,8 @@ from celery import current_task
 from django.http import HttpRequest, HttpResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
+# The task message header carrying the id of the request that queued the task.
+REQUEST_ID_TASK_HEADER = "surgeryday_request_id"
 # Only what cannot smuggle anything into a log line or a header.
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
@@ -47,11 +50,15 @@ class ContextFilter(logging.Filter):
     """Adds `request_id` and `task_id` (None outside a request or a task) to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id.get()
-        record.task_id = _current_task_id()
+        task = current_task._get_current_object() if current_task else None
+        record.task_id = getattr(task.request, "id", None) if task is not None else None
+        record.request_id = request_id.get() or (
+            message_header(task.request, REQUEST_ID_TASK_HEADER) if task is not None else None
+        )
         return True
 
 
-def _current_task_id() -> str | None:
-    task = current_task._get_current_object() if current_task else None
-    return getattr(task.request, "id", None) if task is not None else None
+def message_header(task_request, name: str) -> str | None:
+    """A custom header of the task message being run: a worker puts custom headers
+    on the request itself, `Task.apply(headers=...)` under `headers`."""
+    return getattr(task_request, name, None) or (getattr(task_request, "headers", None) or {}).get(name)

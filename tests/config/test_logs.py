@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 
 from config import health
-from config.logs import ContextFilter
+from config.celery import name_the_database
+from config.logs import REQUEST_ID_TASK_HEADER, ContextFilter, request_id
 from people.notifications.tasks import send_notification
 from tests.config.test_settings import _run_manage
 from tests.workers import free_port
@@ -103,3 +104,24 @@ def test_log_line_about_a_request_leaves_out_its_query_string(client, json_lines
     lines = read()
     assert [line["message"] for line in lines] == ["Not Found: /no-such-page/"]
     assert "lee.learner" not in repr(lines)
+
+
+def test_log_lines_in_a_task_carry_the_id_of_the_request_that_queued_it(json_lines):
+    read = json_lines("people.notifications.delivery")
+
+    send_notification.apply(
+        kwargs={"notification_id": 987654, "claim_token": "0" * 32}, headers={REQUEST_ID_TASK_HEADER: "req-7"}
+    )
+
+    assert read()[0]["request_id"] == "req-7"
+
+
+def test_task_queued_during_a_request_names_the_request():
+    headers = {}
+    token = request_id.set("req-8")
+    try:
+        name_the_database(headers=headers)
+    finally:
+        request_id.reset(token)
+
+    assert headers[REQUEST_ID_TASK_HEADER] == "req-8"
