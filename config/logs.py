@@ -37,6 +37,9 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         current = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        # Also on the request: Django logs a response's status after this middleware
+        # has returned, with the request attached to the record.
+        request.request_id = current
         token = request_id.set(current)
         try:
             response = self.get_response(request)
@@ -52,8 +55,10 @@ class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         task = current_task._get_current_object() if current_task else None
         record.task_id = getattr(task.request, "id", None) if task is not None else None
-        record.request_id = request_id.get() or (
-            message_header(task.request, REQUEST_ID_TASK_HEADER) if task is not None else None
+        record.request_id = (
+            request_id.get()
+            or getattr(getattr(record, "request", None), "request_id", None)
+            or (message_header(task.request, REQUEST_ID_TASK_HEADER) if task is not None else None)
         )
         return True
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
@@ -107,7 +107,8 @@ def scrape_allowed(request: HttpRequest) -> bool:
 def metrics(request: HttpRequest) -> HttpResponse:
     if not scrape_allowed(request):
         # Not found rather than forbidden: a stranger learns nothing about what is here.
-        raise Http404
+        # A plain answer, not the site's 404 page: that needs middleware probes skip.
+        return HttpResponseNotFound("Not found", content_type="text/plain")
     return HttpResponse(generate_latest(scrape_registry()), content_type=CONTENT_TYPE_LATEST)
 
 

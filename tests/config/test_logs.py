@@ -99,10 +99,10 @@ def test_log_format_defaults_to_json_in_production_and_plain_in_development():
 def test_log_line_about_a_request_leaves_out_its_query_string(client, json_lines):
     read = json_lines("django.request")
 
-    client.get("/no-such-page/", {"email": "lee.learner@example.org", "name": "Lee Learner"})
+    client.get("/no-such-page/", {"email": "lee.learner@example.org", "name": "Lee Learner"}, HTTP_X_REQUEST_ID="r-404")
 
     lines = read()
-    assert [line["message"] for line in lines] == ["Not Found: /no-such-page/"]
+    assert [(line["message"], line["request_id"]) for line in lines] == [("Not Found: /no-such-page/", "r-404")]
     assert "lee.learner" not in repr(lines)
 
 

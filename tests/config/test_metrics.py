@@ -28,6 +28,8 @@ def test_metrics_stranger_is_refused(client):
     response = client.get("/metrics", REMOTE_ADDR=OUTSIDE)
 
     assert response.status_code == 404
+    # Not the site's page, which needs the middleware that probes skip.
+    assert response["Content-Type"] == "text/plain"
 
 
 def test_metrics_wrong_token_is_refused(client, settings):
