@@ -231,3 +231,13 @@ def test_healthz_unknown_method_is_not_a_server_error(client, swept_just_now):
     response = client.post("/healthz")
 
     assert response.status_code < 500
+
+
+def test_sweep_late_threshold_follows_the_sweep_interval():
+    from tests.config.test_settings import _run_manage
+
+    code = "from django.conf import settings; print(settings.HEALTH_SWEEP_LATE_SECONDS)"
+    show = ["shell", "--no-imports", "-c", code]
+
+    assert _run_manage(*show, env={"NOTIFICATION_SWEEP_SECONDS": "20"}).stdout.strip() == "60"
+    assert _run_manage(*show, env={"HEALTH_SWEEP_LATE_SECONDS": "45"}).stdout.strip() == "45"

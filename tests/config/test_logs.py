@@ -125,3 +125,10 @@ def test_task_queued_during_a_request_names_the_request():
         request_id.reset(token)
 
     assert headers[REQUEST_ID_TASK_HEADER] == "req-8"
+
+
+def test_unknown_log_format_stops_start_up():
+    result = _run_manage("check", env={"LOG_FORMAT": "xml"})
+
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be one of" in result.stderr
