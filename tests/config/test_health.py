@@ -11,7 +11,9 @@ from django.utils import timezone
 from config import health
 from people.models import Notification
 from people.notifications.services import notification_schedule, sweep_heartbeat_record
+from people.notifications.sweep import send_inline, sweep_due
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
+from tests.config.test_settings import _run_manage
 from tests.factories import SurgeryDayFactory
 from tests.workers import free_port
 
@@ -157,9 +159,7 @@ def test_healthz_reports_a_scheduler_that_never_swept(client):
     assert (body["failing"], body["scheduler"]) == (["scheduler"], {"last_sweep_seconds_ago": None})
 
 
-def test_sweep_records_the_heartbeat(client, django_capture_on_commit_callbacks):
-    from people.notifications.sweep import send_inline, sweep_due
-
+def test_sweep_records_the_heartbeat(client):
     sweep_due(dispatch=send_inline, now=timezone.now() - timedelta(days=3))
 
     response = client.get("/healthz")
@@ -234,8 +234,6 @@ def test_healthz_unknown_method_is_not_a_server_error(client, swept_just_now):
 
 
 def test_sweep_late_threshold_follows_the_sweep_interval():
-    from tests.config.test_settings import _run_manage
-
     code = "from django.conf import settings; print(settings.HEALTH_SWEEP_LATE_SECONDS)"
     show = ["shell", "--no-imports", "-c", code]
 
