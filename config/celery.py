@@ -1,11 +1,77 @@
+import logging
 import os
 from datetime import timedelta
 
-from celery import Celery, signature
+from celery import Celery, Task, signature
+from celery.exceptions import Reject
+from celery.signals import before_task_publish
+
+from config.logs import REQUEST_ID_TASK_HEADER, message_header, request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-app = Celery("surgeryday")
+logger = logging.getLogger(__name__)
+
+# The message header naming the database of whoever queued the task.
+DATABASE_HEADER = "surgeryday_database"
+
+
+def own_database() -> str:
+    """This process's database identity ("" if unknown: nothing is compared then)."""
+    # Imported here: this module loads before Django is set up, when models cannot.
+    from django.db import DatabaseError
+
+    from people.notifications.selectors import database_identity
+
+    try:
+        return database_identity()
+    except DatabaseError:
+        return ""
+
+
+@before_task_publish.connect
+def name_the_database(headers: dict | None = None, **kwargs) -> None:
+    if headers is None:
+        return
+    identity = own_database()
+    if identity:
+        headers.setdefault(DATABASE_HEADER, identity)
+    # So the task's log lines can be matched with the request that queued it.
+    if request_id.get():
+        headers.setdefault(REQUEST_ID_TASK_HEADER, request_id.get())
+
+
+def refuse_foreign_database(task: Task) -> None:
+    """Refuse a task queued by a process that uses another database than this worker.
+
+    Its ids would point at other rows here, or at none: the task would quietly skip or,
+    worse, act on the wrong row. A message without the header (run in-process, or
+    queued by an older version) is let through.
+    """
+    request = task.request
+    queued_for = message_header(request, DATABASE_HEADER)
+    if not queued_for:
+        return
+    here = own_database()
+    if here and queued_for != here:
+        logger.error(
+            "Task %s (%s) refused: queued against database %s, but this worker uses database %s. "
+            "Check DATABASE_URL of the worker, beat and web servers.",
+            request.id,
+            task.name,
+            queued_for,
+            here,
+        )
+        raise Reject("database mismatch", requeue=False)
+
+
+class DatabaseCheckedTask(Task):
+    def __call__(self, *args, **kwargs):
+        refuse_foreign_database(self)
+        return super().__call__(*args, **kwargs)
+
+
+app = Celery("surgeryday", task_cls=DatabaseCheckedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -12,8 +12,10 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
+from config.sentry import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",
+    "config.metrics.MetricsMiddleware",
+    # Health probes and metrics are answered here, before host checks and sessions.
+    "config.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RefuseNulCharactersMiddleware",
@@ -98,6 +104,8 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    # A database that does not answer should fail a request (and /healthz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -207,6 +215,8 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
+# Load balancers probe these over plain HTTP (docs/operations.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 # How many proxies of ours each append to X-Forwarded-For; the address the outermost
 # one saw is that many entries from the right. Anything further left the client wrote.
@@ -241,7 +251,14 @@ else:
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A cache that does not answer must not hold a request (or /healthz) for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
     # The broker can be another Redis, or RabbitMQ (amqp://...), apart from the cache.
     CELERY_BROKER_URL = env_str("BROKER_URL", REDIS_URL)
     CELERY_TASK_ALWAYS_EAGER = False
@@ -281,6 +298,9 @@ CELERY_TASK_ROUTES = {
     "people.notifications.sweep": {"queue": "notifications-sweep"},
     "people.notifications.send": {"queue": "notifications"},
 }
+# Workers log through LOGGING below (JSON in production, with the task id) instead
+# of Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Notifications (the outbox; see docs/reminders.md) ---------------------
 
@@ -300,6 +320,16 @@ NOTIFICATION_SMTP_TIMEOUT = env_int("NOTIFICATION_SMTP_TIMEOUT", 10, minimum=1)
 # this long instead of each holding a worker slot for the whole timeout.
 NOTIFICATION_DOMAIN_BACKOFF_SECONDS = env_int("NOTIFICATION_DOMAIN_BACKOFF_SECONDS", 300, minimum=1)
 
+# --- Health and metrics (docs/operations.md) ------------------------------
+
+# /healthz reports an error when the oldest due notification has waited longer than this.
+HEALTH_OUTBOX_LATE_SECONDS = env_int("HEALTH_OUTBOX_LATE_SECONDS", 300, minimum=1)
+# ... or when the last outbox sweep finished longer ago than this.
+HEALTH_SWEEP_LATE_SECONDS = env_int("HEALTH_SWEEP_LATE_SECONDS", 3 * NOTIFICATION_SWEEP_SECONDS, minimum=1)
+# /metrics answers a request bearing this token, or a direct one from these addresses.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+
 # Days after a surgery day ends before its no-show marks and notes are deleted (docs/after-the-day.md).
 RETENTION_DAYS = env_int("RETENTION_DAYS", 30, minimum=1)
 # Days an audit entry (who viewed or changed someone's private details) is kept.
@@ -318,10 +348,29 @@ USE_TZ = True
 
 # --- Logging -------------------------------------------------------------
 
+# One JSON object per line in production (for a log collector), plain lines in development.
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain" if DEBUG else "json", ["json", "plain"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "config.logs.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "{levelname}{name}{message}{request_id}{task_id}",
+            "style": "{",
+            # ISO 8601 in UTC, under "time".
+            "timestamp": "time",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            # Django attaches the request to its log records; written out, it would
+            # show the full path with its query string (search terms, addresses).
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+        "plain": {"format": "{asctime} {levelname} {name} [{request_id}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Email bodies can carry personal data; keep mail libraries quiet.
@@ -332,3 +381,10 @@ if not REDIS_URL:
     # Tasks run inside the web process here: one line per task would drown the server log.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
     LOGGING["loggers"]["people.notifications"] = {"level": "WARNING"}
+
+# --- Error reports (optional) ----------------------------------------------
+
+# Errors go to Sentry only when this is set; personal data is scrubbed first (config/sentry.py).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    sentry_init(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health, metrics
 from surgeries import notification_views
 from surgeries import views as surgery_views
 
@@ -15,4 +16,7 @@ urlpatterns = [
     path("after/", include("surgeries.urls_afterday")),
     path("organisations/<slug:slug>/directory/", include("people.urls_directory")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

@@ -11,6 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config.env import env_int, env_str
+from config.metrics import gunicorn_child_exit
 
 bind = [env_str("GUNICORN_BIND", f"{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000, minimum=1)}")]
 # Two or three per core is usual; the requests wait mostly on PostgreSQL.
@@ -35,18 +36,5 @@ errorlog = "-"
 access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 
-def child_exit(server, worker) -> None:
-    """Tell the metrics collector a worker is gone, so its live samples are dropped.
-
-    `config.metrics` (Prometheus multiprocess mode) may not be there on every
-    deployment; without it, or without PROMETHEUS_MULTIPROC_DIR, there is nothing to tidy.
-    """
-    try:
-        from config import metrics
-    except ImportError:
-        return
-    own_hook = getattr(metrics, "gunicorn_child_exit", None)
-    if own_hook is not None:
-        own_hook(server, worker)
-    elif hasattr(metrics, "mark_process_dead") and env_str("PROMETHEUS_MULTIPROC_DIR"):
-        metrics.mark_process_dead(worker.pid)
+# Prometheus multiprocess mode (PROMETHEUS_MULTIPROC_DIR): a dead worker's live gauges are dropped.
+child_exit = gunicorn_child_exit

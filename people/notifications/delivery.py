@@ -41,7 +41,7 @@ class RecipientDomainSlow(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "sent", "skipped", "cancelled", "failed" or "retry"
+    status: str  # "sent", "skipped", "missing", "cancelled", "failed" or "retry"
     retry_in: int = 0
 
 
@@ -62,6 +62,11 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
     now = now or timezone.now()
     owned = Notification.objects.filter(id=notification_id, claim_token=claim_token, state=State.SENDING)
     if not owned.update(attempts=F("attempts") + 1, claimed_until=now + _lease()):
+        if not Notification.objects.filter(id=notification_id).exists():
+            # Deleted with its recipient's account, or this process reads another
+            # database than the one that claimed it: worth a look either way.
+            logger.warning("Notification %s does not exist in this database; nothing sent.", notification_id)
+            return Outcome("missing")
         logger.info("Notification %s is no longer ours to send; skipped.", notification_id)
         return Outcome("skipped")
     notification = Notification.objects.select_related("recipient", "subject_type").get(id=notification_id)

@@ -85,3 +85,43 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Notification preference of {self.person_id}"
+
+
+class SweepHeartbeat(models.Model):
+    """When the outbox sweep last finished: one row, rewritten by every sweep.
+
+    Kept in the database rather than in a process so /healthz on any web server sees
+    the beat's (or the embedded scheduler's) last sweep.
+    """
+
+    ROW_ID = 1
+
+    swept_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Last sweep at {self.swept_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DatabaseIdentity(models.Model):
+    """A random name this database got when it was created, compared by every task.
+
+    A worker configured with another database than the web servers would otherwise
+    look up ids that do not exist there and skip them quietly. The publisher puts this
+    name on each task message and the worker refuses a message that carries another
+    (see config/celery.py).
+
+    The table is created by its migration and left out of Django's management, so
+    `flush` (which tests run between transactional tests) keeps the row: the identity
+    belongs to the database, not to its data.
+    """
+
+    ROW_ID = 1
+
+    identity = models.CharField(max_length=36)
+
+    class Meta:
+        managed = False
+        db_table = "people_databaseidentity"
+
+    def __str__(self) -> str:
+        return self.identity

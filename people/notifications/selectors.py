@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model, QuerySet
+from django.db.models import Count, Min, Model, Q, QuerySet
 
 from people.models import User
-from people.notifications.models import Notification, NotificationPreference
+from people.notifications.models import DatabaseIdentity, Notification, NotificationPreference, SweepHeartbeat
 from people.notifications.registry import get_kind, registered_kinds
 
 # An organiser page lists failures for follow-up; past this many, counts say the rest.
@@ -73,3 +73,47 @@ def non_essential_enabled(*, person: User) -> bool:
 
 def kind_is_essential(*, name: str) -> bool:
     return get_kind(name).essential
+
+
+@dataclass(frozen=True)
+class OutboxBacklog:
+    oldest_due_seconds: int
+    failed: int
+
+
+def outbox_backlog(*, now: datetime) -> OutboxBacklog:
+    """How late the oldest due, unclaimed notification is (0 if none), and how many
+    notifications have failed in all, in one query."""
+    totals = Notification.objects.aggregate(
+        oldest_due=Min("due_at", filter=Q(state=Notification.State.PENDING, due_at__lte=now)),
+        failed=Count("id", filter=Q(state=Notification.State.FAILED)),
+    )
+    oldest = totals["oldest_due"]
+    late = max(0, int((now - oldest).total_seconds())) if oldest else 0
+    return OutboxBacklog(oldest_due_seconds=late, failed=totals["failed"])
+
+
+def notification_counts_by_state() -> dict[str, int]:
+    """Every state with its number of notifications (zero included), in one query."""
+    counts = dict(Notification.objects.order_by().values_list("state").annotate(total=Count("id")))
+    return {state: counts.get(state, 0) for state in Notification.State.values}
+
+
+def last_sweep_at() -> datetime | None:
+    return SweepHeartbeat.objects.filter(id=SweepHeartbeat.ROW_ID).values_list("swept_at", flat=True).first()
+
+
+_identity: str = ""
+
+
+def database_identity() -> str:
+    """This database's random name (see DatabaseIdentity), read once per process.
+
+    Empty if the row is missing (migrations not run yet): callers then compare nothing.
+    """
+    global _identity
+    if not _identity:
+        _identity = (
+            DatabaseIdentity.objects.filter(id=DatabaseIdentity.ROW_ID).values_list("identity", flat=True).first() or ""
+        )
+    return _identity

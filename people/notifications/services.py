@@ -15,7 +15,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from people.models import User
-from people.notifications.models import Notification, NotificationPreference
+from people.notifications.models import Notification, NotificationPreference, SweepHeartbeat
 from people.notifications.registry import get_kind
 
 logger = logging.getLogger(__name__)
@@ -160,3 +160,9 @@ def notification_preference_set(*, person: User, non_essential_enabled: bool) ->
     preference.full_clean()
     preference.save()
     return preference
+
+
+def sweep_heartbeat_record(*, at: datetime) -> None:
+    """Note that a sweep just finished: one UPDATE, and an INSERT only the first time."""
+    if not SweepHeartbeat.objects.filter(id=SweepHeartbeat.ROW_ID).update(swept_at=at):
+        SweepHeartbeat.objects.update_or_create(id=SweepHeartbeat.ROW_ID, defaults={"swept_at": at})

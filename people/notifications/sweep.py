@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from people.notifications.models import Notification
 from people.notifications.registry import registered_kinds
+from people.notifications.services import sweep_heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,8 @@ def sweep_due(*, dispatch: Dispatch, now: datetime | None = None, batch_size: in
         total += claimed
         if claimed < batch_size:
             break
+    # Wall-clock time, not `now`: /healthz asks whether sweeps are still happening.
+    sweep_heartbeat_record(at=timezone.now())
     if total:
         logger.info("Notification sweep claimed %s row(s).", total)
     return total

@@ -2,7 +2,6 @@
 
 import re
 import runpy
-import sys
 import types
 from pathlib import Path
 
@@ -38,25 +37,9 @@ def test_gunicorn_binds_where_the_environment_says(monkeypatch):
     assert _gunicorn_config()["bind"] == ["127.0.0.1:8002"]
 
 
-def test_gunicorn_child_exit_without_metrics_module_does_nothing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "config.metrics", None)  # makes the import fail
-
-    _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
-
-
-def _metrics_module(monkeypatch, **functions) -> None:
-    metrics = types.ModuleType("config.metrics")
-    for name, function in functions.items():
-        setattr(metrics, name, function)
-    monkeypatch.setitem(sys.modules, "config.metrics", metrics)
-    import config
-
-    monkeypatch.setattr(config, "metrics", metrics, raising=False)
-
-
 def test_gunicorn_child_exit_tells_metrics_the_worker_is_gone(monkeypatch, tmp_path):
     dead = []
-    _metrics_module(monkeypatch, mark_process_dead=dead.append)
+    monkeypatch.setattr("config.metrics.mark_process_dead", dead.append)
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
 
     _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
@@ -66,21 +49,12 @@ def test_gunicorn_child_exit_tells_metrics_the_worker_is_gone(monkeypatch, tmp_p
 
 def test_gunicorn_child_exit_without_multiprocess_directory_does_nothing(monkeypatch):
     dead = []
-    _metrics_module(monkeypatch, mark_process_dead=dead.append)
+    monkeypatch.setattr("config.metrics.mark_process_dead", dead.append)
     monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
 
     _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
 
     assert dead == []
-
-
-def test_gunicorn_child_exit_prefers_the_metrics_modules_own_hook(monkeypatch):
-    calls = []
-    _metrics_module(monkeypatch, gunicorn_child_exit=lambda server, worker: calls.append(worker.pid))
-
-    _gunicorn_config()["child_exit"](server=None, worker=types.SimpleNamespace(pid=4242))
-
-    assert calls == [4242]
 
 
 def _worker_groups() -> dict[str, set[str]]:
