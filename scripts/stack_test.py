@@ -26,6 +26,7 @@ surgeryday_stack); the restore goes to that name with `_restore` appended.
 """
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -326,6 +327,14 @@ http {{
         command = [nginx, "-p", str(conf), "-c", str(conf / "nginx.conf"), "-e", str(conf / "error.log")]
         self.processes.start("nginx", command)
 
+    def start_beat(self, name: str) -> None:
+        command = [str(BIN / "celery"), "-A", "config", "beat", "--scheduler", "config.beat.StandbyRedBeatScheduler"]
+        self.processes.start(name, [*command, "--loglevel", "WARNING"])
+
+    def last_sweep_seconds_ago(self) -> float | None:
+        status, _, body = self.get("/healthz")
+        return json.loads(body)["scheduler"]["last_sweep_seconds_ago"] if status in (200, 503) else None
+
     def start_worker(self, name: str) -> None:
         command = [str(BIN / "celery"), "-A", "config", "worker", "--concurrency", "2", "--loglevel", "WARNING"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"{name}@%h"]
@@ -383,9 +392,7 @@ def phase_start(stack: Stack) -> None:
     stack.start_nginx()
     stack.start_worker("worker-1")
     stack.start_worker("worker-2")
-    beat = [str(BIN / "celery"), "-A", "config", "beat", "--scheduler", "config.beat.StandbyRedBeatScheduler"]
-    beat += ["--loglevel", "WARNING"]
-    stack.processes.start("beat", beat)
+    stack.start_beat("beat")
     for name in ("web-1", "web-2"):
         wait_until(lambda name=name: stack.answers("/", name), timeout=60, what=f"gunicorn {name}")
     wait_until(lambda: stack.answers("/nginx-health"), timeout=20, what="nginx")
@@ -578,6 +585,41 @@ def phase_healthz(stack: Stack) -> None:
     stack.figures["healthz"] = f"200, 503 {noticed:.0f} s after Redis stopped, 200 again after it restarted"
 
 
+def phase_scheduler(stack: Stack) -> None:
+    """A standby beat takes over from a killed one; with no beat at all /healthz says 503
+    within a minute, and 200 again once a beat runs."""
+    if stack.get("/healthz")[0] == 404:
+        stack.figures["scheduler"] = "skipped: the site has no /healthz yet"
+        return
+    stack.start_beat("beat-standby")
+    time.sleep(3)  # the standby is up and waiting for the lock
+    stack.processes.kill("beat")
+    killed = time.monotonic()
+    # The sweep runs every 2 s: with the active beat gone it falls behind, and once the
+    # standby has taken the lock (BEAT_LOCK_TIMEOUT_SECONDS) it is recent again.
+    time.sleep(5)
+    stalled = stack.last_sweep_seconds_ago()
+    check(stalled is not None and stalled >= 3, f"sweeps stopped with the active beat ({stalled} s ago)")
+
+    def swept_recently() -> bool:
+        seconds = stack.last_sweep_seconds_ago()
+        return seconds is not None and seconds < 3
+
+    wait_until(swept_recently, timeout=60, what="the standby beat to sweep")
+    took_over = time.monotonic() - killed
+    check(stack.answers("/healthz"), "/healthz says 200 with the standby beat sweeping")
+    stack.processes.kill("beat-standby")
+    down = time.monotonic()
+    wait_until(lambda: stack.answers("/healthz", status=503), timeout=60, what="/healthz to say 503", every=1)
+    noticed = time.monotonic() - down
+    stack.start_beat("beat")
+    wait_until(lambda: stack.answers("/healthz"), timeout=60, what="/healthz to say 200 again", every=1)
+    stack.figures["scheduler"] = (
+        f"standby beat swept {took_over:.0f} s after the active one was killed; with no beat /healthz said 503 "
+        f"after {noticed:.0f} s, 200 again once a beat started"
+    )
+
+
 def phase_backup(stack: Stack) -> None:
     """pg_dump -Fc, pg_restore into a new database, migrate, serve the demo day from it."""
     from django.utils.html import escape
@@ -604,7 +646,7 @@ def phase_backup(stack: Stack) -> None:
 
 
 PHASES = [phase_database, phase_start, phase_static, phase_booking, phase_load, phase_emails, phase_healthz]
-PHASES += [phase_backup]
+PHASES += [phase_scheduler, phase_backup]
 
 
 def shut_down(stack: Stack) -> None:
