@@ -57,7 +57,7 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
     3. Render and send, outside any lock.
     4. Mark sent (conditional on the token). A permanent SMTP refusal marks it
        failed; a transient error schedules a retry with backoff, or marks it failed
-       once the give-up window after its due time has passed.
+       once the give-up window (or the kind's `send_within`, if sooner) has passed.
     """
     now = now or timezone.now()
     owned = Notification.objects.filter(id=notification_id, claim_token=claim_token, state=State.SENDING)
@@ -75,6 +75,10 @@ def notification_deliver(*, notification_id: int, claim_token: uuid.UUID, now: d
         _finish(notification, claim_token, state=State.CANCELLED, error=reason)
         logger.info("Notification %s cancelled: %s.", notification_id, reason)
         return Outcome("cancelled")
+    if notification.attempts > 1 and now >= _give_up_at(notification):
+        # Tried before, and its retries ran past the time it may still go: a failure the
+        # organisers hear about, not a quiet cancellation.
+        return _fail(notification, claim_token, reason=notification.last_error or "too late to send")
     try:
         _send(notification)
     except Exception as error:
@@ -89,7 +93,8 @@ def _reason_not_to_send(notification: Notification, *, now: datetime) -> str:
         kind = get_kind(notification.kind)
     except UnknownNotificationKind:
         return "unknown kind"
-    if now > notification.due_at + kind.send_within:
+    if notification.attempts == 1 and now > notification.due_at + kind.send_within:
+        # Never tried before (the scheduler or every worker was away): too late to be of use.
         return "too late to send"
     subject = notification.subject
     if subject is None:
@@ -150,20 +155,29 @@ def _mark_sent(notification: Notification, claim_token: uuid.UUID) -> None:
     ).update(state=State.SENT, sent_at=timezone.now(), claimed_until=None, last_error="")
 
 
-def _finish(notification: Notification, claim_token: uuid.UUID, *, state: str, error: str) -> None:
-    Notification.objects.filter(id=notification.pk, claim_token=claim_token, state=State.SENDING).update(
-        state=state, claimed_until=None, last_error=error[:200]
-    )
+def _finish(notification: Notification, claim_token: uuid.UUID, *, state: str, error: str) -> bool:
+    """Whether this claim still owned the row and so finished it."""
+    owned = Notification.objects.filter(id=notification.pk, claim_token=claim_token, state=State.SENDING)
+    return owned.update(state=state, claimed_until=None, last_error=error[:200]) == 1
+
+
+def _fail(notification: Notification, claim_token: uuid.UUID, *, reason: str) -> Outcome:
+    if _finish(notification, claim_token, state=State.FAILED, error=reason):
+        logger.warning("Notification %s failed: %s.", notification.pk, reason)
+        _tell_failure_listeners(notification)
+    return Outcome("failed")
+
+
+def _give_up_at(notification: Notification) -> datetime:
+    """Retries stop at the give-up window or at the kind's own limit, whichever is sooner."""
+    window = min(timedelta(seconds=settings.NOTIFICATION_GIVE_UP_SECONDS), get_kind(notification.kind).send_within)
+    return notification.due_at + window
 
 
 def _after_error(notification: Notification, claim_token: uuid.UUID, error: Exception, *, now: datetime) -> Outcome:
     reason = short_reason(error)
-    give_up_at = notification.due_at + timedelta(seconds=settings.NOTIFICATION_GIVE_UP_SECONDS)
-    if is_permanent(error) or now >= give_up_at:
-        _finish(notification, claim_token, state=State.FAILED, error=reason)
-        logger.warning("Notification %s failed: %s.", notification.pk, reason)
-        _tell_failure_listeners(notification)
-        return Outcome("failed")
+    if is_permanent(error) or now >= _give_up_at(notification):
+        return _fail(notification, claim_token, reason=reason)
     if isinstance(error, RecipientDomainSlow):
         retry_in = min(error.wait, MAX_RETRY_SECONDS)
     else:

@@ -2,6 +2,7 @@
 
 import io
 import smtplib
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -220,6 +221,50 @@ def test_reminder_past_its_kinds_limit_is_cancelled_not_sent(learner, claim_one)
         "too late to send",
         [],
     )
+
+
+def test_reminder_still_failing_past_its_kinds_limit_is_failed_and_reported(learner, monkeypatch, claim_one):
+    """A mail outage longer than a reminder's two hours is a failure organisers hear about,
+    not a quiet cancellation."""
+    reported = []
+    monkeypatch.setattr(delivery, "failure_listeners", lambda: [reported.append])
+    day = SurgeryDayFactory(
+        starts_at=timezone.now() + timedelta(days=2), ends_at=timezone.now() + timedelta(days=2, hours=4)
+    )
+    row = _remind(day, learner)
+    _fail_smtp(monkeypatch, smtplib.SMTPServerDisconnected("gone"), times=10)
+    first = delivery.notification_deliver(notification_id=row.pk, claim_token=claim_one(now=row.due_at), now=row.due_at)
+    late = row.due_at + timedelta(hours=2, seconds=1)
+
+    retried = delivery.notification_deliver(notification_id=row.pk, claim_token=claim_one(now=late), now=late)
+
+    row.refresh_from_db()
+    assert (first.status, retried.status) == ("retry", "failed")
+    assert (row.state, row.last_error, [n.pk for n in reported]) == (
+        State.FAILED,
+        "SMTPServerDisconnected",
+        [row.pk],
+    )
+
+
+def test_superseded_claim_neither_fails_the_row_nor_reports_it(learner, settings, monkeypatch, claim_one):
+    settings.NOTIFICATION_GIVE_UP_SECONDS = 60
+    reported = []
+    monkeypatch.setattr(delivery, "failure_listeners", lambda: [reported.append])
+    row = _remind(SurgeryDayFactory(), learner)
+    token = claim_one()
+    late = row.due_at + timedelta(seconds=61)
+
+    def send_while_claim_is_superseded(notification):
+        Notification.objects.filter(pk=row.pk).update(claim_token=uuid.uuid4())
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(delivery, "_send", send_while_claim_is_superseded)
+
+    outcome = delivery.notification_deliver(notification_id=row.pk, claim_token=token, now=late)
+
+    row.refresh_from_db()
+    assert (outcome.status, row.state, reported) == ("failed", State.SENDING, [])
 
 
 def test_permanent_refusal_fails_at_once_without_quoting_the_address(learner, monkeypatch, claim_one):
