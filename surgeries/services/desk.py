@@ -4,7 +4,7 @@ import secrets
 
 from django.db import transaction
 
-from people.models import User
+from people.models import Membership, Organisation, User
 from people.selectors import is_organiser
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay
@@ -19,13 +19,15 @@ def _desk_member(*, email: str, day: SurgeryDay) -> User | None:
     return User.objects.filter(email__iexact=email, is_active=True, memberships__organisation=day.organisation).first()
 
 
-def _walk_in_person(*, email: str, display_name: str) -> User:
+def _walk_in_person(*, email: str, display_name: str, organisation: Organisation) -> User:
     """A new person for a walk-in whose address the desk may not use as an existing account.
 
     An unknown address gets an account they can claim later with "forgotten password".
     An address that already has an account (elsewhere, closed or deactivated) gets a
     separate record with the name given, which cannot log in or receive email, and the
     account itself is left alone. Both take the same steps, so the desk sees the same.
+    Either becomes a member of the organisation, so the next walk-in with the same new
+    address is booked under the same account, not under a second, unreachable one.
     """
     if User.objects.filter(email__iexact=email).exists():
         address, is_active = f"{secrets.token_hex(12)}@{WALK_IN_RECORD_DOMAIN}", False
@@ -35,6 +37,7 @@ def _walk_in_person(*, email: str, display_name: str) -> User:
     person.set_unusable_password()
     person.full_clean()
     person.save()
+    Membership.objects.create(organisation=organisation, person=person, role=Membership.Role.MEMBER)
     return person
 
 
@@ -58,7 +61,7 @@ def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, sl
     if person is None:
         if not display_name.strip():
             raise errors.BookingError("This is a new person: please give a name.")
-        person = _walk_in_person(email=email, display_name=display_name.strip())
+        person = _walk_in_person(email=email, display_name=display_name.strip(), organisation=day.organisation)
     if not day.slots.filter(pk=slot_id).exists():
         raise errors.BookingError("Please choose a session on this day.")
     return booking_create(slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True)

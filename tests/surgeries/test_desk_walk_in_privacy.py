@@ -140,3 +140,17 @@ def test_walk_in_new_email_creates_an_account_and_books(client, organiser, slot)
     assert shown == ["Wren is booked in as a walk-in."]
     assert (person.display_name, person.has_usable_password()) == ("Wren", False)
     assert Booking.objects.get(slot=slot).learner == person
+
+
+def test_walk_in_new_email_again_later_is_booked_under_the_same_account(client, organiser, surgeon, slot):
+    later = SlotFactory(
+        day_surgeon=slot.day_surgeon, starts_at=slot.ends_at, ends_at=slot.ends_at + (slot.ends_at - slot.starts_at)
+    )
+
+    walk_in(client, organiser, slot, email="new.person@example.org", display_name="Wren")
+    shown = walk_in(client, organiser, later, email="new.person@example.org", display_name="Wren")
+
+    person = User.objects.get(email="new.person@example.org")
+    assert shown[-1] == "Wren is booked in as a walk-in."
+    assert list(Booking.objects.filter(slot__in=[slot, later]).values_list("learner", flat=True)) == [person.pk] * 2
+    assert User.objects.filter(display_name="Wren").count() == 1
