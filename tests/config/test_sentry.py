@@ -35,13 +35,46 @@ def test_scrub_event_removes_personal_data():
     event = scrub_event(_sample_event(), {})
 
     assert event["request"] == {
-        "url": "https://surgeryday.example.org/people/search/",
         "method": "POST",
         "headers": {"Content-Type": "application/x-www-form-urlencoded", "X-Request-ID": "req-1"},
     }
     assert event["user"] == {"id": 42}
     assert EMAIL not in repr(event)
     assert "198.51.100.7" not in repr(event)
+
+
+def test_scrub_event_drops_addresses_that_carry_tokens_and_earlier_log_lines():
+    reset_key = "3-c7x9k2-8f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    event = {
+        "transaction": "/accounts/password/reset/key/{uidb36}-{key}/",
+        "request": {"url": f"https://surgeryday.example.org/accounts/password/reset/key/{reset_key}/"},
+        "breadcrumbs": {"values": [{"message": f"Not Found: /invitations/{reset_key}/ for {EMAIL}"}]},
+    }
+
+    scrubbed = scrub_event(event, {})
+
+    assert reset_key not in repr(scrubbed)
+    assert EMAIL not in repr(scrubbed)
+    assert scrubbed["transaction"] == "/accounts/password/reset/key/{uidb36}-{key}/"
+
+
+def test_scrub_event_masks_values_quoted_in_error_messages():
+    detail = (
+        'duplicate key value violates unique constraint "people_user_email_key"\n'
+        f"DETAIL:  Key (email)=({EMAIL}) already exists."
+    )
+    event = {
+        "exception": {"values": [{"type": "IntegrityError", "value": detail}]},
+        "logentry": {"message": "Could not book %s", "params": [EMAIL], "formatted": f"Could not book {EMAIL}"},
+        "message": "Phone clash: Key (phone)=(07700 900123) already exists",
+    }
+
+    scrubbed = scrub_event(event, {})
+
+    assert EMAIL not in repr(scrubbed)
+    assert "07700 900123" not in repr(scrubbed)
+    assert scrubbed["exception"]["values"][0]["value"].endswith("Key (email)=([value]) already exists.")
+    assert scrubbed["logentry"] == {"message": "Could not book %s", "formatted": "Could not book [email]"}
 
 
 def test_scrub_event_without_request_or_user_is_left_alone():
