@@ -75,9 +75,10 @@ def _wait_for(condition, *, timeout: float, what: str) -> None:
 
 
 def _queued_tasks(redis_port: int) -> Counter[str]:
-    """Every task beat has queued and no worker has taken, by name."""
-    queue = redis.Redis(host="127.0.0.1", port=redis_port).lrange("celery", 0, -1)
-    return Counter(json.loads(message)["headers"]["task"] for message in queue)
+    """Every task beat has queued and no worker has taken, by name, on every queue."""
+    client = redis.Redis(host="127.0.0.1", port=redis_port)
+    messages = [message for queue in settings.CELERY_TASK_QUEUES for message in client.lrange(queue, 0, -1)]
+    return Counter(json.loads(message)["headers"]["task"] for message in messages)
 
 
 def test_two_beats_queue_each_periodic_job_once_per_interval(tmp_path):
