@@ -12,7 +12,7 @@ urlpatterns = [
     path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
     path("", include("surgeries.urls")),
     path("", include("workshops.urls")),
-    path("", include("surgeries.urls_matchmaking")),
+    path("", include("matchmaking.urls")),
     path("after/", include("surgeries.urls_afterday")),
     path("organisations/<slug:slug>/directory/", include("people.urls_directory")),
     path("admin/", admin.site.urls),

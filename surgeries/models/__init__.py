@@ -15,14 +15,6 @@ from surgeries.models.days import (
     validate_reminder_offsets,
     validate_time_zone,
 )
-from surgeries.models.matchmaking import (
-    MatchProposal,
-    MatchRequest,
-    ProposedPair,
-    RequestPreference,
-    RequestTopic,
-    RequestWindow,
-)
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
 
 __all__ = [
@@ -32,12 +24,6 @@ __all__ = [
     "Commitment",
     "DayBreak",
     "DaySurgeon",
-    "MatchProposal",
-    "MatchRequest",
-    "ProposedPair",
-    "RequestPreference",
-    "RequestTopic",
-    "RequestWindow",
     "Slot",
     "SurgeryDay",
     "Venue",

@@ -2,7 +2,8 @@
 
 Order is always: slots (by id), then people (by id). Keeping one order means two
 transactions never wait on each other in a circle. Matchmaking locks the day and
-its proposal before either (docs/matchmaking.md).
+its proposal before either (docs/matchmaking.md; `lock_proposal` is in
+matchmaking/services/confirm.py and locks through `maybe_lock`).
 """
 
 from collections.abc import Iterable
@@ -10,13 +11,13 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from people.models import User
-from surgeries.models import MatchProposal, Slot, SurgeryDay
+from surgeries.models import Slot, SurgeryDay
 
 # Tests switch this off to show that the concurrency tests catch the race.
 LOCKS_ENABLED = True
 
 
-def _maybe_lock(queryset: QuerySet, *, no_key: bool = False) -> QuerySet:
+def maybe_lock(queryset: QuerySet, *, no_key: bool = False) -> QuerySet:
     return queryset.select_for_update(no_key=no_key) if LOCKS_ENABLED else queryset
 
 
@@ -27,20 +28,15 @@ def lock_day(day_id: int) -> SurgeryDay:
     with FOR KEY SHARE while holding its slot lock, so a full FOR UPDATE here would
     deadlock with it as soon as we wait for that slot.
     """
-    return _maybe_lock(SurgeryDay.objects.select_related("organisation", "venue"), no_key=True).get(pk=day_id)
-
-
-def lock_proposal(*, proposal_id: int, day_id: int) -> MatchProposal | None:
-    """Lock one of the day's matchmaking proposals, or None if it is not the day's."""
-    return _maybe_lock(MatchProposal.objects.filter(pk=proposal_id, day_id=day_id)).first()
+    return maybe_lock(SurgeryDay.objects.select_related("organisation", "venue"), no_key=True).get(pk=day_id)
 
 
 def lock_slots(slot_ids: Iterable[int]) -> dict[int, Slot]:
     """Lock the slots and return them by id; a missing id is simply absent."""
-    slots = _maybe_lock(Slot.objects.filter(pk__in=sorted(set(slot_ids))).order_by("pk"))
+    slots = maybe_lock(Slot.objects.filter(pk__in=sorted(set(slot_ids))).order_by("pk"))
     return {slot.pk: slot for slot in slots}
 
 
 def lock_people(person_ids: Iterable[int]) -> None:
     """Serialise everything that adds a commitment for these people."""
-    list(_maybe_lock(User.objects.filter(pk__in=sorted(set(person_ids))).order_by("pk")).values_list("pk"))
+    list(maybe_lock(User.objects.filter(pk__in=sorted(set(person_ids))).order_by("pk")).values_list("pk"))

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from matchmaking.services import confirm as confirming
+from matchmaking.services import matchmaking_run
 from people.models import Membership
 from people.visibility import Visibility
 from surgeries.models import Booking
-from surgeries.services import matchmaking_confirm as confirming
-from surgeries.services.matchmaking import matchmaking_run
 from tests.browser.conftest import assert_accessible, log_in
 from tests.browser.test_people import _log_out
 from tests.factories import (
@@ -24,8 +24,8 @@ from tests.factories import (
     TopicFactory,
     TopicOfferFactory,
     UserFactory,
+    add_request,
 )
-from tests.surgeries.matchmaking_helpers import add_request
 
 
 def _person(leeds, email, name, role=Membership.Role.MEMBER):

@@ -13,17 +13,19 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from matchmaking.services import matchmaking_run
 from people.notifications.services import sweep_heartbeat_record
 from surgeries.services.booking import calendar_feed_renew
-from surgeries.services.matchmaking import matchmaking_run
 from tests.factories import (
     OpenSpaceFactory,
     TopicFactory,
     WorkshopFactory,
+    add_request,
+    add_surgeon,
     booked_slot,
+    make_day,
     registered,
 )
-from tests.surgeries.matchmaking_helpers import add_request, add_surgeon, make_day
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,116 @@
+"""The optimal assignment: the most learners matched, then the best total fit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+
+from matchmaking.core.instance import AllowedPair, Assignment, Id, Instance, check_instance
+
+SOURCE, SINK = 0, 1
+
+
+class SolverError(RuntimeError):
+    """The flow solver did not reach an optimum (for example, fits too large)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenProblem:
+    """What is left to decide once the locked pairs are fixed."""
+
+    pairs: Sequence[AllowedPair]
+    surgeon_of_slot: dict[Id, Id]
+    capacity: dict[Id, int]
+
+
+def _open_problem(instance: Instance) -> _OpenProblem:
+    slot_by_id = instance.slot_by_id()
+    locked_learners = {learner for learner, _ in instance.locked}
+    locked_slots = {slot for _, slot in instance.locked}
+    used = Counter(slot_by_id[slot].surgeon_id for slot in locked_slots)
+    capacity = {s.id: s.max_sessions - used[s.id] for s in instance.surgeons}
+    surgeon_of_slot = {slot.id: slot.surgeon_id for slot in instance.slots}
+    pairs: Sequence[AllowedPair] = instance.pairs
+    if locked_slots or not all(capacity.values()):
+        pairs = [
+            pair
+            for pair in pairs
+            if pair.learner_id not in locked_learners
+            and pair.slot_id not in locked_slots
+            and capacity[surgeon_of_slot[pair.slot_id]] > 0
+        ]
+    return _OpenProblem(pairs=pairs, surgeon_of_slot=surgeon_of_slot, capacity=capacity)
+
+
+def _ids(pairs: Sequence[AllowedPair], field: str) -> np.ndarray:
+    return np.fromiter((getattr(pair, field) for pair in pairs), dtype=np.int64, count=len(pairs))
+
+
+def _flow_arcs(problem: _OpenProblem) -> tuple[np.ndarray, ...]:
+    """Arrays of tails, heads, capacities and costs; the learner→slot arcs come first.
+
+    Nodes: source 0, sink 1, then learners, slots and surgeons. np.unique numbers
+    them, so a large day costs one pass over the pairs in Python, not several.
+    """
+    learners, learner_of_pair = np.unique(_ids(problem.pairs, "learner_id"), return_inverse=True)
+    slots, slot_of_pair = np.unique(_ids(problem.pairs, "slot_id"), return_inverse=True)
+    owners = np.array([problem.surgeon_of_slot[slot] for slot in slots.tolist()], dtype=np.int64)
+    surgeons, surgeon_of_slot = np.unique(owners, return_inverse=True)
+    first_slot = 2 + len(learners)
+    first_surgeon = first_slot + len(slots)
+    learner_nodes, slot_nodes = 2 + np.arange(len(learners)), first_slot + np.arange(len(slots))
+    surgeon_nodes = first_surgeon + np.arange(len(surgeons))
+    tails = np.concatenate([2 + learner_of_pair, np.full(len(learners), SOURCE), slot_nodes, surgeon_nodes])
+    heads = np.concatenate(
+        [first_slot + slot_of_pair, learner_nodes, first_surgeon + surgeon_of_slot, np.full(len(surgeons), SINK)]
+    )
+    sessions = [problem.capacity[surgeon] for surgeon in surgeons.tolist()]
+    capacities = np.concatenate([np.ones(len(problem.pairs) + len(learners) + len(slots), np.int64), sessions])
+    # Cost is minus the fit: the cheapest maximum flow is the fittest largest matching.
+    costs = np.concatenate([-_ids(problem.pairs, "fit"), np.zeros(len(tails) - len(problem.pairs), np.int64)])
+    return tails, heads, capacities.astype(np.int64), costs
+
+
+def _solve_flow(problem: _OpenProblem) -> list[AllowedPair]:
+    tails, heads, capacities, costs = _flow_arcs(problem)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    # Offer one unit per learner; the solver sends as much as the network can carry.
+    learners = int((tails == SOURCE).sum())
+    flow.set_node_supply(SOURCE, learners)
+    flow.set_node_supply(SINK, -learners)
+    status = flow.solve_max_flow_with_min_cost()
+    if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+        raise SolverError(f"min-cost flow stopped with status {status!r}")
+    carried = flow.flows(arcs[: len(problem.pairs)])
+    return [problem.pairs[index] for index in np.flatnonzero(carried)]
+
+
+def solve(instance: Instance) -> Assignment:
+    """Match the most learners and, among all such assignments, maximise total fit.
+
+    1. Check the instance; contradictions raise InvalidInstance.
+    2. Fix the locked pairs: their learners and slots leave the problem and each
+       lock uses one of its surgeon's sessions.
+    3. Keep the allowed pairs whose learner, slot and surgeon are still free.
+    4. Build the network source → learner (capacity 1) → slot (capacity 1) →
+       surgeon (capacity: sessions left) → sink, with cost -fit on learner → slot.
+    5. Ask for a maximum flow of minimum cost. Its size is the most learners that
+       can be matched; its cost, among all maximum flows, is minus the best total
+       fit. That is the lexicographic objective, with no big-M weight to tune.
+    6. Read the learner → slot arcs that carry flow and add the locked pairs back.
+    """
+    check_instance(instance)
+    problem = _open_problem(instance)
+    chosen = _solve_flow(problem) if problem.pairs else []
+    chosen += instance.find_pairs(instance.locked).values()
+    return _in_learner_order(instance, chosen)
+
+
+def _in_learner_order(instance: Instance, chosen: list[AllowedPair]) -> Assignment:
+    by_learner = {pair.learner_id: pair for pair in chosen}
+    return Assignment(pairs=tuple(by_learner[x] for x in instance.learners if x in by_learner))

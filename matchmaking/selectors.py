@@ -1,0 +1,297 @@
+"""Matchmaking reads: a learner's request, the organiser's proposal, and slots ranked by fit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, Subquery
+
+from matchmaking.core.fit import Audience, LearnerRequest, explain_pair, pair_fit
+from matchmaking.core.instance import ReasonKind, ReasonPart
+from matchmaking.loading import (
+    build_day_problem,
+    busy_times,
+    language_set,
+    learner_request,
+    reasons_from_json,
+    surgeon_side,
+)
+from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
+from people.models import PersonPerspective, Profile, TopicWant, User
+from people.visibility import EVENT, ORGANISER, PAIRED, can_see
+from surgeries.models import SurgeryDay
+
+
+def match_request_for(*, day: SurgeryDay, learner: User) -> MatchRequest | None:
+    """The learner's request for the day with everything it holds, or None."""
+    if not learner.is_authenticated:
+        return None
+    return (
+        MatchRequest.objects.filter(day=day, learner=learner)
+        .select_related("booking__slot", "booking__surgeon")
+        .prefetch_related(
+            Prefetch("topics", queryset=RequestTopic.objects.select_related("topic")), "preferences", "windows"
+        )
+        .first()
+    )
+
+
+def reason_for_learner(*, reasons: list[dict], surgeon_id: int) -> str:
+    """The reason a learner may read: perspectives only where the surgeon *now* lets
+    the people they are paired with see them (a choice made after matching counts)."""
+    parts = reasons_from_json(reasons)
+    shown = {
+        row.perspective
+        for row in PersonPerspective.objects.filter(person_id=surgeon_id)
+        if can_see(visibility=row.visibility, relationships={PAIRED})
+    }
+    kept = [
+        ReasonPart(p.kind, p.value, p.points, p.must, p.visible_to_pair and p.value in shown)
+        if p.kind is ReasonKind.PERSPECTIVE
+        else p
+        for p in parts
+    ]
+    return explain_pair(kept, audience=Audience.LEARNER)
+
+
+def last_unmatched_reason(*, day: SurgeryDay, request: MatchRequest | None) -> str:
+    """Why this learner was left out of the last confirmed round, or "" (one query)."""
+    if request is None:
+        return ""
+    confirmed = day.match_proposals.filter(status=MatchProposal.Status.CONFIRMED).order_by("-confirmed_at").first()
+    return next((row["text"] for row in (confirmed.unmatched if confirmed else []) if row["request"] == request.pk), "")
+
+
+# --- The organiser's proposal --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    pair: ProposedPair
+    explanation: str
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    request: MatchRequest
+    text: str
+
+
+@dataclass(frozen=True)
+class ProposalPage:
+    proposal: MatchProposal | None  # the draft, or the proposal whose pairs are being booked
+    rows: list[ProposalRow]
+    unmatched: list[UnmatchedRow]
+    open_requests: int
+    matched_requests: int
+    last_confirmed: MatchProposal | None = None
+
+    @property
+    def matched(self) -> int:
+        return len(self.rows)
+
+    @property
+    def total_fit(self) -> int:
+        return sum(row.pair.fit for row in self.rows)
+
+    @property
+    def is_confirming(self) -> bool:
+        return self.proposal is not None and self.proposal.status == MatchProposal.Status.CONFIRMING
+
+
+def _current_and_last_confirmed(day: SurgeryDay) -> tuple[MatchProposal | None, MatchProposal | None]:
+    """The day's draft or confirming proposal, and its latest confirmed one, in one query."""
+    status = MatchProposal.Status
+    latest = day.match_proposals.filter(status=status.CONFIRMED).order_by("-confirmed_at", "-id").values("pk")[:1]
+    proposals = list(
+        day.match_proposals.filter(Q(status__in=[status.DRAFT, status.CONFIRMING]) | Q(pk=Subquery(latest)))
+    )
+    current = next((p for p in proposals if p.status != status.CONFIRMED), None)
+    return current, next((p for p in proposals if p.status == status.CONFIRMED), None)
+
+
+def proposal_page(*, day: SurgeryDay) -> ProposalPage:
+    """The day's draft proposal, every pair explained for organisers. Five queries at any size.
+
+    While a proposal is being confirmed, the page only points to its progress.
+    """
+    proposal, last_confirmed = _current_and_last_confirmed(day)
+    counts = dict(
+        MatchRequest.objects.filter(day=day)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    open_requests, matched = counts.get(MatchRequest.Status.OPEN, 0), counts.get(MatchRequest.Status.MATCHED, 0)
+    if proposal is None or proposal.status != MatchProposal.Status.DRAFT:
+        return ProposalPage(proposal, [], [], open_requests, matched, last_confirmed)
+    pairs = proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
+        "slot__starts_at", "slot__surgeon__display_name", "id"
+    )
+    pairs = list(pairs)
+    shown = _perspectives_shown_to_organisers(surgeon_ids={p.slot.surgeon_id for p in pairs})
+    rows = [ProposalRow(p, _reason_for_organiser(p.reasons, shown.get(p.slot.surgeon_id, set()))) for p in pairs]
+    texts = {row["request"]: row["text"] for row in proposal.unmatched}
+    requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
+    unmatched = [UnmatchedRow(request, texts[request.pk]) for request in requests]
+    return ProposalPage(proposal, rows, unmatched, open_requests, matched, last_confirmed)
+
+
+def _perspectives_shown_to_organisers(*, surgeon_ids: set[int]) -> dict[int, set[str]]:
+    """Each surgeon's perspectives that organisers may see *now* (one query)."""
+    shown: dict[int, set[str]] = {}
+    for row in PersonPerspective.objects.filter(person_id__in=surgeon_ids):
+        if can_see(visibility=row.visibility, relationships={ORGANISER}):
+            shown.setdefault(row.person_id, set()).add(row.perspective)
+    return shown
+
+
+def _reason_for_organiser(reasons: list[dict], shown: set[str]) -> str:
+    """A saved reason, minus any perspective the surgeon has hidden since the run."""
+    parts = [p for p in reasons_from_json(reasons) if p.kind is not ReasonKind.PERSPECTIVE or p.value in shown]
+    return explain_pair(parts, audience=Audience.ORGANISER)
+
+
+@dataclass(frozen=True)
+class ConfirmationPage:
+    proposal: MatchProposal
+    booked: int
+    not_booked: int
+    problems: list[ProposedPair]  # the pairs that could not be booked, each with its `problem`
+
+    @property
+    def is_finished(self) -> bool:
+        return self.proposal.status == MatchProposal.Status.CONFIRMED
+
+    @property
+    def done(self) -> int:
+        return self.booked + self.not_booked
+
+
+def confirmation_page(*, day: SurgeryDay, proposal_id: int) -> ConfirmationPage | None:
+    """How far booking a confirmed proposal has got, and the pairs that could not be
+    booked. At most three queries, however many pairs; None for a draft or another day's."""
+    proposal = (
+        day.match_proposals.exclude(status=MatchProposal.Status.DRAFT)
+        .select_related("confirmed_by")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if proposal is None:
+        return None
+    if proposal.status == MatchProposal.Status.CONFIRMED:
+        booked, not_booked = proposal.pairs_booked, proposal.pairs_not_booked
+    else:
+        outcomes = dict(proposal.pairs.order_by().values_list("outcome").annotate(n=Count("id")))
+        booked = outcomes.get(ProposedPair.Outcome.BOOKED, 0)
+        not_booked = outcomes.get(ProposedPair.Outcome.NOT_BOOKED, 0)
+    problems = (
+        proposal.pairs.filter(outcome=ProposedPair.Outcome.NOT_BOOKED)
+        .select_related("request__learner", "slot__surgeon")
+        .order_by("slot__starts_at", "id")
+    )
+    return ConfirmationPage(proposal, booked, not_booked, list(problems))
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    slot_id: int
+    surgeon_name: str
+    starts_at: datetime
+    ends_at: datetime
+    fit: int
+    explanation: str
+    holder: str  # who has this slot in the proposal now, or ""
+    is_current: bool
+
+
+def slot_options_for(*, day: SurgeryDay, request: MatchRequest) -> list[SlotOption]:
+    """Every slot this learner could take now, best fit first, with who holds it in the draft."""
+    problem = build_day_problem(day=day)
+    pairs = [p for p in problem.instance.pairs if p.learner_id == request.learner_id]
+    slots = problem.instance.slot_by_id()
+    names = dict(
+        User.objects.filter(pk__in={slots[p.slot_id].surgeon_id for p in pairs}).values_list("pk", "display_name")
+    )
+    held = {
+        pair.slot_id: pair.request
+        for pair in ProposedPair.objects.filter(proposal__day=day, proposal__status=MatchProposal.Status.DRAFT)
+        .select_related("request__learner")
+        .filter(slot_id__in=[p.slot_id for p in pairs])
+    }
+    options = [
+        SlotOption(
+            slot_id=p.slot_id,
+            surgeon_name=names.get(slots[p.slot_id].surgeon_id, ""),
+            starts_at=slots[p.slot_id].start,
+            ends_at=slots[p.slot_id].end,
+            fit=p.fit,
+            explanation=explain_pair(p.reasons, audience=Audience.ORGANISER),
+            holder=held[p.slot_id].learner.display_name if p.slot_id in held else "",
+            is_current=p.slot_id in held and held[p.slot_id].pk == request.pk,
+        )
+        for p in pairs
+    ]
+    return sorted(options, key=lambda o: (-o.fit, o.starts_at, o.slot_id))
+
+
+# --- A learner booking alone ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedSlot:
+    slot_id: int
+    surgeon_id: int
+    surgeon_name: str
+    starts_at: datetime
+    ends_at: datetime
+    fit: int | None  # None: the slot does not suit the request, but is still free to book
+    reason: str
+
+
+def _self_request(*, day: SurgeryDay, learner: User) -> LearnerRequest:
+    """The learner's request for the day, or one made from their profile's wanted topics."""
+    request = match_request_for(day=day, learner=learner)
+    if request is not None:
+        return learner_request(request)
+    wants = TopicWant.objects.filter(person=learner, topic__organisation_id=day.organisation_id, topic__is_active=True)
+    profile = Profile.objects.filter(person=learner).first()
+    return LearnerRequest(
+        learner_id=learner.pk,
+        wanted={want.topic.name: 2 for want in wants.select_related("topic")},
+        languages=language_set(profile.languages if profile else ""),
+    )
+
+
+def slots_ranked_for(*, day: SurgeryDay, learner: User) -> list[RankedSlot]:
+    """Free slots the learner could book now, best fit first, each with the reason.
+
+    A learner choosing for themselves is not an organiser: only perspectives a
+    surgeon shows everyone at the event are used, so the order reveals nothing
+    more than the surgeon's own profile does. Slots that clash with the learner's
+    day, their own surgeon slots and surgeons with no sessions left are left out.
+    """
+    request = _self_request(day=day, learner=learner)
+    side = surgeon_side(day=day, viewer=EVENT)
+    full = {surgeon.id for surgeon in side.surgeons if surgeon.max_sessions == 0}
+    busy = busy_times(day=day, person_ids=[learner.pk, *(s.id for s in side.surgeons)])
+    mine = [(s.start, s.end) for s in side.slots if s.surgeon_id == learner.pk] + busy.get(learner.pk, [])
+    profiles = {profile.surgeon_id: profile for profile in side.profiles}
+    names = dict(User.objects.filter(pk__in=list(profiles)).values_list("pk", "display_name"))
+    ranked = []
+    for slot in side.slots:
+        clash = any(a < slot.end and slot.start < b for a, b in mine + busy.get(slot.surgeon_id, []))
+        if slot.surgeon_id == learner.pk or slot.surgeon_id in full or clash:
+            continue
+        fit = pair_fit(request, profiles[slot.surgeon_id])
+        suits = fit is not None and (
+            request.free is None or any(a <= slot.start and slot.end <= b for a, b in request.free)
+        )
+        reason = explain_pair(fit.reasons, audience=Audience.LEARNER) if suits else ""
+        name = names.get(slot.surgeon_id, "")
+        ranked.append(
+            RankedSlot(slot.id, slot.surgeon_id, name, slot.start, slot.end, fit.fit if suits else None, reason)
+        )
+    return sorted(ranked, key=lambda r: (r.fit is None, -(r.fit or 0), r.starts_at, r.slot_id))

@@ -1,0 +1,154 @@
+"""Matchmaking's booking job with real Celery: found by a fresh worker, run through Redis,
+and finished after its worker is killed half way."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from config.celery import app
+from matchmaking.models import MatchProposal, ProposedPair
+from matchmaking.services import confirm as confirming
+from matchmaking.services import matchmaking_run
+from matchmaking.services.confirm import proposal_confirm_start
+from people.models import Notification
+from surgeries.models import Booking
+from surgeries.notifications import BOOKING_CONFIRMED
+from tests.factories import add_request, add_surgeon, make_day
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis
+
+needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
+
+SURGEONS = 8
+SLOTS_EACH = 10
+KILL_AFTER = 10
+
+
+def _day_with_proposal(organisation, organiser, *, surgeons: int, slots_each: int):
+    day, topics = make_day(organisation)
+    for _ in range(surgeons):
+        add_surgeon(day, offers={topics["Blogging"]: 2}, slots=slots_each, max_sessions=slots_each)
+    for _ in range(surgeons * slots_each):
+        add_request(day, topics={topics["Blogging"]: 1})
+    return day, matchmaking_run(day=day, by=organiser).proposal
+
+
+def test_a_fresh_worker_process_knows_the_booking_jobs_by_name():
+    code = (
+        "import django; django.setup()\n"
+        "from config.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "print(sorted(app.tasks))\n"
+        "print(sorted(entry['task'] for entry in app.conf.beat_schedule.values()))\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+
+    tasks, scheduled = done.stdout.splitlines()[-2:]
+    assert "'surgeries.matchmaking_confirm'" in tasks
+    assert "'surgeries.matchmaking_confirm_resume'" in scheduled
+
+
+@pytest.mark.redis
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_books_a_confirmed_proposal_through_redis(client, organisation, organiser):
+    from celery.contrib.testing.worker import start_worker
+
+    day, proposal = _day_with_proposal(organisation, organiser, surgeons=2, slots_each=1)
+    client.force_login(organiser)
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        response = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk})
+        _wait_for(lambda: _status(proposal) == MatchProposal.Status.CONFIRMED, timeout=30)
+
+    page = client.get(response.url).content.decode()
+    assert "2 of 2 pairs booked." in page
+    assert Booking.objects.filter(day=day, status="active").count() == 2
+
+
+@pytest.mark.redis
+@needs_redis
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="worker subprocesses must share the test database, which needs PostgreSQL (set DATABASE_URL)",
+)
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis")
+@pytest.mark.django_db(transaction=True)
+def test_confirmation_finishes_after_its_worker_is_killed_half_way(tmp_path, monkeypatch, organisation, organiser):
+    """The job is never queued (as if the broker were away when the organiser pressed
+    Confirm), so beat's resume queues it; the worker is killed with SIGKILL part way
+    through; the resume queues it again for a new worker, which books the rest."""
+    day, proposal = _day_with_proposal(organisation, organiser, surgeons=SURGEONS, slots_each=SLOTS_EACH)
+    monkeypatch.setattr(confirming, "queue_confirm", lambda **kwargs: None)
+    proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+    redis_port = free_port()
+    processes = Processes(tmp_path, _environment(tmp_path, redis_port=redis_port))
+    try:
+        start_redis(processes, redis_port)
+        processes.start("worker-1", _worker_command(1))
+        processes.start("beat", [CELERY, "-A", "config", "beat", "--loglevel", "WARNING", "-s", str(tmp_path / "beat")])
+        _wait_for(lambda: _booked(proposal) >= KILL_AFTER, timeout=60)
+        processes.kill("worker-1")
+        booked_when_killed = _booked(proposal)
+        processes.start("worker-2", _worker_command(2))
+        _wait_for(lambda: _status(proposal) == MatchProposal.Status.CONFIRMED, timeout=120)
+    finally:
+        processes.kill_all()
+
+    proposal.refresh_from_db()
+    pairs = SURGEONS * SLOTS_EACH
+    learners = list(Booking.objects.filter(day=day, status="active").values_list("learner_id", flat=True))
+    told = Counter(Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True))
+    print(f"\nkilled the worker after {booked_when_killed} of {pairs} pairs; the second worker booked the rest")
+    assert KILL_AFTER <= booked_when_killed < pairs
+    assert (proposal.pairs_booked, proposal.pairs_not_booked) == (pairs, 0)
+    assert len(learners) == len(set(learners)) == pairs
+    assert told == Counter(dict.fromkeys(learners, 1))
+
+
+def _environment(tmp_path, *, redis_port: int) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
+    return {
+        **{key: value for key, value in os.environ.items() if key in keep},
+        "DATABASE_URL": database_url(),
+        "CONN_MAX_AGE": "0",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "VAR_DIR": str(tmp_path),
+        "MATCHMAKING_CONFIRM_STALLED_SECONDS": "2",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _worker_command(index: int) -> list[str]:
+    return [
+        CELERY, "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "WARNING",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"confirm{index}@%h",
+    ]  # fmt: skip
+
+
+def _booked(proposal) -> int:
+    return ProposedPair.objects.filter(proposal=proposal, outcome=ProposedPair.Outcome.BOOKED).count()
+
+
+def _status(proposal) -> str:
+    return MatchProposal.objects.values_list("status", flat=True).get(pk=proposal.pk)
+
+
+def _wait_for(condition, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the booking job did not get there in time")
+        time.sleep(0.02)
