@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "people",
     "surgeries",
     "workshops",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from people.demo import DEMO_PASSWORD, seed_people
+from demo.people import DEMO_PASSWORD, seed_people
+from demo.surgeries import seed_surgery_days
 from people.models import Membership, PersonPerspective, Perspective, Profile, Topic, TopicOffer, User
 from people.visibility import Visibility
-from surgeries.demo import seed_surgery_days
 from surgeries.models import DaySurgeon, MatchProposal, MatchRequest, SurgeryDay
 from surgeries.selectors.matchmaking import proposal_page
 from surgeries.services import availability_set, surgeon_join

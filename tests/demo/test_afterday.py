@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
+from demo.afterday import TITLE
 from people.models import Organisation
-from surgeries.demo_afterday import TITLE
 from surgeries.models import Feedback, SurgeryDay
 from surgeries.selectors.reports import impact_report
 
