@@ -14,13 +14,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from demo.people import DEMO_PASSWORD, seed_people
+from demo.surgeries import seed_surgery_days
 from matchmaking.models import MatchProposal, MatchRequest
 from matchmaking.selectors import proposal_page
 from matchmaking.services import RequestDetails, match_request_save, matchmaking_run, proposal_confirm_start
-from people.demo import DEMO_PASSWORD, seed_people
 from people.models import Membership, PersonPerspective, Perspective, Profile, Topic, TopicOffer, User
 from people.visibility import Visibility
-from surgeries.demo import seed_surgery_days
 from surgeries.models import DaySurgeon, SurgeryDay
 from surgeries.services import availability_set, surgeon_join
 

@@ -3,11 +3,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from people.demo import DEMO_PASSWORD, seed_people
-from surgeries.demo import seed_surgery_days
-from surgeries.demo_afterday import seed_after_the_day
-from workshops.demo import seed_workshops
-from workshops.demo_afterday import seed_past_workshops
+from demo.afterday import seed_after_the_day
+from demo.afterday_workshops import seed_past_workshops
+from demo.people import DEMO_PASSWORD, seed_people
+from demo.surgeries import seed_surgery_days
+from demo.workshops import seed_workshops
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 impact report's workshop section and "My sessions" have something to show.
 
 Call `seed_past_workshops(day=...)` with the finished day from
-`surgeries.demo_afterday`. Safe to run again: a day that has workshops is left as it is.
+`demo.afterday`. Safe to run again: a day that has workshops is left as it is.
 """
 
 from datetime import timedelta
