@@ -96,12 +96,9 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
     sender.add_periodic_task(timedelta(hours=24), signature("surgeries.retention"), name="after-day-retention")
     # Daily: delete audit entries older than AUDIT_RETENTION_DAYS.
     sender.add_periodic_task(timedelta(hours=24), signature("people.audit_retention"), name="audit-retention")
-    # Hourly: ask learners of days that just ended how their session went (sent the morning after).
+    # Hourly: ask learners and workshop participants (one message per person and day) of days
+    # that just ended how it went (sent the morning after).
     sender.add_periodic_task(timedelta(hours=1), signature("surgeries.feedback_requests"), name="feedback-requests")
-    # Hourly: the same for workshop participants, one message per person and day.
-    sender.add_periodic_task(
-        timedelta(hours=1), signature("workshops.feedback_requests"), name="workshop-feedback-requests"
-    )
     # Hourly: mark published days that have ended as finished.
     sender.add_periodic_task(timedelta(hours=1), signature("surgeries.finish_days"), name="finish-ended-days")
     # A matchmaking confirmation whose job was lost with a worker is queued again once it has stalled.

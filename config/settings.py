@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "surgeries",
     "workshops",
     "matchmaking",
+    "afterday",
     "demo",
 ]
 

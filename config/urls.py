@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from afterday import urls as afterday_urls
 from config import health, metrics
 from surgeries import notification_views
 from surgeries import views as surgery_views
+from workshops import urls as workshop_urls
 
 urlpatterns = [
     path("", surgery_views.home, name="home"),
@@ -11,9 +13,10 @@ urlpatterns = [
     path("", include("people.urls")),
     path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
     path("", include("surgeries.urls")),
-    path("", include("workshops.urls")),
+    # Workshop feedback and "did not come" marks live in afterday, under the workshops' names.
+    path("", include((workshop_urls.urlpatterns + afterday_urls.workshop_urlpatterns, workshop_urls.app_name))),
     path("", include("matchmaking.urls")),
-    path("after/", include("surgeries.urls_afterday")),
+    path("after/", include("afterday.urls")),
     path("organisations/<slug:slug>/directory/", include("people.urls_directory")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -7,16 +7,12 @@ class SurgeriesConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks other apps call without importing surgeries: message kinds for the
-        # outbox, and what export and erasure do with bookings and feedback.
+        # outbox, and what export and erasure do with bookings.
         from surgeries import (
-            afterday_notifications,
-            afterday_privacy,
             notifications,
-            tasks_afterday,  # noqa: F401 - registers the periodic tasks
+            tasks,  # noqa: F401 - registers the periodic task
         )
         from surgeries.services import privacy
 
         notifications.register()
-        afterday_notifications.register()
-        afterday_privacy.register()
         privacy.register()

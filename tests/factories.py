@@ -25,6 +25,7 @@ from people.models import (
 from people.services import hash_token
 from people.visibility import Visibility
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
+from workshops.models import Registration, Workshop, WorkshopFacilitator
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
 
@@ -244,6 +245,75 @@ def facilitating(*, workshop=None, person: User | None = None):
         role=Commitment.Role.FACILITATOR,
     )
     return WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
+
+
+# --- Days and workshops that already took place -----------------------------------------
+# Booking and registration services refuse sessions and workshops in the past, so these
+# write them directly, with the commitments the services would have made.
+
+
+def past_day(organisation, *, days_ago: int = 2, **fields) -> SurgeryDay:
+    starts = local_datetime(timezone.now().date() - timedelta(days=days_ago), 10)
+    fields.setdefault("status", SurgeryDay.Status.FINISHED)
+    return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
+
+
+def day_on(organisation, on, **fields) -> SurgeryDay:
+    """A five-hour day from 10:00 Leeds time on the date `on`."""
+    starts = local_datetime(on, 10)
+    return SurgeryDayFactory(organisation=organisation, starts_at=starts, ends_at=starts + timedelta(hours=5), **fields)
+
+
+def past_session(day: SurgeryDay, *, surgeon=None, learner=None, index: int = 0, topics=(), **booking) -> Booking:
+    """One held session on `day`, `index` half-hours after it starts."""
+    surgeon = surgeon or UserFactory()
+    learner = learner or UserFactory()
+    day_surgeon, _ = DaySurgeon.objects.get_or_create(day=day, person=surgeon)
+    starts = day.starts_at + timedelta(minutes=30 * index)
+    slot = Slot.objects.create(
+        day=day, day_surgeon=day_surgeon, surgeon=surgeon, starts_at=starts, ends_at=starts + timedelta(minutes=30)
+    )
+    made = Booking.objects.create(day=day, slot=slot, learner=learner, surgeon=surgeon, **booking)
+    made.topics.set(topics)
+    return made
+
+
+def past_workshop(day: SurgeryDay, *, facilitator=None, index: int = 0, **fields) -> Workshop:
+    """A workshop on `day`, `index` hours after it starts, run by `facilitator` if given."""
+    starts = day.starts_at + timedelta(hours=index)
+    fields.setdefault("title", f"Workshop {index + 1}")
+    workshop = Workshop.objects.create(
+        day=day,
+        description="Hands-on practice.",
+        room="Room 2",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        capacity=fields.pop("capacity", 30),
+        **fields,
+    )
+    if facilitator is not None:
+        commitment = _past_commitment(workshop, facilitator, Commitment.Role.FACILITATOR)
+        WorkshopFacilitator.objects.create(workshop=workshop, person=facilitator, commitment=commitment)
+    return workshop
+
+
+def past_place(workshop: Workshop, person=None, **fields) -> Registration:
+    person = person or UserFactory()
+    seat = workshop.registrations.count() + 1
+    return Registration.objects.create(
+        workshop=workshop,
+        person=person,
+        seat_number=seat,
+        capacity=workshop.capacity,
+        commitment=_past_commitment(workshop, person, Commitment.Role.PARTICIPANT),
+        **fields,
+    )
+
+
+def _past_commitment(workshop: Workshop, person, role: str) -> Commitment:
+    return Commitment.objects.create(
+        person=person, day=workshop.day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role=role
+    )
 
 
 # --- A small matchmaking day ------------------------------------------------------------

@@ -8,19 +8,14 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         # surgeries cannot import workshops, so workshops hands its part of the
         # programme (and of each person's agenda) to surgeries' registries here.
-        from workshops import (  # noqa: F401  (signals connects the receivers; tasks registers with Celery)
-            afterday,
-            feedback_requests,
+        from workshops import (  # noqa: F401  (signals connects the receivers)
             integration,
             notifications,
             privacy,
             signals,
-            tasks,
         )
 
         integration.register()
-        afterday.register()
         notifications.register()
-        feedback_requests.register()
         # people cannot import workshops either: export and erasure reach it through these.
         privacy.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops.views import afterday, attend, organise
+from workshops.views import attend, organise
 
 app_name = "workshops"
 
@@ -20,15 +20,9 @@ urlpatterns = [
         organise.place_cancel,
         name="place_cancel",
     ),
-    path(
-        "workshops/<int:workshop_id>/attendees/<int:registration_id>/did-not-come/",
-        afterday.registration_no_show,
-        name="registration_no_show",
-    ),
     path("open-space/<int:open_space_id>/edit/", organise.open_space_edit, name="open_space_edit"),
     path("open-space/<int:open_space_id>/delete/", organise.open_space_delete, name="open_space_delete"),
     path("my-workshops/", attend.my_workshops, name="my_workshops"),
     path("my-workshops/<int:registration_id>/cancel/", attend.registration_cancel, name="registration_cancel"),
-    path("my-workshops/<int:registration_id>/feedback/", afterday.workshop_feedback, name="workshop_feedback"),
     path("my-workshops/<int:registration_id>/calendar.ics", attend.registration_ics, name="registration_ics"),
 ]

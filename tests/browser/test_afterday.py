@@ -14,9 +14,11 @@ from tests.factories import (
     TopicFactory,
     TopicOfferFactory,
     UserFactory,
+    past_day,
+    past_place,
+    past_session,
+    past_workshop,
 )
-from tests.surgeries.afterday_helpers import past_day, past_session
-from tests.workshops.afterday_helpers import past_place, past_workshop
 from workshops.models import Registration, WorkshopFeedback
 
 

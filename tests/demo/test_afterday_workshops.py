@@ -1,9 +1,9 @@
 from django.core.management import call_command
 
+from afterday.selectors.report import impact_report
 from demo.afterday import TITLE
 from people.models import Organisation
 from surgeries.models import SurgeryDay
-from surgeries.selectors.reports import impact_report
 
 
 def test_the_finished_demo_day_has_workshops_with_attendance_and_feedback(db):

@@ -306,7 +306,7 @@ def test_booking_create_lets_other_database_errors_through(monkeypatch, learner)
 def test_organisers_cannot_move_sessions_of_a_day_that_has_ended_but_is_not_yet_marked_finished(
     organisation, organiser
 ):
-    from tests.surgeries.afterday_helpers import past_day, past_session
+    from tests.factories import past_day, past_session
 
     day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
     booking = past_session(day)

@@ -16,9 +16,9 @@ from tests.factories import (
     WorkshopFactory,
     booked_slot,
     facilitating,
+    past_day,
     registered,
 )
-from tests.surgeries.afterday_helpers import past_day
 from tests.workshops.test_views import fill_day
 from workshops.models import Workshop, WorkshopWaitingEntry
 

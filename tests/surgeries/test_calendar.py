@@ -16,9 +16,9 @@ from tests.factories import (
     booked_slot,
     facilitating,
     local_datetime,
+    past_day,
     registered,
 )
-from tests.surgeries.afterday_helpers import past_day
 
 pytestmark = pytest.mark.django_db
 

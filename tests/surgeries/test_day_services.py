@@ -13,8 +13,7 @@ from surgeries import errors
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.services import day_cancel, days_finish_ended
 from surgeries.services.days import register_day_finished_hook
-from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating
-from tests.surgeries.afterday_helpers import past_day, past_session
+from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating, past_day, past_session
 from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +197,7 @@ def test_day_cancel_refuses_a_finished_day_and_keeps_its_sessions(organisation, 
 
 
 def test_a_day_that_has_ended_cannot_be_cancelled_before_the_job_marks_it_finished(organisation, organiser):
-    from tests.surgeries.afterday_helpers import past_day
+    from tests.factories import past_day
 
     day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
 

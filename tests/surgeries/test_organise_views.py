@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
 from surgeries.services import days_finish_ended
-from tests.factories import SurgeryDayFactory, VenueFactory, booked_slot, local_datetime
-from tests.surgeries.afterday_helpers import past_day, past_session
+from tests.factories import SurgeryDayFactory, VenueFactory, booked_slot, local_datetime, past_day, past_session
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,9 @@ from tests.factories import (
     WorkshopFactory,
     booked_slot,
     facilitating,
+    past_day,
     registered,
 )
-from tests.surgeries.afterday_helpers import past_day
 from workshops import errors, services
 from workshops.models import Registration, Workshop, WorkshopWaitingEntry
 from workshops.services.registration import waiting_lists_end_for_days
@@ -451,7 +451,7 @@ def test_cancelling_the_day_cancels_its_workshops_and_frees_everyone(organiser, 
 
 
 def test_a_workshop_that_has_ended_cannot_be_cancelled_before_its_day_is_marked_finished(organisation, organiser):
-    from tests.workshops.afterday_helpers import past_workshop
+    from tests.factories import past_workshop
 
     # The day ended two days ago, but the hourly job has not marked it finished.
     workshop = past_workshop(past_day(organisation, status=SurgeryDay.Status.PUBLISHED))

@@ -14,9 +14,9 @@ from tests.factories import (
     WorkshopFactory,
     facilitating,
     local_datetime,
+    past_day,
     registered,
 )
-from tests.surgeries.afterday_helpers import past_day
 from workshops import services
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 
