@@ -7,8 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
-from surgeries.models import Feedback
-from workshops.models import WorkshopFeedback
+from afterday.models import Feedback, WorkshopFeedback
 
 USEFULNESS_CHOICES = [
     (5, "5: very useful"),

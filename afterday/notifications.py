@@ -25,9 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from afterday import workshops
+from afterday.models import Feedback
 from people.notifications.registry import NotificationKind, register_kind
 from people.notifications.services import notification_schedule
-from surgeries.models import Booking, Feedback, SurgeryDay
+from surgeries.models import Booking, SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT, FEEDBACK_REQUEST, feedback_due_at
 from workshops.models import Registration, Workshop
 

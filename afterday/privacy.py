@@ -3,9 +3,9 @@
 Registered with people's hooks from AfterdayConfig.ready(), so people never imports afterday.
 """
 
+from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from people.models import User
 from people.services import register_erasure_handler, register_export_section
-from surgeries.models import Feedback, SessionNote
 
 
 def export_after_the_day(person: User) -> dict:
@@ -35,11 +35,14 @@ def export_after_the_day(person: User) -> dict:
 
 
 def erase_after_the_day(person: User) -> None:
-    """Ratings stay for the counts, without an author or a comment; notes for the person go.
+    """Ratings (of sessions, days and workshops) stay for the counts, without an author
+    or a comment; notes for the person go.
 
     Notes the person wrote as a surgeon stay with the learner who keeps them, unsigned.
+    Workshop ratings are exported with the places, in the workshops section.
     """
     Feedback.objects.filter(author=person).update(author=None, comment="")
+    WorkshopFeedback.objects.filter(author=person).update(author=None, comment="")
     SessionNote.objects.filter(booking__learner=person).delete()
     SessionNote.objects.filter(written_by=person).update(written_by=None)
 

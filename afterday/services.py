@@ -13,12 +13,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from afterday import workshops
+from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from people.models import User
 from people.selectors import is_organiser
 from surgeries import errors
-from surgeries.models import Booking, DayAggregate, DaySurgeon, Feedback, SessionNote, SurgeryDay
+from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay
 from workshops import errors as workshop_errors
-from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopFeedback
+from workshops.models import Registration, Workshop, WorkshopFacilitator
 
 
 def helper_role(*, day: SurgeryDay, person: User) -> str | None:

@@ -23,14 +23,15 @@ from afterday.forms import (
     SessionNoteForm,
     WorkshopFeedbackForm,
 )
+from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from afterday.selectors import sessions as selectors
 from afterday.selectors.report import ImpactReport, day_comments, impact_report
 from surgeries import errors
-from surgeries.models import Booking, Feedback, SessionNote
+from surgeries.models import Booking
 from surgeries.selectors import day_access
 from surgeries.views.access import organiser_day, organiser_organisation, visible_day
 from workshops import errors as workshop_errors
-from workshops.models import Registration, WorkshopFeedback
+from workshops.models import Registration
 from workshops.views.access import refuse
 
 

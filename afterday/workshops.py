@@ -14,12 +14,13 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from afterday.models import WorkshopFeedback
 from afterday.report_types import Cell, ReportSection, ReportTable
 from afterday.suppression import AVERAGE_NOT_SHOWN, USEFULNESS_LABELS, average_usefulness, suppress_with_total
 from people.models import Organisation, User
 from surgeries.models import SurgeryDay
 from surgeries.templatetags.venue_time import venue_date
-from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopFeedback
+from workshops.models import Registration, Workshop, WorkshopFacilitator
 
 
 def held_places() -> QuerySet[Registration]:

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, time, timedelta
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from afterday.models import Feedback, SessionNote
 from people.directory_services import listing_save
 from people.models import Membership, Organisation, PersonPerspective, Perspective, Topic, User
 from people.visibility import Visibility
-from surgeries.models import Booking, DaySurgeon, Feedback, SessionNote, Slot, SurgeryDay, Venue
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue
 
 TITLE = "Autumn social media surgery"
 ZONE = zoneinfo.ZoneInfo("Europe/London")

@@ -7,9 +7,10 @@ Call `seed_past_workshops(day=...)` with the finished day from
 
 from datetime import timedelta
 
+from afterday.models import WorkshopFeedback
 from people.models import User
 from surgeries.models import Commitment, SurgeryDay
-from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopFeedback
+from workshops.models import Registration, Workshop, WorkshopFacilitator
 
 # (title, hours after the day starts, facilitator, how many came, ratings in order)
 PAST_WORKSHOPS = [

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.models import Commitment
-from workshops.models import Registration, WorkshopFacilitator, WorkshopFeedback, WorkshopWaitingEntry
+from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.locking import lock_workshop
 from workshops.services.registration import registration_release_locked
 
@@ -50,7 +50,9 @@ def workshops_export(person: User) -> dict:
     }
 
 
-def _feedback_row(feedback: WorkshopFeedback | None) -> dict | None:
+def _feedback_row(feedback) -> dict | None:
+    """The place's rating (an `afterday.WorkshopFeedback`, read through the place so
+    workshops does not import afterday), in the place's row as before the move."""
     if feedback is None or feedback.author_id is None:
         return None
     return {
@@ -80,10 +82,9 @@ def workshops_erase(person: User) -> None:
     3. Cancel their upcoming places under the workshop lock, as a cancellation
        does: reminders stop, facilitators are told, the seat goes to the oldest
        person waiting. Past places stay, so organisers' counts hold.
-    4. Keep their workshop ratings for the counts, without an author or a comment.
+    Their workshop ratings lose author and comment in afterday's handler (afterday/privacy.py).
     """
     now = timezone.now()
-    WorkshopFeedback.objects.filter(author=person).update(author=None, comment="")
     WorkshopWaitingEntry.objects.filter(person=person, status=WorkshopWaitingEntry.Status.WAITING).update(
         status=WorkshopWaitingEntry.Status.LEFT
     )

@@ -14,11 +14,12 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from afterday import workshops
+from afterday.models import Feedback
 from afterday.report_types import Cell, ReportSection
 from afterday.suppression import USEFULNESS_LABELS, average_usefulness, suppress, suppress_with_total
 from people.models import Organisation, PersonPerspective, Perspective
 from people.visibility import Visibility
-from surgeries.models import Booking, DayAggregate, DaySurgeon, Feedback, SurgeryDay, WaitingListEntry
+from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay, WaitingListEntry
 
 # Perspectives a person lets organisers see; "only me" is never counted.
 ORGANISER_VISIBLE = [Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT]

@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from afterday import workshops
+from afterday.models import Feedback, SessionNote
 from people.models import User
-from surgeries.models import Booking, DaySurgeon, Feedback, SessionNote, SurgeryDay
+from surgeries.models import Booking, DaySurgeon, SurgeryDay
 
 
 @dataclass

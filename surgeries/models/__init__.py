@@ -1,6 +1,5 @@
 """Surgery day models, split by subject and re-exported here."""
 
-from surgeries.models.afterday import DayAggregate, Feedback, SessionNote  # noqa: F401
 from surgeries.models.booking import (
     Booking,
     CalendarFeed,
@@ -8,6 +7,7 @@ from surgeries.models.booking import (
     WaitingListEntry,
 )
 from surgeries.models.days import (
+    DayAggregate,
     DayBreak,
     SurgeryDay,
     Venue,
@@ -22,6 +22,7 @@ __all__ = [
     "Booking",
     "CalendarFeed",
     "Commitment",
+    "DayAggregate",
     "DayBreak",
     "DaySurgeon",
     "Slot",

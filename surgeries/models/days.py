@@ -4,6 +4,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from people.models import Organisation
 
@@ -134,3 +135,19 @@ class DayBreak(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class DayAggregate(models.Model):
+    """Counts that need data the retention task deletes, taken just before it does.
+
+    Sessions held means active bookings not marked as a no-show; once the no-show
+    marks are gone the report reads these numbers instead of working them out.
+    """
+
+    day = models.OneToOneField(SurgeryDay, on_delete=models.CASCADE, related_name="aggregate")
+    sessions_held = models.PositiveIntegerField(default=0)
+    people_helped = models.PositiveIntegerField(default=0)
+    purged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Aggregates for {self.day}"

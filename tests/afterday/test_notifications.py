@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 
+from afterday.models import Feedback, WorkshopFeedback
 from afterday.notifications import (
     FEEDBACK_REQUEST,
     WORKSHOP_FEEDBACK_REQUEST,
@@ -10,10 +11,10 @@ from afterday.notifications import (
     workshop_feedback_requests_schedule,
 )
 from people.models import Notification
-from surgeries.models import Feedback, SurgeryDay
+from surgeries.models import SurgeryDay
 from surgeries.services import days_finish_ended
 from tests.factories import SurgeryDayFactory, day_on, past_day, past_place, past_session, past_workshop
-from workshops.models import Workshop, WorkshopFeedback
+from workshops.models import Workshop
 
 
 def test_request_is_due_at_ten_the_next_morning_across_the_clock_change(organisation, learner):

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from afterday.models import WorkshopFeedback
 from afterday.services import day_personal_data_purge, registration_mark_no_show, retention_run, workshop_feedback_give
 from config.celery import app as celery_app
 from surgeries.models import Booking, DayAggregate, SurgeryDay
 from tests.factories import MembershipFactory, UserFactory, past_day, past_place, past_session, past_workshop
 from workshops import errors
-from workshops.models import Registration, Workshop, WorkshopFeedback
+from workshops.models import Registration, Workshop
 
 
 @pytest.fixture

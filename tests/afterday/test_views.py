@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from surgeries.models import Feedback, SessionNote
+from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,
@@ -14,7 +14,7 @@ from tests.factories import (
     past_session,
     past_workshop,
 )
-from workshops.models import Registration, WorkshopFeedback
+from workshops.models import Registration
 
 PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
 

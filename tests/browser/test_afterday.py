@@ -3,10 +3,10 @@ import os
 from django.core import mail
 from playwright.sync_api import expect
 
+from afterday.models import Feedback, WorkshopFeedback
 from people.directory import DirectoryMessage
 from people.directory_services import listing_save
 from people.models import Membership
-from surgeries.models import Feedback
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     MembershipFactory,
@@ -19,7 +19,7 @@ from tests.factories import (
     past_session,
     past_workshop,
 )
-from workshops.models import Registration, WorkshopFeedback
+from workshops.models import Registration
 
 
 def _member(organisation, email, name, role=Membership.Role.MEMBER):

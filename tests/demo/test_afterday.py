@@ -1,9 +1,10 @@
 from django.core.management import call_command
 
+from afterday.models import Feedback
 from afterday.selectors.report import impact_report
 from demo.afterday import TITLE
 from people.models import Organisation
-from surgeries.models import Feedback, SurgeryDay
+from surgeries.models import SurgeryDay
 
 
 def test_seed_demo_adds_one_finished_day_with_a_report_worth_reading(db):

@@ -4,11 +4,12 @@ import io
 import pytest
 from django.urls import reverse
 
+from afterday.models import Feedback, WorkshopFeedback
 from afterday.selectors.report import impact_report
 from afterday.services import day_personal_data_purge
 from people.models import Perspective
 from people.visibility import Visibility
-from surgeries.models import DaySurgeon, Feedback
+from surgeries.models import DaySurgeon
 from tests.factories import (
     PersonPerspectiveFactory,
     TopicFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
     past_session,
     past_workshop,
 )
-from workshops.models import WorkshopFeedback
 
 # --- The report -------------------------------------------------------------------
 

@@ -1,13 +1,19 @@
-"""What a surgery day leaves behind: feedback, the learner's session notes, and
-per-day aggregates kept after personal details are deleted (docs/after-the-day.md)."""
+"""What a surgery day leaves behind: feedback on sessions, the day and workshops, and
+the learner's session notes (docs/after-the-day.md).
+
+These models were made in surgeries and workshops and keep those apps' table names
+(`Meta.db_table`), constraint names and rows; afterday/migrations/0001 moved only
+Django's idea of which app owns them. The per-day counts kept after retention
+(`surgeries.DayAggregate`) stay in surgeries, whose booking services check them.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from surgeries.models.booking import Booking
-from surgeries.models.days import SurgeryDay
+from surgeries.models import Booking, SurgeryDay
+from workshops.models import Registration, Workshop
 
 
 class Feedback(models.Model):
@@ -44,6 +50,7 @@ class Feedback(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "surgeries_feedback"
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -74,21 +81,47 @@ class SessionNote(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        db_table = "surgeries_sessionnote"
+
     def __str__(self) -> str:
         return f"Next steps for booking {self.booking_id}"
 
 
-class DayAggregate(models.Model):
-    """Counts that need data the retention task deletes, taken just before it does.
+class WorkshopFeedback(models.Model):
+    """How useful a workshop was, from someone who had a place in it.
 
-    Sessions held means active bookings not marked as a no-show; once the no-show
-    marks are gone the report reads these numbers instead of working them out.
+    One answer per place; giving it again replaces it. The comment goes to the
+    organisers, and to the facilitators too if the participant chooses.
     """
 
-    day = models.OneToOneField(SurgeryDay, on_delete=models.CASCADE, related_name="aggregate")
-    sessions_held = models.PositiveIntegerField(default=0)
-    people_helped = models.PositiveIntegerField(default=0)
-    purged_at = models.DateTimeField(default=timezone.now)
+    class CommentAudience(models.TextChoices):
+        FACILITATORS = "facilitators", "The facilitators and the organisers"
+        ORGANISERS = "organisers", "Only the organisers"
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="feedback")
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="feedback")
+    # Emptied when the author deletes their account: the rating still counts, anonymously.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="workshop_feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=1000)
+    comment_audience = models.CharField(
+        max_length=20, choices=CommentAudience.choices, default=CommentAudience.ORGANISERS
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "workshops_workshopfeedback"
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "workshop feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5), name="workshop_feedback_usefulness_1_to_5"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Aggregates for {self.day}"
+        return f"Feedback on {self.workshop}"
