@@ -21,7 +21,7 @@ def own_database() -> str:
     # Imported here: this module loads before Django is set up, when models cannot.
     from django.db import DatabaseError
 
-    from people.notifications.selectors import database_identity
+    from people.selectors import database_identity
 
     try:
         return database_identity()

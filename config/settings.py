@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "surgeries",
     "workshops",
     "matchmaking",
+    # After the apps whose erasure handlers cancel bookings (and so schedule messages):
+    # its own handler, registered in ready(), then drops what is left for the erased person.
+    "outbox",
     "demo",
 ]
 
@@ -382,7 +385,7 @@ LOGGING = {
 if not REDIS_URL:
     # Tasks run inside the web process here: one line per task would drown the server log.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
-    LOGGING["loggers"]["people.notifications"] = {"level": "WARNING"}
+    LOGGING["loggers"]["outbox"] = {"level": "WARNING"}
 
 # --- Error reports (optional) ----------------------------------------------
 

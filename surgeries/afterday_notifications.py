@@ -14,8 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from people.notifications.registry import NotificationKind, register_kind
-from people.notifications.services import notification_schedule
+from outbox.registry import NotificationKind, register_kind
+from outbox.services import notification_schedule
 from surgeries.models import Booking, Feedback, SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_REQUEST, feedback_due_at
 

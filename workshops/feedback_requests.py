@@ -16,8 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from people.notifications.registry import NotificationKind, register_kind
-from people.notifications.services import notification_schedule
+from outbox.registry import NotificationKind, register_kind
+from outbox.services import notification_schedule
 from surgeries.models import SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT
 from workshops.afterday import held_places

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.core import mail
 
-from people.models import Notification
+from outbox.models import Notification
 from surgeries.afterday_notifications import FEEDBACK_REQUEST, feedback_requests_schedule
 from surgeries.models import Feedback, SurgeryDay
 from surgeries.services import days_finish_ended
@@ -85,8 +85,8 @@ def test_embedded_scheduler_runs_the_feedback_job_from_the_beat_schedule(organis
     def stop(_seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("people.management.commands.run_scheduler.time.sleep", stop)
-    monkeypatch.setattr("people.management.commands.run_scheduler.close_old_connections", lambda: None)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.time.sleep", stop)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.close_old_connections", lambda: None)
     call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
 
     assert list(Notification.objects.filter(kind=FEEDBACK_REQUEST).values_list("recipient_id", flat=True)) == [

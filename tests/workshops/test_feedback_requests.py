@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core import mail
 
-from people.models import Notification
+from outbox.models import Notification
 from tests.surgeries.afterday_helpers import day_on
 from tests.workshops.afterday_helpers import past_place, past_workshop
 from workshops.feedback_requests import FEEDBACK_REQUEST, workshop_feedback_requests_schedule
