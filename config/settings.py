@@ -51,8 +51,9 @@ INSTALLED_APPS = [
     "surgeries",
     "workshops",
     "matchmaking",
-    # After the apps whose erasure handlers cancel bookings (and so schedule messages):
-    # its own handler, registered in ready(), then drops what is left for the erased person.
+    # After the apps that cancel an erased person's bookings and places (which schedules
+    # messages): its erasure handler, registered in ready(), runs after theirs and drops
+    # whatever is still to be sent to the person.
     "outbox",
     "demo",
 ]

@@ -1,7 +1,8 @@
-"""The outbox's part of erasing an account, through people's erasure hooks."""
+"""The outbox's part of erasing an account, through people's erasure hook."""
 
 from outbox.models import Notification, NotificationPreference
 from people.models import User
+from people.services import register_erasure_handler
 
 
 def outbox_erase(person: User) -> None:
@@ -11,6 +12,4 @@ def outbox_erase(person: User) -> None:
 
 
 def register() -> None:
-    from people.services import register_erasure_handler
-
     register_erasure_handler(outbox_erase)
