@@ -72,6 +72,9 @@ class DatabaseCheckedTask(Task):
 
 
 app = Celery("surgeryday", task_cls=DatabaseCheckedTask)
+# Celery's current app in every thread, not only this one: the apps reach it that way
+# (outbox's run_scheduler reads its beat schedule) rather than importing config.
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
