@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from afterday import workshops
 from afterday.models import Feedback
-from people.notifications.registry import NotificationKind, register_kind
-from people.notifications.services import notification_schedule
+from outbox.registry import NotificationKind, register_kind
+from outbox.services import notification_schedule
 from surgeries.models import Booking, SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT, FEEDBACK_REQUEST, feedback_due_at
 from workshops.models import Registration, Workshop

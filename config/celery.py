@@ -21,7 +21,7 @@ def own_database() -> str:
     # Imported here: this module loads before Django is set up, when models cannot.
     from django.db import DatabaseError
 
-    from people.notifications.selectors import database_identity
+    from people.selectors import database_identity
 
     try:
         return database_identity()
@@ -72,6 +72,9 @@ class DatabaseCheckedTask(Task):
 
 
 app = Celery("surgeryday", task_cls=DatabaseCheckedTask)
+# Celery's current app in every thread, not only this one: the apps reach it that way
+# (outbox's run_scheduler reads its beat schedule) rather than importing config.
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

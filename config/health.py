@@ -19,7 +19,7 @@ from django.urls import resolve
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from people.notifications.selectors import last_sweep_at, outbox_backlog
+from outbox.selectors import last_sweep_at, outbox_backlog
 
 logger = logging.getLogger(__name__)
 

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "workshops",
     "matchmaking",
     "afterday",
+    # After the apps that cancel an erased person's bookings and places (which schedules
+    # messages): its erasure handler, registered in ready(), runs after theirs and drops
+    # whatever is still to be sent to the person.
+    "outbox",
     "demo",
 ]
 
@@ -383,7 +387,7 @@ LOGGING = {
 if not REDIS_URL:
     # Tasks run inside the web process here: one line per task would drown the server log.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
-    LOGGING["loggers"]["people.notifications"] = {"level": "WARNING"}
+    LOGGING["loggers"]["outbox"] = {"level": "WARNING"}
 
 # --- Error reports (optional) ----------------------------------------------
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", surgery_views.home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("", include("people.urls")),
+    path("", include("outbox.urls")),
     path("days/<int:day_id>/notifications/", notification_views.day_notifications, name="day_notifications"),
     path("", include("surgeries.urls")),
     # Workshop feedback and "did not come" marks live in afterday, under the workshops' names.

@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.registry import NOTICE_SEND_WITHIN, NotificationKind, register_kind
+from outbox.services import notification_schedule, notifications_cancel_for
 from people.directory import ContactBlock, DirectoryListing, DirectoryMessage
 from people.models import Membership, Organisation, OrganisationBlock, Profile, TopicOffer, TopicWant, User
-from people.notifications.registry import NOTICE_SEND_WITHIN, NotificationKind, register_kind
-from people.notifications.services import notification_schedule, notifications_cancel_for
 
 DIRECTORY_MESSAGE = "people.directory_message"
 # Enough to keep in touch, too few to spam a network.

@@ -311,15 +311,38 @@ class AuditEntry(models.Model):
         return ", ".join(self.FIELD_LABELS.get(name, name) for name in self.fields)
 
 
-# The outbox and the network directory live in their own modules; importing them here
-# registers their models with this app.
+class DatabaseIdentity(models.Model):
+    """A random name this database got when it was created, compared by every task.
+
+    A worker configured with another database than the web servers would otherwise
+    look up ids that do not exist there and skip them quietly. The publisher puts this
+    name on each task message and the worker refuses a message that carries another
+    (see config/celery.py).
+
+    The table is created by its migration and left out of Django's management, so
+    `flush` (which tests run between transactional tests) keeps the row: the identity
+    belongs to the database, not to its data.
+    """
+
+    ROW_ID = 1
+
+    identity = models.CharField(max_length=36)
+
+    class Meta:
+        managed = False
+        db_table = "people_databaseidentity"
+
+    def __str__(self) -> str:
+        return self.identity
+
+
+# The network directory lives in its own module; importing it here registers its
+# models with this app.
 from people.directory import ContactBlock, DirectoryListing, DirectoryMessage  # noqa: E402, F401
-from people.notifications.models import Notification, NotificationPreference  # noqa: E402
 
 __all__ = [
+    "DatabaseIdentity",
     "Membership",
-    "Notification",
-    "NotificationPreference",
     "Organisation",
     "OrganisationBlock",
     "Topic",

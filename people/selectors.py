@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from people.models import (
     AuditEntry,
+    DatabaseIdentity,
     Invitation,
     Membership,
     Organisation,
@@ -198,3 +199,19 @@ def audit_entries_for_organisation(*, organisation: Organisation) -> QuerySet[Au
         .select_related("actor", "subject")
         .distinct()
     )
+
+
+_identity: str = ""
+
+
+def database_identity() -> str:
+    """This database's random name (see DatabaseIdentity), read once per process.
+
+    Empty if the row is missing (migrations not run yet): callers then compare nothing.
+    """
+    global _identity
+    if not _identity:
+        _identity = (
+            DatabaseIdentity.objects.filter(id=DatabaseIdentity.ROW_ID).values_list("identity", flat=True).first() or ""
+        )
+    return _identity

@@ -24,8 +24,6 @@ from people.models import (
     Confidence,
     Invitation,
     Membership,
-    Notification,
-    NotificationPreference,
     Organisation,
     OrganisationBlock,
     PersonPerspective,
@@ -459,9 +457,6 @@ def _personal_rows_delete(person: User) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     Profile.objects.filter(person=person).delete()
-    # Nothing more is sent to an erased person; sent rows stay (no bodies) so counts hold.
-    Notification.objects.filter(recipient=person).exclude(state=Notification.State.SENT).delete()
-    NotificationPreference.objects.filter(person=person).delete()
     PersonPerspective.objects.filter(person=person).delete()
     TopicOffer.objects.filter(person=person).delete()
     TopicWant.objects.filter(person=person).delete()

@@ -4,12 +4,7 @@ from celery import shared_task
 
 from people import services
 
-# Celery discovers tasks in each app's tasks module; these live beside the outbox.
-from people.notifications.tasks import send_notification, sweep_notifications
-
 logger = logging.getLogger(__name__)
-
-__all__ = ["audit_retention", "send_email_confirmation", "send_notification", "sweep_notifications"]
 
 
 @shared_task(name="people.send_email_confirmation")

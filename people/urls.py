@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from people import views
-from people.notifications import views as notification_views
 from people.views import my_data, organisations, profile
 
 people_patterns = [
@@ -31,6 +30,5 @@ people_patterns = [
 
 urlpatterns = [
     path("code-of-conduct/", views.code_of_conduct, name="code_of_conduct"),
-    path("account/emails/", notification_views.notification_preferences, name="notification_preferences"),
     path("", include((people_patterns, "people"))),
 ]

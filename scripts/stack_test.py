@@ -444,8 +444,8 @@ def _seed_day(stack: Stack) -> str:
 
 
 def _mail_for(kind: str, *, day_id: int) -> set[str]:
-    from people.models import Notification
-    from people.notifications.emails import message_id_for
+    from outbox.emails import message_id_for
+    from outbox.models import Notification
     from surgeries.models import Booking
 
     bookings = Booking.objects.filter(day_id=day_id).values_list("pk", flat=True)

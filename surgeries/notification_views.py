@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from people.notifications.selectors import notification_summary_for
+from outbox.selectors import notification_summary_for
 from surgeries.views.access import organiser_day
 
 

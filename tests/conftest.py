@@ -80,7 +80,7 @@ def send_due(django_capture_on_commit_callbacks):
 
     import time_machine
 
-    from people.notifications.sweep import send_inline, sweep_due
+    from outbox.sweep import send_inline, sweep_due
 
     def send(at: datetime | None = None) -> int:
         with time_machine.travel(at or datetime.now(UTC), tick=False), django_capture_on_commit_callbacks(execute=True):

@@ -30,20 +30,20 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import User
-from people.notifications.models import Notification
-from people.notifications.registry import (
+from outbox.models import Notification
+from outbox.registry import (
     NOTICE_SEND_WITHIN,
     REMINDER_SEND_WITHIN,
     Attachment,
     NotificationKind,
     register_kind,
 )
-from people.notifications.services import (
+from outbox.services import (
     notification_schedule,
     notifications_cancel_for,
     notifications_reschedule_for,
 )
+from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import day_cancellation_notify, offset_slot
 from surgeries.notifications.bookings import reminder_due_at
@@ -242,7 +242,7 @@ def register() -> None:
 
 def _send_soon() -> None:
     """Ask for a sweep now; only a nudge, the periodic sweep finds the rows anyway."""
-    from people.notifications.tasks import sweep_notifications
+    from outbox.tasks import sweep_notifications
 
     try:
         sweep_notifications.delay()

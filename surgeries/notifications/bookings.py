@@ -18,15 +18,15 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import AuditEntry, User
-from people.notifications.models import Notification
-from people.notifications.registry import (
+from outbox.models import Notification
+from outbox.registry import (
     NOTICE_SEND_WITHIN,
     REMINDER_SEND_WITHIN,
     Attachment,
     NotificationKind,
     register_kind,
 )
+from people.models import AuditEntry, User
 from people.services import audit_record_many
 from people.visibility import VisibleProfile, visible_profile
 from surgeries.calendar import bookings_to_ics

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from outbox.models import Notification
+from outbox.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind, register_kind
+from outbox.services import notification_schedule, notifications_cancel_for
 from people.models import User
-from people.notifications.models import Notification
-from people.notifications.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind, register_kind
-from people.notifications.services import notification_schedule, notifications_cancel_for
 from surgeries.models import SurgeryDay
 
 DAY_REMINDER = "surgeries.day_reminder"

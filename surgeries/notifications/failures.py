@@ -19,11 +19,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.models import Notification
+from outbox.registry import NotificationKind, register_failure_listener, register_kind
+from outbox.selectors import kind_label
+from outbox.services import notification_schedule
 from people.models import User
-from people.notifications.models import Notification
-from people.notifications.registry import NotificationKind, register_failure_listener, register_kind
-from people.notifications.selectors import kind_label
-from people.notifications.services import notification_schedule
 from people.selectors import organisers_of
 from surgeries.models import SurgeryDay
 

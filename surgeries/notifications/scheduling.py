@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import User
-from people.notifications.services import (
+from outbox.services import (
     notification_schedule,
     notifications_cancel_for,
     notifications_reschedule_for,
 )
+from people.models import User
 from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
 from surgeries.notifications.bookings import (
     BOOKING_CANCELLED,
@@ -40,7 +40,7 @@ def _send_soon() -> None:
 
     Only a nudge: if the broker is away the periodic sweep still finds the rows.
     """
-    from people.notifications.tasks import sweep_notifications
+    from outbox.tasks import sweep_notifications
 
     try:
         sweep_notifications.delay()

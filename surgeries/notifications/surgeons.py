@@ -13,9 +13,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.models import Notification
+from outbox.registry import REMINDER_SEND_WITHIN, NotificationKind, register_kind
 from people.models import User
-from people.notifications.models import Notification
-from people.notifications.registry import REMINDER_SEND_WITHIN, NotificationKind, register_kind
 from people.visibility import visible_profiles
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
 from surgeries.notifications.bookings import LATE_GRACE, audit_shown, offset_minutes, reminder_due_at

@@ -1,7 +1,8 @@
 from playwright.sync_api import expect
 
-from people.models import Membership, Notification
-from people.notifications.services import notification_schedule
+from outbox.models import Notification
+from outbox.services import notification_schedule
+from people.models import Membership
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import MembershipFactory, SurgeryDayFactory, UserFactory

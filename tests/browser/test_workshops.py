@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core import mail
 from playwright.sync_api import expect
 
-from people.notifications.sweep import send_inline, sweep_due
+from outbox.sweep import send_inline, sweep_due
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     MembershipFactory,

@@ -15,8 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
-from people.models import Notification
-from people.notifications.services import notification_schedule
+from outbox.models import Notification
+from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
 from tests.workers import CELERY, Processes, database_url, free_port, start_redis

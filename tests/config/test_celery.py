@@ -9,12 +9,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.celery import DATABASE_HEADER, app, name_the_database
-from people.models import Notification
-from people.notifications import delivery
-from people.notifications.selectors import database_identity
-from people.notifications.services import notification_schedule
-from people.notifications.sweep import sweep_due
-from people.notifications.tasks import send_notification
+from outbox import delivery
+from outbox.models import Notification
+from outbox.services import notification_schedule
+from outbox.sweep import sweep_due
+from outbox.tasks import send_notification
+from people.selectors import database_identity
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory
 
@@ -89,7 +89,7 @@ def test_task_without_the_header_runs(claimed, mailoutbox):
 
 @pytest.mark.django_db
 def test_sending_a_notification_that_does_not_exist_warns(caplog):
-    with caplog.at_level(logging.INFO, logger="people.notifications.delivery"):
+    with caplog.at_level(logging.INFO, logger="outbox.delivery"):
         outcome = delivery.notification_deliver(notification_id=987654, claim_token=uuid.uuid4())
 
     assert outcome.status == "missing"
@@ -101,7 +101,7 @@ def test_sending_a_notification_that_does_not_exist_warns(caplog):
 def test_sending_a_notification_claimed_by_someone_else_is_quiet(claimed, caplog):
     row, _ = claimed
 
-    with caplog.at_level(logging.INFO, logger="people.notifications.delivery"):
+    with caplog.at_level(logging.INFO, logger="outbox.delivery"):
         outcome = delivery.notification_deliver(notification_id=row.pk, claim_token=uuid.uuid4())
 
     assert outcome.status == "skipped"

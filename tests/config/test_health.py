@@ -9,9 +9,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 
 from config import health
-from people.models import Notification
-from people.notifications.services import notification_schedule, sweep_heartbeat_record
-from people.notifications.sweep import send_inline, sweep_due
+from outbox.models import Notification
+from outbox.services import notification_schedule, sweep_heartbeat_record
+from outbox.sweep import send_inline, sweep_due
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.config.test_settings import _run_manage
 from tests.factories import SurgeryDayFactory

@@ -13,7 +13,7 @@ from django.core.cache.backends.redis import RedisCache
 from config import health
 from config.celery import name_the_database
 from config.logs import REQUEST_ID_TASK_HEADER, ContextFilter, request_id
-from people.notifications.tasks import send_notification
+from outbox.tasks import send_notification
 from tests.config.test_settings import _run_manage
 from tests.workers import free_port
 
@@ -78,7 +78,7 @@ def test_log_lines_during_a_request_carry_its_id_as_json(client, monkeypatch, js
 
 
 def test_log_lines_in_a_task_carry_its_id(json_lines):
-    read = json_lines("people.notifications.delivery")
+    read = json_lines("outbox.delivery")
 
     result = send_notification.apply(kwargs={"notification_id": 987654, "claim_token": "0" * 32})
 
@@ -107,7 +107,7 @@ def test_log_line_about_a_request_leaves_out_its_query_string(client, json_lines
 
 
 def test_log_lines_in_a_task_carry_the_id_of_the_request_that_queued_it(json_lines):
-    read = json_lines("people.notifications.delivery")
+    read = json_lines("outbox.delivery")
 
     send_notification.apply(
         kwargs={"notification_id": 987654, "claim_token": "0" * 32}, headers={REQUEST_ID_TASK_HEADER: "req-7"}

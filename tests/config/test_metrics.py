@@ -7,8 +7,8 @@ from django.utils import timezone
 from prometheus_client import generate_latest
 
 from config import metrics
-from people.models import Notification
-from people.notifications.services import notification_schedule, sweep_heartbeat_record
+from outbox.models import Notification
+from outbox.services import notification_schedule, sweep_heartbeat_record
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory
 

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from matchmaking.services import matchmaking_run
-from people.notifications.services import sweep_heartbeat_record
+from outbox.services import sweep_heartbeat_record
 from surgeries.services.booking import calendar_feed_renew
 from tests.factories import (
     OpenSpaceFactory,

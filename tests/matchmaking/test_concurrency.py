@@ -19,7 +19,8 @@ from matchmaking.models import MatchProposal, MatchRequest, ProposedPair
 from matchmaking.services import MatchmakingError, matchmaking_run
 from matchmaking.services import confirm as confirming
 from matchmaking.services.confirm import proposal_confirm_pairs, proposal_confirm_start
-from people.models import Notification, User
+from outbox.models import Notification
+from people.models import User
 from surgeries import errors
 from surgeries.models import Booking
 from surgeries.notifications import BOOKING_CONFIRMED

@@ -18,7 +18,7 @@ from matchmaking.models import MatchProposal, ProposedPair
 from matchmaking.services import confirm as confirming
 from matchmaking.services import matchmaking_run
 from matchmaking.services.confirm import proposal_confirm_start
-from people.models import Notification
+from outbox.models import Notification
 from surgeries.models import Booking
 from surgeries.notifications import BOOKING_CONFIRMED
 from tests.factories import add_request, add_surgeon, make_day

@@ -2,10 +2,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from outbox.models import Notification
+from outbox.sweep import send_inline, sweep_due
 from people.directory import ContactBlock, DirectoryListing, DirectoryMessage
 from people.directory_services import MESSAGES_PER_DAY, contact_block, directory_entries, listing_save, message_send
-from people.models import Membership, Notification
-from people.notifications.sweep import send_inline, sweep_due
+from people.models import Membership
 from tests.factories import (
     MembershipFactory,
     ProfileFactory,

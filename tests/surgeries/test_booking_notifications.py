@@ -8,8 +8,9 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
-from people.models import AccessNeed, AuditEntry, Notification
-from people.notifications.services import notification_preference_set
+from outbox.models import Notification
+from outbox.services import notification_preference_set
+from people.models import AccessNeed, AuditEntry
 from people.visibility import Visibility
 from surgeries.models import AvailabilityWindow, Booking, WaitingListEntry
 from surgeries.notifications import (

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from people.models import Notification
+from outbox.models import Notification
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.services import day_cancel, days_finish_ended
@@ -175,8 +175,8 @@ def test_embedded_scheduler_finishes_ended_days(organisation, monkeypatch):
     def stop(_seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("people.management.commands.run_scheduler.time.sleep", stop)
-    monkeypatch.setattr("people.management.commands.run_scheduler.close_old_connections", lambda: None)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.time.sleep", stop)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.close_old_connections", lambda: None)
     call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
 
     assert _status(day) == Status.FINISHED

@@ -9,8 +9,9 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Membership, Notification
-from people.notifications.services import notification_schedule
+from outbox.models import Notification
+from outbox.services import notification_schedule
+from people.models import Membership
 from surgeries.notifications import DAY_REMINDER, FAILURE_DIGEST, HOUR_BEFORE
 from surgeries.notifications.failures import DIGEST_DELAY
 from tests.factories import MembershipFactory, SurgeryDayFactory, UserFactory, booked_slot

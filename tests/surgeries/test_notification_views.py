@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import Notification
-from people.notifications.services import notification_schedule
+from outbox.models import Notification
+from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory, UserFactory
 

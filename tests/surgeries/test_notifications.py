@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from people.models import Notification
-from people.notifications.sweep import send_inline, sweep_due
+from outbox.models import Notification
+from outbox.sweep import send_inline, sweep_due
 from surgeries.models import SurgeryDay
 from surgeries.notifications import (
     DAY_REMINDER,

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from people.notifications.sweep import send_inline, sweep_due
+from outbox.sweep import send_inline, sweep_due
 from people.services import account_delete, account_export
 from people.visibility import relationships_between
 from surgeries.models import Booking, CalendarFeed, Slot, WaitingListEntry

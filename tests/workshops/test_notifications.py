@@ -7,8 +7,8 @@ import time_machine
 from django.core import mail
 from django.db import transaction
 
-from people.models import Notification
-from people.notifications.services import notification_preference_set
+from outbox.models import Notification
+from outbox.services import notification_preference_set
 from surgeries.models import WaitingListEntry
 from surgeries.notifications import DAY_CANCELLED
 from surgeries.services import DayDetails, day_cancel, day_update

@@ -8,7 +8,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from people.models import Membership, Notification
+from outbox.models import Notification
+from people.models import Membership
 from tests.factories import MembershipFactory, SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating, registered
 from tests.mail import mail_to
 from workshops import services

@@ -5,7 +5,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from people.models import Notification, OrganisationBlock
+from outbox.models import Notification
+from people.models import OrganisationBlock
 from surgeries import errors as surgery_errors
 from surgeries.models import Commitment, SurgeryDay
 from tests.factories import (

@@ -21,7 +21,7 @@ from matchmaking.services.confirm import (
     proposal_confirmations_resume,
 )
 from matchmaking.tasks import matchmaking_confirm
-from people.models import Notification
+from outbox.models import Notification
 from surgeries import errors
 from surgeries.models import Booking, Commitment
 from surgeries.notifications import BOOKING_CONFIRMED, BOOKING_RECEIVED

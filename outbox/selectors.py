@@ -6,9 +6,9 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Model, Q, QuerySet
 
+from outbox.models import Notification, NotificationPreference, SweepHeartbeat
+from outbox.registry import get_kind, registered_kinds
 from people.models import User
-from people.notifications.models import DatabaseIdentity, Notification, NotificationPreference, SweepHeartbeat
-from people.notifications.registry import get_kind, registered_kinds
 
 # An organiser page lists failures for follow-up; past this many, counts say the rest.
 FAILURES_SHOWN = 100
@@ -101,19 +101,3 @@ def notification_counts_by_state() -> dict[str, int]:
 
 def last_sweep_at() -> datetime | None:
     return SweepHeartbeat.objects.filter(id=SweepHeartbeat.ROW_ID).values_list("swept_at", flat=True).first()
-
-
-_identity: str = ""
-
-
-def database_identity() -> str:
-    """This database's random name (see DatabaseIdentity), read once per process.
-
-    Empty if the row is missing (migrations not run yet): callers then compare nothing.
-    """
-    global _identity
-    if not _identity:
-        _identity = (
-            DatabaseIdentity.objects.filter(id=DatabaseIdentity.ROW_ID).values_list("identity", flat=True).first() or ""
-        )
-    return _identity

@@ -10,9 +10,10 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from people.notifications.models import Notification
-from people.notifications.registry import registered_kinds
-from people.notifications.services import sweep_heartbeat_record
+from outbox.delivery import notification_deliver
+from outbox.models import Notification
+from outbox.registry import registered_kinds
+from outbox.services import sweep_heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +49,15 @@ def sweep_due(*, dispatch: Dispatch, now: datetime | None = None, batch_size: in
        this moment are locked, so they are skipped rather than claimed twice.
     2. Mark those rows `sending`, with a fresh claim token and a lease
        (`claimed_until` = now + NOTIFICATION_LEASE_SECONDS), and commit.
-    3. Only after the commit, hand the ids and the token to `dispatch` (normally:
-       queue one Celery task per row). If queueing fails or a worker dies, nothing
+    3. Only after the commit, hand the ids and the token to `dispatch` (normally
+       `outbox.tasks.queue_sends`: one Celery task per row; this module never
+       imports the tasks, which sit above it). If queueing fails or a worker dies, nothing
        is lost: the lease lapses and step 1 finds the row again.
     4. Repeat while full batches keep coming, up to MAX_BATCHES.
 
     The sender owns the row only while its token matches, so a row reclaimed after a
     lapsed lease can never be sent by both the old and the new claim
-    (see `people.notifications.delivery`).
+    (see `outbox.delivery`).
     """
     total = 0
     for _ in range(MAX_BATCHES):
@@ -90,27 +92,7 @@ def _claim_batch(*, dispatch: Dispatch, now: datetime, batch_size: int) -> int:
     return len(ids)
 
 
-def queue_sends(ids: list[int], token: uuid.UUID) -> None:
-    """Queue one send task per claimed row (the Celery path), essential ones on their own queue."""
-    from people.notifications.tasks import send_notification, send_queue
-
-    kinds = dict(Notification.objects.filter(id__in=ids).values_list("id", "kind"))
-    for notification_id in ids:
-        try:
-            send_notification.apply_async(
-                kwargs={"notification_id": notification_id, "claim_token": str(token)},
-                queue=send_queue(kind=kinds.get(notification_id, "")),
-            )
-        except Exception:
-            # The broker is away. The rows stay claimed; their lease lapses and a
-            # later sweep claims them again, so stop here rather than fail slowly.
-            logger.exception("Could not queue notification %s; it will be swept again.", notification_id)
-            return
-
-
 def send_inline(ids: list[int], token: uuid.UUID) -> None:
     """Send each claimed row in this process (the embedded scheduler and cron path)."""
-    from people.notifications.delivery import notification_deliver
-
     for notification_id in ids:
         notification_deliver(notification_id=notification_id, claim_token=token)

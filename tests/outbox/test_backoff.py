@@ -26,9 +26,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from outbox.emails import message_id_for
+from outbox.services import notification_schedule
 from people.models import User
-from people.notifications.emails import message_id_for
-from people.notifications.services import notification_schedule
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory

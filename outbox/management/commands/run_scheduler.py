@@ -7,12 +7,14 @@ import logging
 import time
 from datetime import timedelta
 
+# The project's Celery app (config/celery.py), reached as Celery's current app so this
+# app need not import config, which sits above every app.
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from config.celery import app
-from people.notifications.sweep import send_inline, sweep_due
+from outbox.sweep import send_inline, sweep_due
 
 # The outbox sweep runs on every pass, with sending done right here.
 SWEEP_TASK = "people.notifications.sweep"

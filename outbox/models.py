@@ -46,6 +46,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        # Tables keep the names they had when the outbox lived in the people app.
+        db_table = "people_notification"
         ordering = ["due_at", "id"]
         constraints = [
             # The same message can never be scheduled twice.
@@ -83,6 +85,9 @@ class NotificationPreference(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        db_table = "people_notificationpreference"
+
     def __str__(self) -> str:
         return f"Notification preference of {self.person_id}"
 
@@ -98,30 +103,8 @@ class SweepHeartbeat(models.Model):
 
     swept_at = models.DateTimeField()
 
+    class Meta:
+        db_table = "people_sweepheartbeat"
+
     def __str__(self) -> str:
         return f"Last sweep at {self.swept_at:%Y-%m-%d %H:%M:%S}"
-
-
-class DatabaseIdentity(models.Model):
-    """A random name this database got when it was created, compared by every task.
-
-    A worker configured with another database than the web servers would otherwise
-    look up ids that do not exist there and skip them quietly. The publisher puts this
-    name on each task message and the worker refuses a message that carries another
-    (see config/celery.py).
-
-    The table is created by its migration and left out of Django's management, so
-    `flush` (which tests run between transactional tests) keeps the row: the identity
-    belongs to the database, not to its data.
-    """
-
-    ROW_ID = 1
-
-    identity = models.CharField(max_length=36)
-
-    class Meta:
-        managed = False
-        db_table = "people_databaseidentity"
-
-    def __str__(self) -> str:
-        return self.identity

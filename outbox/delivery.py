@@ -18,11 +18,11 @@ from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db.models import F
 from django.utils import timezone
 
-from people.notifications.backoff import domain_back_off, domain_wait_seconds, recipient_domain
-from people.notifications.emails import email_render, message_id_for
-from people.notifications.models import Notification
-from people.notifications.registry import UnknownNotificationKind, failure_listeners, get_kind
-from people.notifications.selectors import non_essential_enabled
+from outbox.backoff import domain_back_off, domain_wait_seconds, recipient_domain
+from outbox.emails import email_render, message_id_for
+from outbox.models import Notification
+from outbox.registry import UnknownNotificationKind, failure_listeners, get_kind
+from outbox.selectors import non_essential_enabled
 
 logger = logging.getLogger(__name__)
 

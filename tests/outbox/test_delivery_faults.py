@@ -28,9 +28,10 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from people.models import Notification, User
-from people.notifications.emails import message_id_for
-from people.notifications.services import notification_schedule
+from outbox.emails import message_id_for
+from outbox.models import Notification
+from outbox.services import notification_schedule
+from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from people.notifications.selectors import non_essential_enabled
+from outbox.selectors import non_essential_enabled
 
 
 def test_person_turns_off_reminders(client, learner):

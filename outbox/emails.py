@@ -13,7 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from people.notifications.registry import Attachment
+from outbox.registry import Attachment
 
 SUBJECT_PREFIX = "Surgery Day: "
 

@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from people.notifications.selectors import non_essential_enabled
-from people.notifications.services import notification_preference_set
+from outbox.selectors import non_essential_enabled
+from outbox.services import notification_preference_set
 
 
 class NotificationPreferenceForm(forms.Form):
@@ -29,4 +29,4 @@ def notification_preferences(request):
             return redirect("notification_preferences")
     else:
         form = NotificationPreferenceForm(initial={"non_essential_enabled": non_essential_enabled(person=request.user)})
-    return render(request, "people/notification_preferences.html", {"form": form})
+    return render(request, "outbox/notification_preferences.html", {"form": form})

@@ -6,13 +6,17 @@ URGENT_QUEUE, ahead of any backlog of reminders; retries go to RETRY_QUEUE, so a
 mail server's retries cannot starve fresh messages.
 """
 
+import logging
 import uuid
 
 from celery import shared_task
 
-from people.notifications.delivery import notification_deliver
-from people.notifications.registry import UnknownNotificationKind, get_kind
-from people.notifications.sweep import queue_sends, sweep_due
+from outbox.delivery import notification_deliver
+from outbox.models import Notification
+from outbox.registry import UnknownNotificationKind, get_kind
+from outbox.sweep import sweep_due
+
+logger = logging.getLogger(__name__)
 
 URGENT_QUEUE = "notifications-urgent"
 FIRST_ATTEMPT_QUEUE = "notifications"
@@ -28,6 +32,24 @@ def send_queue(*, kind: str) -> str:
     return URGENT_QUEUE if essential else FIRST_ATTEMPT_QUEUE
 
 
+def queue_sends(ids: list[int], token: uuid.UUID) -> None:
+    """Queue one send task per claimed row (the Celery path), essential ones on their own queue."""
+    kinds = dict(Notification.objects.filter(id__in=ids).values_list("id", "kind"))
+    for notification_id in ids:
+        try:
+            send_notification.apply_async(
+                kwargs={"notification_id": notification_id, "claim_token": str(token)},
+                queue=send_queue(kind=kinds.get(notification_id, "")),
+            )
+        except Exception:
+            # The broker is away. The rows stay claimed; their lease lapses and a
+            # later sweep claims them again, so stop here rather than fail slowly.
+            logger.exception("Could not queue notification %s; it will be swept again.", notification_id)
+            return
+
+
+# The task names are the ones from before the outbox was its own app: the beat
+# schedule, CELERY_TASK_ROUTES and messages already queued refer to them.
 @shared_task(name="people.notifications.sweep", ignore_result=True)
 def sweep_notifications() -> int:
     """Run by beat every NOTIFICATION_SWEEP_SECONDS (see config/celery.py)."""

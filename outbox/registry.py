@@ -1,6 +1,6 @@
 """Kinds of notification, registered by the apps that own their subjects.
 
-`people` knows nothing about bookings or surgery days, so each app describes its
+The outbox knows nothing about bookings or surgery days, so each app describes its
 messages here from its `AppConfig.ready()`:
 
     register_kind(

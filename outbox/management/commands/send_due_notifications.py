@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from people.notifications.sweep import send_inline, sweep_due
+from outbox.sweep import send_inline, sweep_due
 
 
 class Command(BaseCommand):

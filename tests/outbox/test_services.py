@@ -11,16 +11,16 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Notification
-from people.notifications import delivery
-from people.notifications.services import (
+from outbox import delivery
+from outbox.models import Notification
+from outbox.services import (
     notification_preference_set,
     notification_schedule,
     notifications_cancel_for,
     notifications_reschedule_for,
 )
-from people.notifications.sweep import send_inline, sweep_due
-from people.notifications.tasks import send_notification
+from outbox.sweep import send_inline, sweep_due
+from outbox.tasks import send_notification
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory, UserFactory
@@ -81,7 +81,7 @@ def test_sweep_after_commit_queues_exactly_once(learner, django_capture_on_commi
 
 
 def test_sweep_through_celery_task_sends_once(learner, django_capture_on_commit_callbacks):
-    from people.notifications.tasks import sweep_notifications
+    from outbox.tasks import sweep_notifications
 
     _remind(SurgeryDayFactory(), learner)
 
@@ -345,9 +345,9 @@ def test_run_scheduler_sweeps_until_interrupted(learner, monkeypatch, django_cap
     def stop(_seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("people.management.commands.run_scheduler.time.sleep", stop)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.time.sleep", stop)
     # The test's own transaction holds the connection; the loop must not drop it here.
-    monkeypatch.setattr("people.management.commands.run_scheduler.close_old_connections", lambda: None)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.close_old_connections", lambda: None)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
 
@@ -391,7 +391,7 @@ def test_row_cancelled_mid_send_is_not_revived_while_its_sender_may_still_hold_i
 
 
 def test_misspelt_kind_fails_when_scheduling(learner):
-    from people.notifications.registry import UnknownNotificationKind
+    from outbox.registry import UnknownNotificationKind
 
     with pytest.raises(UnknownNotificationKind):
         notification_schedule(kind="surgeries.day_remindr", recipient=learner, subject=SurgeryDayFactory())

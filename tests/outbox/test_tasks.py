@@ -8,11 +8,11 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
 from config.celery import app
-from people.models import Notification
-from people.notifications import delivery
-from people.notifications.services import notification_schedule
-from people.notifications.sweep import queue_sends, sweep_due
-from people.notifications.tasks import send_notification
+from outbox import delivery
+from outbox.models import Notification
+from outbox.services import notification_schedule
+from outbox.sweep import sweep_due
+from outbox.tasks import queue_sends, send_notification
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory

@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from outbox.models import Notification, NotificationPreference, SweepHeartbeat
+from outbox.registry import get_kind
 from people.models import User
-from people.notifications.models import Notification, NotificationPreference, SweepHeartbeat
-from people.notifications.registry import get_kind
 
 logger = logging.getLogger(__name__)
 

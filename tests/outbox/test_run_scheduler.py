@@ -12,7 +12,7 @@ import sys
 from django.conf import settings
 
 from config.celery import app
-from people.management.commands.run_scheduler import SWEEP_TASK
+from outbox.management.commands.run_scheduler import SWEEP_TASK
 
 # Migrates a fresh database, writes an audit entry older than AUDIT_RETENTION_DAYS, runs
 # one pass of the command's loop (the first sleep stops it) and reports what ran.

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from people.models import Notification
-from people.notifications.sweep import due_filter, sweep_due
+from outbox.models import Notification
+from outbox.sweep import due_filter, sweep_due
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
 
