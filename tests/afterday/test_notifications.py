@@ -10,7 +10,7 @@ from afterday.notifications import (
     feedback_requests_schedule,
     workshop_feedback_requests_schedule,
 )
-from people.models import Notification
+from outbox.models import Notification
 from surgeries.models import SurgeryDay
 from surgeries.services import days_finish_ended
 from tests.factories import SurgeryDayFactory, day_on, past_day, past_place, past_session, past_workshop
@@ -91,8 +91,8 @@ def test_embedded_scheduler_runs_the_feedback_job_from_the_beat_schedule(organis
     def stop(_seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("people.management.commands.run_scheduler.time.sleep", stop)
-    monkeypatch.setattr("people.management.commands.run_scheduler.close_old_connections", lambda: None)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.time.sleep", stop)
+    monkeypatch.setattr("outbox.management.commands.run_scheduler.close_old_connections", lambda: None)
     call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
 
     assert list(Notification.objects.filter(kind=FEEDBACK_REQUEST).values_list("recipient_id", flat=True)) == [
