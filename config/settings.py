@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "workshops",
     "matchmaking",
     "afterday",
+    "programme",
     # After the apps that cancel an erased person's bookings and places (which schedules
     # messages): its erasure handler, registered in ready(), runs after theirs and drops
     # whatever is still to be sent to the person.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surgeries.views import desk, mine, organise, public, surgeon
+from surgeries.views import desk, organise, public, surgeon
 
 app_name = "surgeries"
 
@@ -9,15 +9,8 @@ urlpatterns = [
     path("days/<int:day_id>/slots/<int:slot_id>/book/", public.book, name="book"),
     path("days/<int:day_id>/waiting-list/join/", public.waiting_join, name="waiting_join"),
     path("days/<int:day_id>/waiting-list/leave/", public.waiting_leave, name="waiting_leave"),
-    path("days/<int:day_id>/programme/", desk.programme, name="programme"),
     path("days/<int:day_id>/availability/", surgeon.availability, name="availability"),
     path("days/<int:day_id>/day-sheet/", surgeon.day_sheet, name="day_sheet"),
-    path("bookings/", mine.my_bookings, name="my_bookings"),
-    path("bookings/<int:booking_id>/cancel/", mine.cancel, name="cancel"),
-    path("bookings/<int:booking_id>/reschedule/", mine.reschedule, name="reschedule"),
-    path("bookings/<int:booking_id>/calendar.ics", mine.booking_ics, name="booking_ics"),
-    path("bookings/calendar-address/", mine.calendar_feed_reset, name="calendar_feed_reset"),
-    path("calendar/<str:token>.ics", mine.calendar_feed, name="calendar_feed"),
     path("organise/", organise.organise_home, name="organise_home"),
     path("organise/<slug:slug>/venues/new/", organise.venue_new, name="venue_new"),
     path("organise/<slug:slug>/days/new/", organise.day_new, name="day_new"),

@@ -3,7 +3,14 @@ from django.core.cache import cache
 
 from config.celery import app as celery_app
 from people.models import Membership
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    DaySurgeonFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +94,15 @@ def send_due(django_capture_on_commit_callbacks):
             return sweep_due(dispatch=send_inline)
 
     return send
+
+
+@pytest.fixture
+def day(organisation):
+    """A published day next week in the personas' organisation."""
+    return SurgeryDayFactory(organisation=organisation, title="Spring surgery")
+
+
+@pytest.fixture
+def slot(day, surgeon):
+    """The surgeon persona's first free slot on the day."""
+    return SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon))

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 import factory
+import time_machine
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
@@ -25,6 +26,7 @@ from people.models import (
 from people.services import hash_token
 from people.visibility import Visibility
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
+from surgeries.services import days_finish_ended
 from workshops.models import Registration, Workshop, WorkshopFacilitator
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
@@ -372,3 +374,14 @@ def confirm_now(day, proposal, by):
     """Confirm a proposal and book it here and now, as the queued job would; returns the proposal."""
     proposal_confirm_start(day=day, proposal_id=proposal.pk, by=by)
     return proposal_confirm_pairs(proposal_id=proposal.pk)
+
+
+def held_and_finished_day(organisation, learner, surgeon) -> SurgeryDay:
+    """A day booked the ordinary way beforehand, held two days ago, then finished by the hourly job."""
+    day = past_day(organisation, title="Autumn surgery", status=SurgeryDay.Status.PUBLISHED)
+    with time_machine.travel(day.starts_at - timedelta(days=1), tick=False):
+        booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)), learner=learner)
+        workshop = WorkshopFactory(day=day, title="Video calls", starts_at=day.starts_at + timedelta(hours=1))
+        registered(workshop=workshop, person=learner)
+    days_finish_ended()
+    return day

@@ -6,16 +6,17 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Workshops"
 
     def ready(self) -> None:
-        # surgeries cannot import workshops, so workshops hands its part of the
-        # programme (and of each person's agenda) to surgeries' registries here.
+        from surgeries.services.days import register_day_finished_hook
         from workshops import (  # noqa: F401  (signals connects the receivers)
-            integration,
             notifications,
             privacy,
             signals,
         )
+        from workshops.services.registration import waiting_lists_end_for_days
 
-        integration.register()
         notifications.register()
         # people cannot import workshops either: export and erasure reach it through these.
         privacy.register()
+        # A finished day's workshops have happened, so their waiting lists end with it.
+        # The hourly job that finishes days lives in surgeries, which cannot call workshops.
+        register_day_finished_hook(waiting_lists_end_for_days)

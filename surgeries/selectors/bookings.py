@@ -1,13 +1,12 @@
 """Reads about bookings: a person's own, a surgeon's day sheet, the desk."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from people.models import User
-from surgeries.agenda import AgendaItem, agenda_calendar_events, agenda_places, agenda_waiting
 from surgeries.models import Booking, Commitment, DaySurgeon, SurgeryDay, WaitingListEntry
 
 
@@ -22,14 +21,12 @@ class MyBookings:
     upcoming: list[Booking]
     past: list[Booking]
     waiting: list[WaitingListEntry]
-    # Places from other apps (workshops), through surgeries/agenda.py.
-    other_upcoming: list[AgendaItem] = field(default_factory=list)
-    other_past: list[AgendaItem] = field(default_factory=list)
-    other_waiting: list[AgendaItem] = field(default_factory=list)
 
 
 def my_bookings(*, person: User, now: datetime | None = None) -> MyBookings:
-    """Everything a person is booked into, as learner or as surgeon; cancelled ones too."""
+    """Every session a person is booked into, as learner or as surgeon; cancelled ones too.
+
+    programme/agenda.py adds their workshop places for "My bookings"."""
     now = now or timezone.now()
     bookings = list(
         _with_related(Booking.objects.filter(Q(learner=person) | Q(surgeon=person)))
@@ -41,14 +38,10 @@ def my_bookings(*, person: User, now: datetime | None = None) -> MyBookings:
         .select_related("day__venue")
         .order_by("day__starts_at")
     )
-    others = agenda_places(person=person)
     return MyBookings(
         upcoming=[b for b in bookings if b.slot.ends_at > now],
         past=[b for b in reversed(bookings) if b.slot.ends_at <= now],
         waiting=waiting,
-        other_upcoming=[item for item in others if item.ends_at > now],
-        other_past=[item for item in reversed(others) if item.ends_at <= now],
-        other_waiting=[item for item in agenda_waiting(person=person) if item.starts_at > now],
     )
 
 
@@ -60,11 +53,6 @@ def calendar_bookings(*, person: User) -> QuerySet[Booking]:
         .filter(slot__ends_at__gte=since)
         .order_by("slot__starts_at")
     )
-
-
-def calendar_other_events(*, person: User) -> list[str]:
-    """VEVENT blocks from other apps (workshop places) for the same feed, same month back."""
-    return agenda_calendar_events(person=person, since=timezone.now() - timedelta(days=31))
 
 
 def day_bookings(*, day: SurgeryDay) -> QuerySet[Booking]:

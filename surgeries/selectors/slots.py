@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay
-from surgeries.programme import ProgrammeEntry, programme_entries
 
 
 def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_id: int | None = None) -> list[Slot]:
@@ -85,28 +84,3 @@ def programme(*, day: SurgeryDay) -> list[ProgrammeRow]:
             row.cells.append((slot, slot.active_bookings[0] if slot.active_bookings else None))
         rows.append(row)
     return rows
-
-
-@dataclass
-class TimelineRow:
-    """Everything that starts at one moment: one-to-one slots, then other entries."""
-
-    starts_at: datetime
-    sessions: list[tuple[DaySurgeon, Slot, Booking | None]] = field(default_factory=list)
-    entries: list[ProgrammeEntry] = field(default_factory=list)
-
-
-def programme_timeline(*, day: SurgeryDay) -> list[TimelineRow]:
-    """The whole day in time order: slots with workshops and open space beside them.
-
-    The slots come from `programme` and the rest from the registered programme
-    sources (surgeries/programme.py), so the query count stays fixed.
-    """
-    rows: dict[datetime, TimelineRow] = {}
-    for row in programme(day=day):
-        for slot, booking in row.cells:
-            rows.setdefault(slot.starts_at, TimelineRow(starts_at=slot.starts_at))
-            rows[slot.starts_at].sessions.append((row.day_surgeon, slot, booking))
-    for entry in programme_entries(day=day):
-        rows.setdefault(entry.starts_at, TimelineRow(starts_at=entry.starts_at)).entries.append(entry)
-    return [rows[moment] for moment in sorted(rows)]

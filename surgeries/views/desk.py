@@ -1,4 +1,4 @@
-"""The programme, and the organisers' desk on the day."""
+"""The organisers' desk on the day."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,19 +9,7 @@ from django.views.decorators.http import require_POST
 from surgeries import errors, selectors, services
 from surgeries.forms import OrganiserNoteForm, SlotChoiceForm, WalkInForm
 from surgeries.models import Booking
-from surgeries.views.access import organiser_day, visible_day
-
-
-def programme(request, day_id: int):
-    """Everyone sees free and booked; only organisers (and the two people in it) see who."""
-    day = visible_day(request, day_id)
-    context = {
-        "day": day,
-        "timeline": selectors.programme_timeline(day=day),
-        "sees_names": day.viewer_access == "organiser",
-        "viewer_id": request.user.pk if request.user.is_authenticated else None,
-    }
-    return render(request, "surgeries/programme.html", context)
+from surgeries.views.access import organiser_day
 
 
 @login_required

@@ -175,18 +175,6 @@ def test_calendar_feed_unknown_token_is_404(client):
     assert client.get(reverse("surgeries:calendar_feed", args=["not-a-token"])).status_code == 404
 
 
-def test_day_detail_shows_bst_and_gmt_on_either_side_of_clocks_going_back(client, organisation):
-    before = _slot_on(date(2027, 10, 30), 10, organisation)
-    after = _slot_on(date(2027, 10, 31), 10, organisation)
-
-    with time_machine.travel(local_datetime(date(2027, 10, 1), 12), tick=False):
-        page_before = client.get(reverse("surgeries:day_detail", args=[before.day_id])).content.decode()
-        page_after = client.get(reverse("surgeries:day_detail", args=[after.day_id])).content.decode()
-
-    assert "10:00 BST to 10:30 BST" in page_before
-    assert "10:00 GMT to 10:30 GMT" in page_after
-
-
 def test_a_moved_booking_keeps_its_event_in_the_calendar_feed(client, learner, day, surgeon):
     from surgeries.models import Booking, CalendarFeed
     from surgeries.services import booking_reschedule

@@ -1,4 +1,4 @@
-"""A person's own bookings: list, cancel, reschedule, calendar."""
+"""The day's programme, and a person's own bookings: list, cancel, reschedule, calendar."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,12 +7,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from programme.agenda import my_bookings as agenda_my_bookings
+from programme.calendar import feed_ics
+from programme.selectors import programme_timeline
 from surgeries import errors, selectors, services
 from surgeries.calendar import bookings_to_ics
 from surgeries.forms import SlotChoiceForm
 from surgeries.models import Booking, CalendarFeed
+from surgeries.views.access import visible_day
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def programme(request, day_id: int):
+    """Everyone sees free and booked; only organisers (and the two people in it) see who."""
+    day = visible_day(request, day_id)
+    context = {
+        "day": day,
+        "timeline": programme_timeline(day=day),
+        "sees_names": day.viewer_access == "organiser",
+        "viewer_id": request.user.pk if request.user.is_authenticated else None,
+    }
+    return render(request, "programme/programme.html", context)
 
 
 def _own_active_booking(request, booking_id: int) -> Booking:
@@ -28,8 +44,8 @@ def _own_active_booking(request, booking_id: int) -> Booking:
 def my_bookings(request):
     feed = CalendarFeed.objects.filter(person=request.user).first()
     feed_url = request.build_absolute_uri(reverse("surgeries:calendar_feed", args=[feed.token])) if feed else None
-    context = {"mine": selectors.my_bookings(person=request.user), "feed_url": feed_url}
-    return render(request, "surgeries/my_bookings.html", context)
+    context = {"mine": agenda_my_bookings(person=request.user), "feed_url": feed_url}
+    return render(request, "programme/my_bookings.html", context)
 
 
 @login_required
@@ -43,7 +59,7 @@ def cancel(request, booking_id: int):
         else:
             messages.success(request, "Your booking is cancelled.")
         return redirect("surgeries:my_bookings")
-    return render(request, "surgeries/cancel.html", {"booking": booking, "day": booking.day})
+    return render(request, "programme/cancel.html", {"booking": booking, "day": booking.day})
 
 
 @login_required
@@ -63,7 +79,7 @@ def reschedule(request, booking_id: int):
         else:
             messages.success(request, "Your booking has moved to the new time.")
             return redirect("surgeries:my_bookings")
-    return render(request, "surgeries/reschedule.html", {"booking": booking, "day": booking.day, "form": form})
+    return render(request, "programme/reschedule.html", {"booking": booking, "day": booking.day, "form": form})
 
 
 def _ics_response(body: str, filename: str) -> HttpResponse:
@@ -86,9 +102,7 @@ def calendar_feed(request, token: str):
     """Calendar apps cannot log in, so the secret token in the address is the key."""
     # An address from before an account was closed must stop working.
     feed = get_object_or_404(CalendarFeed.objects.select_related("person"), token=token, person__is_active=True)
-    bookings = selectors.calendar_bookings(person=feed.person)
-    others = selectors.calendar_other_events(person=feed.person)
-    return _ics_response(bookings_to_ics(bookings, viewer_id=feed.person_id, other_events=others), "surgery-day.ics")
+    return _ics_response(feed_ics(person=feed.person), "surgery-day.ics")
 
 
 @login_required
