@@ -349,25 +349,15 @@ def workshop_moved_notify(*, workshop: Workshop, moved: bool = False) -> None:
                 kind=REMINDER, recipient=registration.person, subject=registration, scope=day, slot=offset_slot(minutes)
             )
         if moved:
-            notifications_cancel_for(subject=registration, kinds=[WORKSHOP_MOVED], reason="moved again")
-            notification_schedule(
-                kind=WORKSHOP_MOVED,
-                recipient=registration.person,
-                subject=registration,
-                scope=day,
-                due_at=now,
-                slot=slot,
-            )
+            _moved_notice_replace(kind=WORKSHOP_MOVED, subject=registration, day=day, slot=slot, now=now)
     if not moved:
         return
     for facilitator in workshop.facilitators.select_related("person"):
-        notifications_cancel_for(subject=facilitator, kinds=[WORKSHOP_MOVED_FACILITATOR], reason="moved again")
-        notification_schedule(
-            kind=WORKSHOP_MOVED_FACILITATOR,
-            recipient=facilitator.person,
-            subject=facilitator,
-            scope=day,
-            due_at=now,
-            slot=slot,
-        )
+        _moved_notice_replace(kind=WORKSHOP_MOVED_FACILITATOR, subject=facilitator, day=day, slot=slot, now=now)
     transaction.on_commit(_send_soon)
+
+
+def _moved_notice_replace(*, kind: str, subject, day, slot: str, now) -> None:
+    """One "it has moved" notice per person: a notice for an earlier move not yet sent gives way."""
+    notifications_cancel_for(subject=subject, kinds=[kind], reason="moved again")
+    notification_schedule(kind=kind, recipient=subject.person, subject=subject, scope=day, due_at=now, slot=slot)

@@ -2,11 +2,10 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from tests.factories import past_day, past_place, past_session, past_workshop
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE_THE_MOVE = [
     ("surgeries", "0009_matchmaking_moved_to_its_app"),
@@ -15,24 +14,13 @@ BEFORE_THE_MOVE = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_feedback_and_notes_made_before_the_move_are_read_through_the_afterday_app(organisation, learner, surgeon):
     day = past_day(organisation)
     booking = past_session(day, surgeon=surgeon, learner=learner)
     place = past_place(past_workshop(day), learner)
     old_types = {model: ContentType.objects.get_for_model(model).pk for model in (Feedback, WorkshopFeedback)}
-    executor = _migrate(BEFORE_THE_MOVE)
+    executor = migrate_to(BEFORE_THE_MOVE)
     old_apps = executor.loader.project_state(BEFORE_THE_MOVE[:2]).apps
     old_feedback = old_apps.get_model("surgeries", "Feedback").objects.create(
         day_id=day.pk, booking_id=booking.pk, author_id=learner.pk, role="learner", usefulness=4, comment="Clear"
@@ -47,7 +35,7 @@ def test_feedback_and_notes_made_before_the_move_are_read_through_the_afterday_a
     ContentType.objects.filter(pk=old_types[Feedback]).update(app_label="surgeries")
     ContentType.objects.filter(pk=old_types[WorkshopFeedback]).update(app_label="workshops")
 
-    _migrate(_latest())
+    migrate_to_latest()
 
     feedback = Feedback.objects.get(pk=old_feedback.pk)
     assert (feedback.booking_id, feedback.author_id, feedback.usefulness, feedback.comment) == (

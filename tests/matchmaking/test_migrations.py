@@ -2,24 +2,12 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from matchmaking.models import MatchRequest, RequestTopic
 from tests.factories import SurgeryDayFactory, TopicFactory, UserFactory
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE_THE_MOVE = [("surgeries", "0008_matchmaking_confirm_in_background"), ("matchmaking", None)]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,7 +16,7 @@ def test_requests_made_before_the_move_are_read_through_the_matchmaking_app():
     learner = UserFactory()
     topic = TopicFactory(organisation=day.organisation)
     old_type = ContentType.objects.get_for_model(MatchRequest)
-    executor = _migrate(BEFORE_THE_MOVE)
+    executor = migrate_to(BEFORE_THE_MOVE)
     old_apps = executor.loader.project_state(BEFORE_THE_MOVE[:1]).apps
     OldRequest = old_apps.get_model("surgeries", "MatchRequest")
     OldRequestTopic = old_apps.get_model("surgeries", "RequestTopic")
@@ -37,7 +25,7 @@ def test_requests_made_before_the_move_are_read_through_the_matchmaking_app():
     # Databases made before the move hold surgeries' content type rows for these models.
     ContentType.objects.filter(pk=old_type.pk).update(app_label="surgeries")
 
-    _migrate(_latest())
+    migrate_to_latest()
 
     request = MatchRequest.objects.get(pk=old.pk)
     assert (request.day_id, request.learner_id, request.note) == (day.pk, learner.pk, "before the move")

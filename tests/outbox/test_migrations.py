@@ -4,27 +4,15 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from outbox.models import Notification, NotificationPreference, SweepHeartbeat
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory, UserFactory
+from tests.migrations import migrate_to, migrate_to_latest
 
 BEFORE_THE_MOVE = [("people", "0005_health_heartbeat_and_database_identity"), ("outbox", None)]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +22,7 @@ def test_outbox_rows_made_before_the_move_are_read_and_sent_through_the_outbox_a
     day_type = ContentType.objects.get_for_model(SurgeryDay)
     old_type = ContentType.objects.get_for_model(Notification)
     due_at = timezone.now() + timedelta(hours=1)
-    executor = _migrate(BEFORE_THE_MOVE)
+    executor = migrate_to(BEFORE_THE_MOVE)
     old_apps = executor.loader.project_state(BEFORE_THE_MOVE[:1]).apps
     OldNotification = old_apps.get_model("people", "Notification")
     old = OldNotification.objects.create(
@@ -54,7 +42,7 @@ def test_outbox_rows_made_before_the_move_are_read_and_sent_through_the_outbox_a
     # Databases made before the move hold people's content type rows for these models.
     ContentType.objects.filter(pk=old_type.pk).update(app_label="people")
 
-    _migrate(_latest())
+    migrate_to_latest()
 
     row = Notification.objects.get(pk=old.pk)
     assert (row.kind, row.recipient_id, row.subject, row.slot, row.state) == (
