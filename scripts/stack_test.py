@@ -27,6 +27,7 @@ surgeryday_stack); the restore goes to that name with `_restore` appended.
 
 import http.client
 import json
+import logging
 import os
 import re
 import secrets
@@ -397,6 +398,8 @@ def phase_start(stack: Stack) -> None:
 
     stack.sink = CountingSink()
     stack.smtp = Controller(stack.sink, hostname="127.0.0.1", port=stack.ports["smtp"])
+    # The sink's own log repeats every SMTP command, addresses included: not wanted here.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     stack.smtp.start()
     stack.start_gunicorn("web-1")
     stack.start_gunicorn("web-2")
@@ -604,10 +607,11 @@ def phase_scheduler(stack: Stack) -> None:
         return
     stack.start_beat("beat-standby")
     # Whichever beat holds the lock is active; right after the Redis restart of the
-    # previous phase that may be the newcomer, which is just as correct.
+    # previous phase that may be the newcomer, which is just as correct. Each beat says
+    # which it is within one tick (at most 5 s), so look only after that.
+    time.sleep(7)
     active = wait_until(lambda: stack.active_beat(("beat", "beat-standby")), timeout=30, what="one active beat")
     standby = ({"beat", "beat-standby"} - {active}).pop()
-    time.sleep(3)  # the standby is up and waiting for the lock
     stack.processes.kill(active)
     killed = time.monotonic()
 
