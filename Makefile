@@ -12,12 +12,13 @@ BROWSER_PACKAGES := chromium fonts-dejavu-core
 STACK_PACKAGES := nginx redis-server postgresql-client
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps browser-deps stack-deps run serve test test-browser test-stack lint format bench migrate
+.PHONY: help install system-deps browser-deps stack-deps run serve test test-browser test-stack test-upgrade lint format bench migrate
 
 help:
 	@echo "make run      install, migrate, load demo data and serve on http://$(HOST):$(PORT) (with the notification scheduler)"
 	@echo "make test     the whole test suite (set DATABASE_URL to run it on PostgreSQL)"
 	@echo "make test-stack  the production stack on 127.0.0.1 (nginx, 2 gunicorn, 2 workers, beat) under load and faults (needs PostgreSQL)"
+	@echo "make test-upgrade  migrate databases made by earlier releases, check no row is lost and walk the pages (needs PostgreSQL)"
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
 	@echo "make serve    production-like: gunicorn, the Celery workers (one per queue group) and beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make lint     ruff check and format check"
@@ -75,6 +76,10 @@ test-browser: install browser-deps
 # name + _stack, or postgres://postgres@127.0.0.1:5432/surgeryday_stack) and that name + _restore.
 test-stack: install stack-deps
 	$(BIN)/python scripts/stack_test.py
+
+# About a minute and a half. Makes (and drops) DATABASE_URL's name + _upgrade.
+test-upgrade: install stack-deps
+	$(BIN)/python scripts/upgrade_test.py
 
 # Targets: the smaller day in under 1 s, the larger in under 10 s ("seconds" is the solver alone).
 bench: install
