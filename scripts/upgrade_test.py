@@ -26,6 +26,8 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import psycopg2
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -65,13 +67,12 @@ def run(args: list[str], *, cwd: Path, url: str) -> str:
     env.pop("BROKER_URL", None)
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise UpgradeFailure(f"{' '.join(args[1:])} in {cwd.name} failed:\n{result.stdout[-2000:]}{result.stderr[-4000:]}")
+        output = result.stdout[-2000:] + result.stderr[-4000:]
+        raise UpgradeFailure(f"{' '.join(args[1:])} in {cwd.name} failed:\n{output}")
     return result.stdout
 
 
 def recreate_database(url: str) -> None:
-    import psycopg2  # noqa: PLC0415 -- the script's own --pages mode runs without it
-
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
@@ -83,8 +84,6 @@ def recreate_database(url: str) -> None:
 
 
 def drop_database(url: str) -> None:
-    import psycopg2  # noqa: PLC0415 -- as above
-
     parts = urlsplit(url)
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
@@ -94,15 +93,13 @@ def drop_database(url: str) -> None:
 
 
 def row_counts(url: str) -> dict[str, int]:
-    import psycopg2  # noqa: PLC0415 -- as above
-
     connection = psycopg2.connect(url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
         tables = [row[0] for row in cursor.fetchall()]
         counts = {}
         for table in tables:
-            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 -- names read from pg_tables
             counts[table] = cursor.fetchone()[0]
     connection.close()
     return counts
@@ -154,14 +151,14 @@ def upgrade_from(label: str, commit: str, url: str) -> str:
 
 
 def walk_pages() -> str:
-    import django  # noqa: PLC0415 -- only this mode, in its own process, sets Django up
+    import django  # only this mode, in its own process, sets Django up
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from django.test import Client  # noqa: PLC0415 -- needs Django set up
+    from django.test import Client  # needs Django set up
 
-    from people.models import User  # noqa: PLC0415 -- needs Django set up
+    from people.models import User  # needs Django set up
 
     link = re.compile(r'href="([^"#]+)"')
     # Links that end a visit or leave the pages a person uses.
