@@ -127,18 +127,6 @@ def registered_kinds() -> dict[str, NotificationKind]:
     return dict(_kinds())
 
 
-_FAILURE_LISTENERS: list[FailureListener] = []
-
-
-def register_failure_listener(listener: FailureListener) -> None:
-    if listener not in _FAILURE_LISTENERS:
-        _FAILURE_LISTENERS.append(listener)
-
-
 @cache
-def _declared_failure_listeners() -> tuple[FailureListener, ...]:
-    return tuple(_declared("FAILURE_LISTENERS"))
-
-
 def failure_listeners() -> tuple[FailureListener, ...]:
-    return tuple(dict.fromkeys([*_declared_failure_listeners(), *_FAILURE_LISTENERS]))
+    return tuple(dict.fromkeys(_declared("FAILURE_LISTENERS")))

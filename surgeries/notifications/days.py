@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import Notification
-from outbox.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind, register_kind
+from outbox.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind
 from outbox.services import notification_schedule, notifications_cancel_for
 from people.models import User
 from surgeries.models import SurgeryDay
@@ -49,31 +49,28 @@ def _day_context(notification: Notification, day: SurgeryDay, recipient: User) -
     return {"day": day, "venue": day.venue, "zone": day.venue.time_zone, "organisation": day.organisation}
 
 
-def register_day_kinds() -> None:
-    register_kind(
-        NotificationKind(
-            name=DAY_REMINDER,
-            label="Day reminder",
-            essential=False,
-            send_within=REMINDER_SEND_WITHIN,
-            template="day_reminder",
-            build_context=_day_context,
-            is_live=_day_is_open,
-            due_at=day_reminder_due_at,
-        )
-    )
-    register_kind(
-        NotificationKind(
-            name=DAY_CANCELLED,
-            label="Day cancelled",
-            essential=True,
-            send_within=NOTICE_SEND_WITHIN,
-            template="day_cancelled",
-            build_context=_day_context,
-            # Sent only while the day stays cancelled: a day restored meanwhile gets no notice.
-            is_live=_day_is_cancelled,
-        )
-    )
+DAY_KINDS = (
+    NotificationKind(
+        name=DAY_REMINDER,
+        label="Day reminder",
+        essential=False,
+        send_within=REMINDER_SEND_WITHIN,
+        template="day_reminder",
+        build_context=_day_context,
+        is_live=_day_is_open,
+        due_at=day_reminder_due_at,
+    ),
+    NotificationKind(
+        name=DAY_CANCELLED,
+        label="Day cancelled",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="day_cancelled",
+        build_context=_day_context,
+        # Sent only while the day stays cancelled: a day restored meanwhile gets no notice.
+        is_live=_day_is_cancelled,
+    ),
+)
 
 
 @transaction.atomic
