@@ -1,4 +1,4 @@
-"""The messages the workshops app sends, registered with the outbox in `people`.
+"""The messages the workshops app sends; the outbox reads `KINDS` below.
 
 | kind | to | when | essential | subject |
 | --- | --- | --- | --- | --- |
@@ -36,7 +36,6 @@ from outbox.registry import (
     REMINDER_SEND_WITHIN,
     Attachment,
     NotificationKind,
-    register_kind,
 )
 from outbox.services import (
     notification_schedule,
@@ -151,90 +150,94 @@ def facilitator_ics(notification: Notification, facilitator: WorkshopFacilitator
     return [("workshop.ics", facilitator_calendar(facilitator), "text/calendar")]
 
 
-def register() -> None:
-    def kind(name: str, label: str, **fields) -> None:
-        register_kind(NotificationKind(name=name, label=label, **fields))
-
-    for name, label in (
-        (REGISTRATION_CONFIRMED, "Workshop place"),
-        (WAITING_LIST_PLACE, "Workshop place from the waiting list"),
-    ):
-        kind(
-            name,
-            label,
-            essential=True,
-            send_within=NOTICE_SEND_WITHIN,
-            template="workshop_registration_confirmed",
-            build_context=registration_context,
-            is_live=_has_place,
-            attachments=registration_ics,
-        )
-    kind(
-        REMINDER,
-        "Workshop reminder",
+KINDS = (
+    NotificationKind(
+        name=REGISTRATION_CONFIRMED,
+        label="Workshop place",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="workshop_registration_confirmed",
+        build_context=registration_context,
+        is_live=_has_place,
+        attachments=registration_ics,
+    ),
+    NotificationKind(
+        name=WAITING_LIST_PLACE,
+        label="Workshop place from the waiting list",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="workshop_registration_confirmed",
+        build_context=registration_context,
+        is_live=_has_place,
+        attachments=registration_ics,
+    ),
+    NotificationKind(
+        name=REMINDER,
+        label="Workshop reminder",
         essential=False,
         send_within=REMINDER_SEND_WITHIN,
         template="workshop_reminder",
         build_context=registration_context,
         is_live=_is_upcoming,
         due_at=registration_reminder_due_at,
-    )
-    kind(
-        REGISTRATION_CANCELLED,
-        "Workshop place given up (to the facilitators)",
+    ),
+    NotificationKind(
+        name=REGISTRATION_CANCELLED,
+        label="Workshop place given up (to the facilitators)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_registration_cancelled",
         build_context=registration_context,
         is_live=_place_given_up,
-    )
-    kind(
-        PLACE_CANCELLED,
-        "Workshop place cancelled by the organisers",
+    ),
+    NotificationKind(
+        name=PLACE_CANCELLED,
+        label="Workshop place cancelled by the organisers",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_place_cancelled",
         build_context=registration_context,
         is_live=_place_cancelled,
-    )
-    kind(
-        WORKSHOP_CANCELLED,
-        "Workshop cancelled",
+    ),
+    NotificationKind(
+        name=WORKSHOP_CANCELLED,
+        label="Workshop cancelled",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_cancelled",
         build_context=workshop_context,
         is_live=_workshop_cancelled,
-    )
-    kind(
-        WORKSHOP_MOVED,
-        "Workshop moved",
+    ),
+    NotificationKind(
+        name=WORKSHOP_MOVED,
+        label="Workshop moved",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_moved",
         build_context=registration_context,
         is_live=_has_place,
         attachments=registration_ics,
-    )
-    kind(
-        WORKSHOP_MOVED_FACILITATOR,
-        "Workshop moved (to the facilitators)",
+    ),
+    NotificationKind(
+        name=WORKSHOP_MOVED_FACILITATOR,
+        label="Workshop moved (to the facilitators)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_moved",
         build_context=facilitator_context,
         is_live=_still_running,
         attachments=facilitator_ics,
-    )
-    kind(
-        WAITING_LIST_CANCELLED,
-        "Workshop cancelled (to its waiting list)",
+    ),
+    NotificationKind(
+        name=WAITING_LIST_CANCELLED,
+        label="Workshop cancelled (to its waiting list)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_waiting_list_cancelled",
         build_context=workshop_context,
         is_live=_waited_for_cancelled,
-    )
+    ),
+)
 
 
 # --- scheduling, called by the services inside their transactions -----------------------
