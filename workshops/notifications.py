@@ -22,7 +22,6 @@ Each function below is called once from the service that makes the change,
 inside its transaction, so a rolled-back change leaves nothing in the outbox.
 """
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -42,14 +41,13 @@ from outbox.services import (
     notifications_cancel_for,
     notifications_reschedule_for,
 )
+from outbox.tasks import sweep_soon
 from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import day_cancellation_notify, offset_slot
 from surgeries.notifications.bookings import reminder_due_at
 from workshops.calendar import facilitator_calendar, registration_calendar
 from workshops.models import Registration, Workshop, WorkshopFacilitator
-
-logger = logging.getLogger(__name__)
 
 REGISTRATION_CONFIRMED = "workshops.registration_confirmed"
 WAITING_LIST_PLACE = "workshops.waiting_list_place"
@@ -243,16 +241,6 @@ KINDS = (
 # --- scheduling, called by the services inside their transactions -----------------------
 
 
-def _send_soon() -> None:
-    """Ask for a sweep now; only a nudge, the periodic sweep finds the rows anyway."""
-    from outbox.tasks import sweep_notifications
-
-    try:
-        sweep_notifications.delay()
-    except Exception:
-        logger.warning("Could not queue an early notification sweep; the periodic sweep will send.")
-
-
 @transaction.atomic
 def registration_notifications_schedule(*, registration: Registration, promoted: bool = False) -> None:
     """A new place: confirm it at once with the .ics, and line up the reminders."""
@@ -272,7 +260,7 @@ def registration_notifications_schedule(*, registration: Registration, promoted:
             scope=workshop.day,
             slot=offset_slot(minutes),
         )
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -297,7 +285,7 @@ def registration_cancelled_notify(*, registration: Registration, by: User) -> No
                 scope=day,
                 due_at=timezone.now(),
             )
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -327,7 +315,7 @@ def workshop_cancelled_notify(
             notification_schedule(
                 kind=kind, recipient=person, subject=workshop, scope=workshop.day, due_at=now, slot=slot
             )
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -357,7 +345,7 @@ def workshop_moved_notify(*, workshop: Workshop, moved: bool = False) -> None:
         return
     for facilitator in workshop.facilitators.select_related("person"):
         _moved_notice_replace(kind=WORKSHOP_MOVED_FACILITATOR, subject=facilitator, day=day, slot=slot, now=now)
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 def _moved_notice_replace(*, kind: str, subject, day, slot: str, now) -> None:
