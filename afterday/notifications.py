@@ -17,8 +17,7 @@ One hourly job (`feedback_requests_schedule`) writes both kinds; the outbox read
 them from `KINDS` at the end.
 """
 
-import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +27,7 @@ from django.utils import timezone
 from afterday import workshops
 from afterday.models import Feedback
 from outbox.registry import NotificationKind
+from outbox.scheduling import local_time_on
 from outbox.services import notification_schedule
 from surgeries.models import Booking, SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT, FEEDBACK_REQUEST, feedback_due_at
@@ -107,9 +107,7 @@ def workshop_feedback_due_at(registration: Registration, slot: str) -> datetime 
     if slot != DAY_AFTER:
         return None
     day = registration.workshop.day
-    zone = zoneinfo.ZoneInfo(day.venue.time_zone)
-    next_day = day.ends_at.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
+    return local_time_on(day.ends_at, zone=day.venue.time_zone, days=1, at=FEEDBACK_AT)
 
 
 def _workshop_context(notification, registration: Registration, recipient) -> dict:

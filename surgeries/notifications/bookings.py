@@ -11,8 +11,7 @@ to say: "moved" (the learner moved their session), "by-learner" or
 "by-organiser" (who cancelled).
 """
 
-import zoneinfo
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -25,6 +24,7 @@ from outbox.registry import (
     Attachment,
     NotificationKind,
 )
+from outbox.scheduling import local_time_on
 from people.models import AuditEntry, User
 from people.services import audit_record_many
 from people.visibility import VisibleProfile, visible_profile
@@ -83,9 +83,7 @@ def feedback_due_at(booking: Booking, slot: str) -> datetime | None:
     """10:00 at the venue on the day after the session."""
     if slot != DAY_AFTER:
         return None
-    zone = zoneinfo.ZoneInfo(booking.day.venue.time_zone)
-    next_day = booking.slot.starts_at.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
+    return local_time_on(booking.slot.starts_at, zone=booking.day.venue.time_zone, days=1, at=FEEDBACK_AT)
 
 
 # --- liveness -------------------------------------------------------------------
