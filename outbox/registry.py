@@ -69,7 +69,7 @@ REMINDER_SEND_WITHIN = timedelta(hours=2)
 # can tell someone (surgeries sends the day's organisers a digest).
 FailureListener = Callable[[Any], None]
 
-# The module each app declares its kinds in, and the names read from it.
+# The module (or package) in which each app declares KINDS and FAILURE_LISTENERS.
 DECLARING_MODULE = "notifications"
 
 
