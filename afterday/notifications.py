@@ -13,11 +13,11 @@ the person's first place of that day, so the same unique key means running the
 job again never asks twice. The message lists every workshop of the day the
 person has not rated yet, checked again just before it is sent.
 
-One hourly job (`feedback_requests_schedule`) writes both kinds.
+One hourly job (`feedback_requests_schedule`) writes both kinds; the outbox reads
+them from `KINDS` at the end.
 """
 
-import zoneinfo
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +26,8 @@ from django.utils import timezone
 
 from afterday import workshops
 from afterday.models import Feedback
-from outbox.registry import NotificationKind, register_kind
+from outbox.registry import NotificationKind
+from outbox.scheduling import local_time_on
 from outbox.services import notification_schedule
 from surgeries.models import Booking, SurgeryDay
 from surgeries.notifications.bookings import DAY_AFTER, FEEDBACK_AT, FEEDBACK_REQUEST, feedback_due_at
@@ -106,9 +107,7 @@ def workshop_feedback_due_at(registration: Registration, slot: str) -> datetime 
     if slot != DAY_AFTER:
         return None
     day = registration.workshop.day
-    zone = zoneinfo.ZoneInfo(day.venue.time_zone)
-    next_day = day.ends_at.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
+    return local_time_on(day.ends_at, zone=day.venue.time_zone, days=1, at=FEEDBACK_AT)
 
 
 def _workshop_context(notification, registration: Registration, recipient) -> dict:
@@ -165,38 +164,34 @@ def workshop_feedback_requests_schedule(*, now: datetime | None = None) -> int:
     return written
 
 
-def register() -> None:
-    register_kind(
-        NotificationKind(
-            name=FEEDBACK_REQUEST,
-            label="Feedback request",
-            essential=False,
-            # Asking about a day long past (after an outage, say) would only puzzle people.
-            send_within=ASK_WITHIN,
-            template="feedback_request",
-            build_context=_context,
-            is_live=_still_wanted,
-            due_at=feedback_due_at,
-        )
-    )
-    register_kind(
-        NotificationKind(
-            name=WORKSHOP_FEEDBACK_REQUEST,
-            label="Workshop feedback request",
-            essential=False,
-            # Asking about a day long past (after an outage, say) would only puzzle people.
-            send_within=ASK_WITHIN,
-            template="workshop_feedback_request",
-            build_context=_workshop_context,
-            is_live=_workshop_still_wanted,
-            due_at=workshop_feedback_due_at,
-        )
-    )
-
-
 @transaction.atomic
 def feedback_requests_schedule(*, now: datetime | None = None) -> int:
     """The hourly job: ask learners and workshop participants of recently ended days
     once each. Returns how many requests were written."""
     now = now or timezone.now()
     return session_feedback_requests_schedule(now=now) + workshop_feedback_requests_schedule(now=now)
+
+
+KINDS = (
+    NotificationKind(
+        name=FEEDBACK_REQUEST,
+        label="Feedback request",
+        essential=False,
+        # Asking about a day long past (after an outage, say) would only puzzle people.
+        send_within=ASK_WITHIN,
+        template="feedback_request",
+        build_context=_context,
+        is_live=_still_wanted,
+        due_at=feedback_due_at,
+    ),
+    NotificationKind(
+        name=WORKSHOP_FEEDBACK_REQUEST,
+        label="Workshop feedback request",
+        essential=False,
+        send_within=ASK_WITHIN,
+        template="workshop_feedback_request",
+        build_context=_workshop_context,
+        is_live=_workshop_still_wanted,
+        due_at=workshop_feedback_due_at,
+    ),
+)

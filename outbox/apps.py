@@ -7,6 +7,9 @@ class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from outbox import privacy
+        from outbox import (
+            checks,  # noqa: F401 - registers the notification kinds check
+            privacy,
+        )
 
         privacy.register()

@@ -1,27 +1,37 @@
-"""Kinds of notification, registered by the apps that own their subjects.
+"""Kinds of notification, declared as data by the apps that own their subjects.
 
-The outbox knows nothing about bookings or surgery days, so each app describes its
-messages here from its `AppConfig.ready()`:
+The outbox knows nothing about bookings or surgery days. Each app that sends mail
+describes its messages in its `notifications` module (or package), as a tuple:
 
-    register_kind(
+    KINDS = (
         NotificationKind(
             name="surgeries.day_reminder",
             essential=False,
-            send_within=timedelta(hours=2),       # a row later than this past due is cancelled
+            send_within=REMINDER_SEND_WITHIN,     # a row later than this past due is cancelled
             template="day_reminder",              # templates/emails/day_reminder/
             build_context=day_reminder_context,   # (notification, subject, recipient) -> dict
             is_live=day_is_open,                  # (subject) -> bool
             due_at=day_reminder_due_at,           # (subject, slot) -> datetime | None
-        )
+        ),
     )
+
+An app that wants to hear about failed messages adds `FAILURE_LISTENERS = (callable, ...)`
+beside it. The outbox reads both from every installed app the first time it needs
+them, as the admin finds each app's `admin` module: no registration calls, and one
+place per app to read what it sends.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from importlib import import_module
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
+from django.utils.module_loading import module_has_submodule
 
 # (filename, content, mimetype), as EmailMessage.attach takes them.
 Attachment = tuple[str, bytes | str, str]
@@ -55,44 +65,68 @@ class NotificationKind:
 NOTICE_SEND_WITHIN = timedelta(days=7)
 REMINDER_SEND_WITHIN = timedelta(hours=2)
 
+# Called with each notification just marked failed, so the app that owns its scope
+# can tell someone (surgeries sends the day's organisers a digest).
+FailureListener = Callable[[Any], None]
+
+# The module (or package) in which each app declares KINDS and FAILURE_LISTENERS.
+DECLARING_MODULE = "notifications"
+
 
 class UnknownNotificationKind(LookupError):
     pass
 
 
-_KINDS: dict[str, NotificationKind] = {}
+def kinds_by_name(kinds: Iterable[NotificationKind]) -> dict[str, NotificationKind]:
+    """Index kinds by name. The same kind listed twice is harmless; two different
+    kinds under one name would send one of them with the other's template or
+    liveness check, so that stops here."""
+    by_name: dict[str, NotificationKind] = {}
+    for kind in kinds:
+        existing = by_name.setdefault(kind.name, kind)
+        if existing != kind:
+            raise ImproperlyConfigured(f"Two different notification kinds are declared as {kind.name!r}.")
+    return by_name
+
+
+def _declared(attribute: str) -> Iterator[Any]:
+    """The items of `attribute` in each installed app's notifications module, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, DECLARING_MODULE):
+            yield from getattr(import_module(f"{config.name}.{DECLARING_MODULE}"), attribute, ())
+
+
+# Kinds added by `register_kind`, for code that does not declare KINDS yet.
+_REGISTERED: dict[str, NotificationKind] = {}
 
 
 def register_kind(kind: NotificationKind) -> NotificationKind:
-    existing = _KINDS.get(kind.name)
-    # ready() can run twice (tests, autoreload); the same kind again is harmless.
-    if existing is not None and existing != kind:
-        raise ValueError(f"A different notification kind is already registered as {kind.name!r}.")
-    _KINDS[kind.name] = kind
+    """Add one kind from code. Declare `KINDS` in the app's notifications module instead;
+    this stays only until the last caller (the network directory in people) does."""
+    _REGISTERED.update(kinds_by_name([*_REGISTERED.values(), kind]))
+    _kinds.cache_clear()
     return kind
+
+
+# Collected once, on first use: by then every app is loaded, whatever the order of
+# INSTALLED_APPS, and importing the apps' notifications modules cannot run into a
+# half-initialised app.
+@cache
+def _kinds() -> dict[str, NotificationKind]:
+    return kinds_by_name([*_declared("KINDS"), *_REGISTERED.values()])
 
 
 def get_kind(name: str) -> NotificationKind:
     try:
-        return _KINDS[name]
+        return _kinds()[name]
     except KeyError:
-        raise UnknownNotificationKind(f"No notification kind is registered as {name!r}.") from None
+        raise UnknownNotificationKind(f"No notification kind is declared as {name!r}.") from None
 
 
 def registered_kinds() -> dict[str, NotificationKind]:
-    return dict(_KINDS)
+    return dict(_kinds())
 
 
-# Called with each notification just marked failed, so the app that owns its scope
-# can tell someone (surgeries sends the day's organisers a digest).
-FailureListener = Callable[[Any], None]
-_FAILURE_LISTENERS: list[FailureListener] = []
-
-
-def register_failure_listener(listener: FailureListener) -> None:
-    if listener not in _FAILURE_LISTENERS:
-        _FAILURE_LISTENERS.append(listener)
-
-
+@cache
 def failure_listeners() -> tuple[FailureListener, ...]:
-    return tuple(_FAILURE_LISTENERS)
+    return tuple(dict.fromkeys(_declared("FAILURE_LISTENERS")))

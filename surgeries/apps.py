@@ -6,13 +6,9 @@ class SurgeriesConfig(AppConfig):
     verbose_name = "Surgery days"
 
     def ready(self) -> None:
-        # Hooks other apps call without importing surgeries: message kinds for the
-        # outbox, and what export and erasure do with bookings.
-        from surgeries import (
-            notifications,
-            tasks,  # noqa: F401 - registers the periodic task
-        )
+        # What export and erasure do with bookings: people's hooks, so people never
+        # imports surgeries.
+        from surgeries import tasks  # noqa: F401 - registers the periodic task
         from surgeries.services import privacy
 
-        notifications.register()
         privacy.register()

@@ -8,13 +8,11 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         from surgeries.services.days import register_day_finished_hook
         from workshops import (  # noqa: F401  (signals connects the receivers)
-            notifications,
             privacy,
             signals,
         )
         from workshops.services.registration import waiting_lists_end_for_days
 
-        notifications.register()
         # people cannot import workshops either: export and erasure reach it through these.
         privacy.register()
         # A finished day's workshops have happened, so their waiting lists end with it.

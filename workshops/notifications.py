@@ -1,4 +1,4 @@
-"""The messages the workshops app sends, registered with the outbox in `people`.
+"""The messages the workshops app sends; the outbox reads `KINDS` below.
 
 | kind | to | when | essential | subject |
 | --- | --- | --- | --- | --- |
@@ -22,7 +22,6 @@ Each function below is called once from the service that makes the change,
 inside its transaction, so a rolled-back change leaves nothing in the outbox.
 """
 
-import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -36,21 +35,19 @@ from outbox.registry import (
     REMINDER_SEND_WITHIN,
     Attachment,
     NotificationKind,
-    register_kind,
 )
 from outbox.services import (
     notification_schedule,
     notifications_cancel_for,
     notifications_reschedule_for,
 )
+from outbox.tasks import sweep_soon
 from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import day_cancellation_notify, offset_slot
 from surgeries.notifications.bookings import reminder_due_at
 from workshops.calendar import facilitator_calendar, registration_calendar
 from workshops.models import Registration, Workshop, WorkshopFacilitator
-
-logger = logging.getLogger(__name__)
 
 REGISTRATION_CONFIRMED = "workshops.registration_confirmed"
 WAITING_LIST_PLACE = "workshops.waiting_list_place"
@@ -151,103 +148,97 @@ def facilitator_ics(notification: Notification, facilitator: WorkshopFacilitator
     return [("workshop.ics", facilitator_calendar(facilitator), "text/calendar")]
 
 
-def register() -> None:
-    def kind(name: str, label: str, **fields) -> None:
-        register_kind(NotificationKind(name=name, label=label, **fields))
-
-    for name, label in (
-        (REGISTRATION_CONFIRMED, "Workshop place"),
-        (WAITING_LIST_PLACE, "Workshop place from the waiting list"),
-    ):
-        kind(
-            name,
-            label,
-            essential=True,
-            send_within=NOTICE_SEND_WITHIN,
-            template="workshop_registration_confirmed",
-            build_context=registration_context,
-            is_live=_has_place,
-            attachments=registration_ics,
-        )
-    kind(
-        REMINDER,
-        "Workshop reminder",
+KINDS = (
+    NotificationKind(
+        name=REGISTRATION_CONFIRMED,
+        label="Workshop place",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="workshop_registration_confirmed",
+        build_context=registration_context,
+        is_live=_has_place,
+        attachments=registration_ics,
+    ),
+    NotificationKind(
+        name=WAITING_LIST_PLACE,
+        label="Workshop place from the waiting list",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="workshop_registration_confirmed",
+        build_context=registration_context,
+        is_live=_has_place,
+        attachments=registration_ics,
+    ),
+    NotificationKind(
+        name=REMINDER,
+        label="Workshop reminder",
         essential=False,
         send_within=REMINDER_SEND_WITHIN,
         template="workshop_reminder",
         build_context=registration_context,
         is_live=_is_upcoming,
         due_at=registration_reminder_due_at,
-    )
-    kind(
-        REGISTRATION_CANCELLED,
-        "Workshop place given up (to the facilitators)",
+    ),
+    NotificationKind(
+        name=REGISTRATION_CANCELLED,
+        label="Workshop place given up (to the facilitators)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_registration_cancelled",
         build_context=registration_context,
         is_live=_place_given_up,
-    )
-    kind(
-        PLACE_CANCELLED,
-        "Workshop place cancelled by the organisers",
+    ),
+    NotificationKind(
+        name=PLACE_CANCELLED,
+        label="Workshop place cancelled by the organisers",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_place_cancelled",
         build_context=registration_context,
         is_live=_place_cancelled,
-    )
-    kind(
-        WORKSHOP_CANCELLED,
-        "Workshop cancelled",
+    ),
+    NotificationKind(
+        name=WORKSHOP_CANCELLED,
+        label="Workshop cancelled",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_cancelled",
         build_context=workshop_context,
         is_live=_workshop_cancelled,
-    )
-    kind(
-        WORKSHOP_MOVED,
-        "Workshop moved",
+    ),
+    NotificationKind(
+        name=WORKSHOP_MOVED,
+        label="Workshop moved",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_moved",
         build_context=registration_context,
         is_live=_has_place,
         attachments=registration_ics,
-    )
-    kind(
-        WORKSHOP_MOVED_FACILITATOR,
-        "Workshop moved (to the facilitators)",
+    ),
+    NotificationKind(
+        name=WORKSHOP_MOVED_FACILITATOR,
+        label="Workshop moved (to the facilitators)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_moved",
         build_context=facilitator_context,
         is_live=_still_running,
         attachments=facilitator_ics,
-    )
-    kind(
-        WAITING_LIST_CANCELLED,
-        "Workshop cancelled (to its waiting list)",
+    ),
+    NotificationKind(
+        name=WAITING_LIST_CANCELLED,
+        label="Workshop cancelled (to its waiting list)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="workshop_waiting_list_cancelled",
         build_context=workshop_context,
         is_live=_waited_for_cancelled,
-    )
+    ),
+)
 
 
 # --- scheduling, called by the services inside their transactions -----------------------
-
-
-def _send_soon() -> None:
-    """Ask for a sweep now; only a nudge, the periodic sweep finds the rows anyway."""
-    from outbox.tasks import sweep_notifications
-
-    try:
-        sweep_notifications.delay()
-    except Exception:
-        logger.warning("Could not queue an early notification sweep; the periodic sweep will send.")
 
 
 @transaction.atomic
@@ -269,7 +260,7 @@ def registration_notifications_schedule(*, registration: Registration, promoted:
             scope=workshop.day,
             slot=offset_slot(minutes),
         )
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -294,7 +285,7 @@ def registration_cancelled_notify(*, registration: Registration, by: User) -> No
                 scope=day,
                 due_at=timezone.now(),
             )
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -324,7 +315,7 @@ def workshop_cancelled_notify(
             notification_schedule(
                 kind=kind, recipient=person, subject=workshop, scope=workshop.day, due_at=now, slot=slot
             )
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -354,7 +345,7 @@ def workshop_moved_notify(*, workshop: Workshop, moved: bool = False) -> None:
         return
     for facilitator in workshop.facilitators.select_related("person"):
         _moved_notice_replace(kind=WORKSHOP_MOVED_FACILITATOR, subject=facilitator, day=day, slot=slot, now=now)
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 def _moved_notice_replace(*, kind: str, subject, day, slot: str, now) -> None:

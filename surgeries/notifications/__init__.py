@@ -1,4 +1,5 @@
-"""The messages `surgeries` sends, registered with the outbox in `people`.
+"""The messages `surgeries` sends. The outbox reads `KINDS` and `FAILURE_LISTENERS`
+below (outbox/registry.py).
 
 - `days`: the day reminder and the day-cancelled notice;
 - `bookings`: confirmation, the surgeon's notice, session reminders, cancellation
@@ -13,15 +14,16 @@ docs/reminders.md lists every kind, who gets it and when.
 from surgeries.notifications.bookings import (
     BOOKING_CANCELLED,
     BOOKING_CONFIRMED,
+    BOOKING_KINDS,
     BOOKING_RECEIVED,
     FEEDBACK_REQUEST,
     SESSION_REMINDER,
     WAITING_LIST_PLACE,
     offset_slot,
-    register_booking_kinds,
 )
 from surgeries.notifications.days import (
     DAY_CANCELLED,
+    DAY_KINDS,
     DAY_REMINDER,
     EVENING_BEFORE,
     EVENING_REMINDER_AT,
@@ -29,9 +31,8 @@ from surgeries.notifications.days import (
     day_cancellation_notify,
     day_reminder_due_at,
     day_reminders_schedule,
-    register_day_kinds,
 )
-from surgeries.notifications.failures import FAILURE_DIGEST, register_failure_kinds
+from surgeries.notifications.failures import FAILURE_DIGEST, FAILURE_KINDS, failure_digest_schedule
 from surgeries.notifications.scheduling import (
     booking_cancelled_notify,
     booking_moved_notify,
@@ -39,14 +40,10 @@ from surgeries.notifications.scheduling import (
     day_cancelled_notify_everyone,
     day_notifications_reschedule,
 )
-from surgeries.notifications.surgeons import DAY_SHEET, SURGEON_REMINDER, register_surgeon_kinds
+from surgeries.notifications.surgeons import DAY_SHEET, SURGEON_KINDS, SURGEON_REMINDER
 
-
-def register() -> None:
-    register_day_kinds()
-    register_booking_kinds()
-    register_surgeon_kinds()
-    register_failure_kinds()
+KINDS = (*DAY_KINDS, *BOOKING_KINDS, *SURGEON_KINDS, *FAILURE_KINDS)
+FAILURE_LISTENERS = (failure_digest_schedule,)
 
 
 __all__ = [
@@ -59,8 +56,10 @@ __all__ = [
     "EVENING_BEFORE",
     "EVENING_REMINDER_AT",
     "FAILURE_DIGEST",
+    "FAILURE_LISTENERS",
     "FEEDBACK_REQUEST",
     "HOUR_BEFORE",
+    "KINDS",
     "SESSION_REMINDER",
     "SURGEON_REMINDER",
     "WAITING_LIST_PLACE",
@@ -73,5 +72,4 @@ __all__ = [
     "day_reminder_due_at",
     "day_reminders_schedule",
     "offset_slot",
-    "register",
 ]

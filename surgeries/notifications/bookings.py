@@ -11,8 +11,7 @@ to say: "moved" (the learner moved their session), "by-learner" or
 "by-organiser" (who cancelled).
 """
 
-import zoneinfo
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.urls import reverse
@@ -24,8 +23,8 @@ from outbox.registry import (
     REMINDER_SEND_WITHIN,
     Attachment,
     NotificationKind,
-    register_kind,
 )
+from outbox.scheduling import local_time_on
 from people.models import AuditEntry, User
 from people.services import audit_record_many
 from people.visibility import VisibleProfile, visible_profile
@@ -84,9 +83,7 @@ def feedback_due_at(booking: Booking, slot: str) -> datetime | None:
     """10:00 at the venue on the day after the session."""
     if slot != DAY_AFTER:
         return None
-    zone = zoneinfo.ZoneInfo(booking.day.venue.time_zone)
-    next_day = booking.slot.starts_at.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(next_day, FEEDBACK_AT, tzinfo=zone).astimezone(UTC)
+    return local_time_on(booking.slot.starts_at, zone=booking.day.venue.time_zone, days=1, at=FEEDBACK_AT)
 
 
 # --- liveness -------------------------------------------------------------------
@@ -146,62 +143,54 @@ def booking_ics(notification: Notification, booking: Booking, recipient: User) -
     return [("surgery-session.ics", bookings_to_ics([booking], viewer_id=recipient.pk), "text/calendar")]
 
 
-def register_booking_kinds() -> None:
-    def kind(name: str, label: str, *, essential: bool, send_within: timedelta, template: str, is_live, **more) -> None:
-        register_kind(
-            NotificationKind(
-                name=name,
-                label=label,
-                essential=essential,
-                send_within=send_within,
-                template=template,
-                build_context=booking_context,
-                is_live=is_live,
-                **more,
-            )
-        )
-
-    kind(
-        BOOKING_CONFIRMED,
-        "Booking confirmation",
+BOOKING_KINDS = (
+    NotificationKind(
+        name=BOOKING_CONFIRMED,
+        label="Booking confirmation",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="booking_confirmed",
+        build_context=booking_context,
         is_live=_is_booked,
         attachments=booking_ics,
-    )
+    ),
     # Same message as a confirmation, opening with "you now have a place".
-    kind(
-        WAITING_LIST_PLACE,
-        "Place from the waiting list",
+    NotificationKind(
+        name=WAITING_LIST_PLACE,
+        label="Place from the waiting list",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="booking_confirmed",
+        build_context=booking_context,
         is_live=_is_booked,
         attachments=booking_ics,
-    )
-    kind(
-        BOOKING_RECEIVED,
-        "New booking (to the surgeon)",
+    ),
+    NotificationKind(
+        name=BOOKING_RECEIVED,
+        label="New booking (to the surgeon)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="booking_received",
+        build_context=booking_context,
         is_live=_is_booked,
-    )
-    kind(
-        BOOKING_CANCELLED,
-        "Booking cancelled (to the other person)",
+    ),
+    NotificationKind(
+        name=BOOKING_CANCELLED,
+        label="Booking cancelled (to the other person)",
         essential=True,
         send_within=NOTICE_SEND_WITHIN,
         template="booking_cancelled",
+        build_context=booking_context,
         is_live=_was_cancelled,
-    )
-    kind(
-        SESSION_REMINDER,
-        "Session reminder",
+    ),
+    NotificationKind(
+        name=SESSION_REMINDER,
+        label="Session reminder",
         essential=False,
         send_within=REMINDER_SEND_WITHIN,
         template="session_reminder",
+        build_context=booking_context,
         is_live=_is_upcoming,
         due_at=session_reminder_due_at,
-    )
+    ),
+)

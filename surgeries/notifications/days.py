@@ -1,14 +1,14 @@
 """Messages about a whole surgery day: the day reminder and the day-cancelled notice."""
 
-import zoneinfo
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import Notification
-from outbox.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind, register_kind
+from outbox.registry import NOTICE_SEND_WITHIN, REMINDER_SEND_WITHIN, NotificationKind
+from outbox.scheduling import local_time_on
 from outbox.services import notification_schedule, notifications_cancel_for
 from people.models import User
 from surgeries.models import SurgeryDay
@@ -29,9 +29,7 @@ def day_reminder_due_at(day: SurgeryDay, slot: str) -> datetime | None:
     18:00 local time even when the clocks change between that evening and the day.
     """
     if slot == EVENING_BEFORE:
-        zone = zoneinfo.ZoneInfo(day.venue.time_zone)
-        eve = day.starts_at.astimezone(zone).date() - timedelta(days=1)
-        return datetime.combine(eve, EVENING_REMINDER_AT, tzinfo=zone).astimezone(UTC)
+        return local_time_on(day.starts_at, zone=day.venue.time_zone, days=-1, at=EVENING_REMINDER_AT)
     if slot == HOUR_BEFORE:
         return day.starts_at - timedelta(hours=1)
     return None
@@ -49,31 +47,28 @@ def _day_context(notification: Notification, day: SurgeryDay, recipient: User) -
     return {"day": day, "venue": day.venue, "zone": day.venue.time_zone, "organisation": day.organisation}
 
 
-def register_day_kinds() -> None:
-    register_kind(
-        NotificationKind(
-            name=DAY_REMINDER,
-            label="Day reminder",
-            essential=False,
-            send_within=REMINDER_SEND_WITHIN,
-            template="day_reminder",
-            build_context=_day_context,
-            is_live=_day_is_open,
-            due_at=day_reminder_due_at,
-        )
-    )
-    register_kind(
-        NotificationKind(
-            name=DAY_CANCELLED,
-            label="Day cancelled",
-            essential=True,
-            send_within=NOTICE_SEND_WITHIN,
-            template="day_cancelled",
-            build_context=_day_context,
-            # Sent only while the day stays cancelled: a day restored meanwhile gets no notice.
-            is_live=_day_is_cancelled,
-        )
-    )
+DAY_KINDS = (
+    NotificationKind(
+        name=DAY_REMINDER,
+        label="Day reminder",
+        essential=False,
+        send_within=REMINDER_SEND_WITHIN,
+        template="day_reminder",
+        build_context=_day_context,
+        is_live=_day_is_open,
+        due_at=day_reminder_due_at,
+    ),
+    NotificationKind(
+        name=DAY_CANCELLED,
+        label="Day cancelled",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="day_cancelled",
+        build_context=_day_context,
+        # Sent only while the day stays cancelled: a day restored meanwhile gets no notice.
+        is_live=_day_is_cancelled,
+    ),
+)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outbox.models import Notification
-from outbox.registry import NotificationKind, register_failure_listener, register_kind
+from outbox.registry import NotificationKind
 from outbox.selectors import kind_label
 from outbox.services import notification_schedule
 from people.models import User
@@ -53,22 +53,6 @@ def _digest_context(notification: Notification, day: SurgeryDay, recipient: User
         "total": sum(total for _, total in by_kind),
         "page_url": settings.SITE_URL + reverse("day_notifications", kwargs={"day_id": day.pk}),
     }
-
-
-def register_failure_kinds() -> None:
-    register_kind(
-        NotificationKind(
-            name=FAILURE_DIGEST,
-            label="Failed messages digest (to the organisers)",
-            # Organisers need it to follow up, whatever they chose about reminders.
-            essential=True,
-            send_within=DIGEST_EVERY,
-            template="failure_digest",
-            build_context=_digest_context,
-            is_live=_has_failures,
-        )
-    )
-    register_failure_listener(failure_digest_schedule)
 
 
 def _next_digest_due(*, day: SurgeryDay, organiser: User, now: datetime) -> datetime | None:
@@ -104,3 +88,17 @@ def failure_digest_schedule(notification: Notification) -> None:
         if due is not None:
             slot = f"failures-{due:%Y-%m-%d}"
             notification_schedule(kind=FAILURE_DIGEST, recipient=organiser, subject=day, due_at=due, slot=slot)
+
+
+FAILURE_KINDS = (
+    NotificationKind(
+        name=FAILURE_DIGEST,
+        label="Failed messages digest (to the organisers)",
+        # Organisers need it to follow up, whatever they chose about reminders.
+        essential=True,
+        send_within=DIGEST_EVERY,
+        template="failure_digest",
+        build_context=_digest_context,
+        is_live=_has_failures,
+    ),
+)

@@ -3,7 +3,6 @@ move and cancel messages. Each function is one line in the service that makes
 the change, so a rolled-back booking leaves nothing in the outbox.
 """
 
-import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -14,6 +13,7 @@ from outbox.services import (
     notifications_cancel_for,
     notifications_reschedule_for,
 )
+from outbox.tasks import sweep_soon
 from people.models import User
 from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
 from surgeries.notifications.bookings import (
@@ -31,21 +31,6 @@ from surgeries.notifications.bookings import (
 )
 from surgeries.notifications.days import EVENING_BEFORE, day_cancellation_notify
 from surgeries.notifications.surgeons import DAY_SHEET, SURGEON_REMINDER
-
-logger = logging.getLogger(__name__)
-
-
-def _send_soon() -> None:
-    """Ask for a sweep now, so a confirmation does not wait for the next beat tick.
-
-    Only a nudge: if the broker is away the periodic sweep still finds the rows.
-    """
-    from outbox.tasks import sweep_notifications
-
-    try:
-        sweep_notifications.delay()
-    except Exception:
-        logger.warning("Could not queue an early notification sweep; the periodic sweep will send.")
 
 
 def _now_to(*, kind: str, recipient: User, booking: Booking, variant: str = "") -> None:
@@ -90,7 +75,7 @@ def booking_notifications_schedule(
     _now_to(kind=BOOKING_RECEIVED, recipient=booking.surgeon, booking=booking, variant=MOVED if same_surgeon else "")
     _booking_reminders(booking)
     _surgeon_messages(booking.slot.day_surgeon)
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -102,7 +87,7 @@ def booking_cancelled_notify(*, booking: Booking, by: User) -> None:
         if recipient.pk != by.pk:
             _now_to(kind=BOOKING_CANCELLED, recipient=recipient, booking=booking, variant=variant)
     _surgeon_messages(booking.slot.day_surgeon)
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic
@@ -151,5 +136,5 @@ def day_cancelled_notify_everyone(*, day: SurgeryDay) -> int:
     people = {booking.learner_id: booking.learner for booking in bookings}
     people.update({day_surgeon.person_id: day_surgeon.person for day_surgeon in surgeons})
     people.update({entry.person_id: entry.person for entry in waiting})
-    transaction.on_commit(_send_soon)
+    transaction.on_commit(sweep_soon)
     return day_cancellation_notify(day=day, recipients=people.values())

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outbox.models import Notification
-from outbox.registry import REMINDER_SEND_WITHIN, NotificationKind, register_kind
+from outbox.registry import REMINDER_SEND_WITHIN, NotificationKind
 from people.models import User
 from people.visibility import visible_profiles
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
@@ -77,30 +77,27 @@ def surgeon_day_context(notification: Notification, day_surgeon: DaySurgeon, rec
     }
 
 
-def register_surgeon_kinds() -> None:
-    register_kind(
-        NotificationKind(
-            name=SURGEON_REMINDER,
-            label="Surgeon reminder",
-            essential=False,
-            send_within=REMINDER_SEND_WITHIN,
-            template="surgeon_reminder",
-            build_context=surgeon_day_context,
-            is_live=_has_sessions_ahead,
-            due_at=surgeon_due_at,
-        )
-    )
-    register_kind(
-        NotificationKind(
-            name=DAY_SHEET,
-            label="Surgeon day sheet",
-            essential=False,
-            # Written for the evening before; still useful on the morning itself, and its
-            # is_live stops it once the surgeon's last session has begun.
-            send_within=timedelta(hours=16),
-            template="day_sheet",
-            build_context=surgeon_day_context,
-            is_live=_has_sessions_ahead,
-            due_at=surgeon_due_at,
-        )
-    )
+SURGEON_KINDS = (
+    NotificationKind(
+        name=SURGEON_REMINDER,
+        label="Surgeon reminder",
+        essential=False,
+        send_within=REMINDER_SEND_WITHIN,
+        template="surgeon_reminder",
+        build_context=surgeon_day_context,
+        is_live=_has_sessions_ahead,
+        due_at=surgeon_due_at,
+    ),
+    NotificationKind(
+        name=DAY_SHEET,
+        label="Surgeon day sheet",
+        essential=False,
+        # Written for the evening before; still useful on the morning itself, and its
+        # is_live stops it once the surgeon's last session has begun.
+        send_within=timedelta(hours=16),
+        template="day_sheet",
+        build_context=surgeon_day_context,
+        is_live=_has_sessions_ahead,
+        due_at=surgeon_due_at,
+    ),
+)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
@@ -12,7 +13,7 @@ from outbox import delivery
 from outbox.models import Notification
 from outbox.services import notification_schedule
 from outbox.sweep import sweep_due
-from outbox.tasks import queue_sends, send_notification
+from outbox.tasks import queue_sends, send_notification, sweep_notifications, sweep_soon
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
@@ -160,3 +161,26 @@ def _raise(error):
         raise error
 
     return send_messages
+
+
+def test_sweep_soon_sends_due_rows_at_once(learner, django_capture_on_commit_callbacks):
+    _reminder(learner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_soon()
+
+    assert [message.to for message in mail.outbox] == [[learner.email]]
+
+
+def test_sweep_soon_with_the_broker_away_leaves_the_row_to_the_periodic_sweep(learner, monkeypatch, caplog):
+    def broker_away():
+        raise ConnectionError("broker away")
+
+    monkeypatch.setattr(sweep_notifications, "delay", broker_away)
+    row = _reminder(learner)
+
+    sweep_soon()
+
+    row.refresh_from_db()
+    assert (row.state, len(mail.outbox)) == (State.PENDING, 0)
+    assert "Could not queue an early notification sweep" in caplog.text
