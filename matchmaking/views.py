@@ -31,7 +31,7 @@ def _day(day_id: int) -> SurgeryDay:
 def _open_day(day_id: int) -> SurgeryDay:
     """A published day that has not ended: the only kind learners can ask about."""
     day = _day(day_id)
-    if day.status != SurgeryDay.Status.PUBLISHED or day.ends_at <= timezone.now():
+    if not day.accepts_requests(timezone.now()):
         raise Http404("No such surgery day.")
     return day
 

@@ -151,7 +151,7 @@ def day_publish(*, day: SurgeryDay, by: User) -> SurgeryDay:
     day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
     if day.status != SurgeryDay.Status.DRAFT:
         raise errors.DayError("Only a draft day can be published.")
-    if day.ends_at <= timezone.now():
+    if day.is_over(timezone.now()):
         raise errors.DayError("This day is in the past, so it cannot be published.")
     day.status = SurgeryDay.Status.PUBLISHED
     day.save(update_fields=["status"])
