@@ -3,7 +3,7 @@ workshop feedback and "did not come" marks.
 
 Thin views: check who is asking, call a selector or a service, render. Someone with
 nothing to do with a booking or organisation gets 404; a member of the organisation
-who is not the right person gets 403 (see surgeries/views/access.py).
+who is not the right person gets 403 (see surgeries/access.py).
 """
 
 from django.contrib import messages
@@ -27,12 +27,10 @@ from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from afterday.selectors import sessions as selectors
 from afterday.selectors.report import ImpactReport, day_comments, impact_report
 from surgeries import errors
+from surgeries.access import organiser_day, organiser_organisation, refuse, refuse_viewer, visible_day
 from surgeries.models import Booking
-from surgeries.selectors import day_access
-from surgeries.views.access import organiser_day, organiser_organisation, visible_day
 from workshops import errors as workshop_errors
 from workshops.models import Registration
-from workshops.views.access import refuse
 
 
 def _booking_for(request, booking_id: int, *, party: str) -> Booking:
@@ -42,11 +40,9 @@ def _booking_for(request, booking_id: int, *, party: str) -> Booking:
         pk=booking_id,
         status=Booking.Status.ACTIVE,
     )
-    if getattr(booking, f"{party}_id") == request.user.pk:
-        return booking
-    if day_access(day=booking.day, user=request.user) == "outsider":
-        raise Http404
-    raise PermissionDenied
+    if getattr(booking, f"{party}_id") != request.user.pk:
+        refuse(user=request.user, organisation=booking.day.organisation)
+    return booking
 
 
 @login_required
@@ -75,10 +71,10 @@ def session_feedback(request, booking_id: int):
 
 @login_required
 def day_feedback(request, day_id: int):
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     role = services.helper_role(day=day, person=request.user)
     if role is None:
-        raise PermissionDenied if day.viewer_access != "outsider" else Http404
+        refuse_viewer(day)
     existing = Feedback.objects.filter(day=day, author=request.user, booking=None, role=role).first()
     initial = {"usefulness": existing.usefulness, "comment": existing.comment} if existing else None
     form = DayFeedbackForm(request.POST or None, initial=initial)
@@ -189,7 +185,7 @@ def _report_page(request, report: ImpactReport, context: dict):
 
 @login_required
 def day_report(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     report = impact_report(organisation=day.organisation, day=day)
     report.comments = day_comments(day=day)
     return _report_page(request, report, {"day": day})
@@ -206,7 +202,7 @@ def _period(request, organisation) -> tuple[ReportPeriodForm, ImpactReport | Non
 
 @login_required
 def organisation_report(request, slug: str):
-    organisation = organiser_organisation(request, slug)
+    organisation = organiser_organisation(user=request.user, slug=slug)
     form, report = _period(request, organisation)
     if report is None:
         return render(request, "afterday/report.html", {"form": form, "organisation": organisation})
@@ -215,13 +211,13 @@ def organisation_report(request, slug: str):
 
 @login_required
 def day_report_csv(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     return exporters.report_csv(impact_report(organisation=day.organisation, day=day), f"impact-day-{day.pk}.csv")
 
 
 @login_required
 def organisation_report_csv(request, slug: str):
-    organisation = organiser_organisation(request, slug)
+    organisation = organiser_organisation(user=request.user, slug=slug)
     _form, report = _period(request, organisation)
     if report is None:
         return redirect("afterday:organisation_report", slug=slug)
@@ -268,7 +264,7 @@ def registration_no_show(request: HttpRequest, workshop_id: int, registration_id
         workshop_id=workshop_id,
     )
     if not services.can_take_attendance(user=request.user, workshop=registration.workshop):
-        refuse(user=request.user, day=registration.workshop.day)
+        refuse(user=request.user, organisation=registration.workshop.day.organisation)
     clear = request.POST.get("clear") == "1"
     try:
         services.registration_mark_no_show(registration_id=registration.pk, by=request.user, no_show=not clear)

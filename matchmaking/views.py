@@ -7,7 +7,6 @@ not organise it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,9 +16,9 @@ from matchmaking import selectors, services
 from matchmaking.forms import MatchRequestForm
 from matchmaking.models import MatchRequest
 from matchmaking.services import confirm as confirming
-from people.models import Membership
 from people.selectors import is_blocked, profile_of, topics_wanted
 from surgeries import errors
+from surgeries.access import organiser_day
 from surgeries.models import SurgeryDay
 from surgeries.services import booking_create
 
@@ -31,20 +30,13 @@ def _day(day_id: int) -> SurgeryDay:
 def _open_day(day_id: int) -> SurgeryDay:
     """A published day that has not ended: the only kind learners can ask about."""
     day = _day(day_id)
-    if day.status != SurgeryDay.Status.PUBLISHED or day.ends_at <= timezone.now():
+    if not day.accepts_requests(timezone.now()):
         raise Http404("No such surgery day.")
     return day
 
 
 def _organiser_day(request, day_id: int) -> SurgeryDay:
-    day = _day(day_id)
-    role = Membership.objects.filter(person=request.user, organisation=day.organisation).values_list("role", flat=True)
-    role = role.first()
-    if role is None:
-        raise Http404("No such surgery day.")
-    if role != Membership.Role.ORGANISER:
-        raise PermissionDenied("Only organisers can run matchmaking.")
-    return day
+    return organiser_day(user=request.user, day_id=day_id, why="Only organisers can run matchmaking.")
 
 
 def _blocked(request, day: SurgeryDay):

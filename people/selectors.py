@@ -26,10 +26,14 @@ from people.models import (
 def is_organiser(*, user: User, organisation: Organisation) -> bool:
     if not user.is_authenticated:
         return False
-    return Membership.objects.filter(organisation=organisation, person=user, role=Membership.Role.ORGANISER).exists()
+    return organisers_of(organisation=organisation).filter(pk=user.pk).exists()
 
 
 def organisers_of(*, organisation: Organisation) -> QuerySet[User]:
+    """Who organises an organisation: its members with the organiser role whose account
+    is active. The one rule (is_organiser asks it about one person): a deactivated or
+    erased account organises nothing, though its membership row stays.
+    """
     return User.objects.filter(
         memberships__organisation=organisation, memberships__role=Membership.Role.ORGANISER, is_active=True
     ).distinct()

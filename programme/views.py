@@ -11,21 +11,21 @@ from programme.agenda import my_bookings as agenda_my_bookings
 from programme.calendar import feed_ics
 from programme.selectors import programme_timeline
 from surgeries import errors, selectors, services
+from surgeries.access import ORGANISER, visible_day
 from surgeries.calendar import bookings_to_ics
 from surgeries.forms import SlotChoiceForm
 from surgeries.models import Booking, CalendarFeed
-from surgeries.views.access import visible_day
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def programme(request, day_id: int):
     """Everyone sees free and booked; only organisers (and the two people in it) see who."""
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     context = {
         "day": day,
         "timeline": programme_timeline(day=day),
-        "sees_names": day.viewer_access == "organiser",
+        "sees_names": day.viewer_access == ORGANISER,
         "viewer_id": request.user.pk if request.user.is_authenticated else None,
     }
     return render(request, "programme/programme.html", context)

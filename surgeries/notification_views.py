@@ -4,13 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from outbox.selectors import notification_summary_for
-from surgeries.views.access import organiser_day
+from surgeries.access import organiser_day
 
 
 @login_required
 def day_notifications(request, day_id: int):
     # Members who are not organisers are refused; people outside the organisation get
     # "not found", so a draft day's existence is not given away.
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     summary = notification_summary_for(scope=day)
     return render(request, "surgeries/day_notifications.html", {"day": day, "summary": summary})

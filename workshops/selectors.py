@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from people.models import Membership, User
+from people.models import User
 from people.selectors import is_organiser
 from surgeries.models import SurgeryDay
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
@@ -31,12 +31,6 @@ class ProgrammeItem:
     @property
     def is_full(self) -> bool:
         return self.places_left == 0
-
-
-def is_member(*, user: User, organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(organisation=organisation, person=user).exists()
 
 
 def day_is_visible(*, day: SurgeryDay, user: User) -> bool:

@@ -43,7 +43,7 @@ def _merged(windows: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime
 
 
 def _check_request(*, day: SurgeryDay, learner: User, details: RequestDetails) -> None:
-    if day.status != SurgeryDay.Status.PUBLISHED or day.ends_at <= timezone.now():
+    if not day.accepts_requests(timezone.now()):
         raise errors.BookingClosed("This day is not open for requests.")
     if is_blocked(person=learner, organisation=day.organisation):
         raise errors.PersonBlocked()

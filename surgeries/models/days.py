@@ -105,6 +105,26 @@ class SurgeryDay(models.Model):
         """Finished, or ended already though the hourly job has not marked it so yet."""
         return self.status == self.Status.FINISHED or self.ends_at <= now
 
+    def accepts_requests(self, now: datetime) -> bool:
+        """Learners may ask to be matched: the day is published and has not ended.
+
+        Drafts are not public yet, a cancelled day will not happen, and once the day
+        has ended no match could be booked (whether or not the hourly job has marked
+        it finished).
+        """
+        return self.status == self.Status.PUBLISHED and self.ends_at > now
+
+    def takes_bookings(self, now: datetime) -> bool:
+        """The day side of "can this be booked now": published, and inside the booking
+        window if the organiser set one. Whether the slot or workshop itself has
+        started is the caller's to check.
+        """
+        if self.status != self.Status.PUBLISHED:
+            return False
+        if self.booking_opens_at and now < self.booking_opens_at:
+            return False
+        return not (self.booking_closes_at and now >= self.booking_closes_at)
+
     def clean(self) -> None:
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

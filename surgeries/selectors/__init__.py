@@ -9,7 +9,7 @@ from surgeries.selectors.bookings import (
     surgeon_sessions,
     waiting_list,
 )
-from surgeries.selectors.days import day_access, days_organised_by, upcoming_published_days
+from surgeries.selectors.days import days_organised_by, upcoming_published_days
 from surgeries.selectors.slots import (
     ProgrammeRow,
     free_slots,
@@ -21,7 +21,6 @@ __all__ = [
     "MyBookings",
     "ProgrammeRow",
     "calendar_bookings",
-    "day_access",
     "day_bookings",
     "days_organised_by",
     "free_slots",

@@ -5,7 +5,8 @@ from datetime import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from people.models import Membership, User
+from people.models import User
+from people.selectors import organisations_organised_by
 from surgeries.models import SurgeryDay
 
 
@@ -22,21 +23,7 @@ def upcoming_published_days(*, now: datetime | None = None) -> QuerySet[SurgeryD
 def days_organised_by(*, user: User) -> QuerySet[SurgeryDay]:
     """Every day, in any state, of the organisations this person organises."""
     return (
-        SurgeryDay.objects.filter(
-            organisation__memberships__person=user, organisation__memberships__role=Membership.Role.ORGANISER
-        )
+        SurgeryDay.objects.filter(organisation__in=organisations_organised_by(user=user))
         .select_related("venue", "organisation")
         .order_by("-starts_at", "id")
     )
-
-
-def day_access(*, day: SurgeryDay, user: User) -> str:
-    """How this person stands towards a day: "organiser", "member" or "outsider"."""
-    if not user.is_authenticated:
-        return "outsider"
-    roles = set(
-        Membership.objects.filter(organisation_id=day.organisation_id, person=user).values_list("role", flat=True)
-    )
-    if Membership.Role.ORGANISER in roles:
-        return "organiser"
-    return "member" if roles else "outsider"

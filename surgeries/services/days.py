@@ -1,17 +1,15 @@
 """Organisers planning, publishing and cancelling surgery days."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from people.models import Organisation, User
 from people.selectors import is_organiser
-from surgeries import errors
+from surgeries import errors, signals
 from surgeries.models import (
     Booking,
     Commitment,
@@ -24,20 +22,6 @@ from surgeries.models import (
 )
 from surgeries.notifications import day_cancelled_notify_everyone, day_notifications_reschedule
 from surgeries.services.locking import lock_slots
-
-# Apps above surgeries with their own lists for a day (workshops' waiting lists)
-# close them when the day finishes, without surgeries importing them. A hook is
-# fn(days) -> rows changed, where `days` is every finished day; it runs inside the
-# transaction that finishes days and must change nothing when run again.
-DayFinishedHook = Callable[[QuerySet[SurgeryDay]], int]
-_day_finished_hooks: list[DayFinishedHook] = []
-
-
-def register_day_finished_hook(fn: DayFinishedHook) -> DayFinishedHook:
-    """Add a hook once; `ready()` can run twice in some test set-ups."""
-    if fn not in _day_finished_hooks:
-        _day_finished_hooks.append(fn)
-    return fn
 
 
 @dataclass
@@ -124,6 +108,7 @@ def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
     day = _apply(day, details)
     _regenerate_slots(day=day, by=by)
     day_notifications_reschedule(day=day)
+    signals.day_updated.send(sender=SurgeryDay, day=day)
     return day
 
 
@@ -151,7 +136,7 @@ def day_publish(*, day: SurgeryDay, by: User) -> SurgeryDay:
     day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
     if day.status != SurgeryDay.Status.DRAFT:
         raise errors.DayError("Only a draft day can be published.")
-    if day.ends_at <= timezone.now():
+    if day.is_over(timezone.now()):
         raise errors.DayError("This day is in the past, so it cannot be published.")
     day.status = SurgeryDay.Status.PUBLISHED
     day.save(update_fields=["status"])
@@ -181,6 +166,7 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
     lock_slots(Slot.objects.filter(day=day).values_list("pk", flat=True))
     day.status = SurgeryDay.Status.CANCELLED
     day.save(update_fields=["status"])
+    signals.day_cancelled.send(sender=SurgeryDay, day=day)
     day_cancelled_notify_everyone(day=day)
     active = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE)
     Commitment.objects.filter(booking__in=active).update(is_active=False)
@@ -204,8 +190,8 @@ def days_finish_ended(*, now: datetime | None = None) -> int:
     2. Everyone still waiting for a slot on any finished day leaves the list: the day
        is over, so no slot will come free. Looking at every finished day, not only
        those finished now, also closes an entry whose join raced the finishing.
-    3. The day-finished hooks do the same for the lists other apps keep (workshop
-       waiting lists), in this transaction.
+    3. `signals.days_finished` lets the apps above do the same for the lists they
+       keep (workshop waiting lists), in this transaction.
     """
     now = now or timezone.now()
     count = SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__lte=now).update(
@@ -215,6 +201,5 @@ def days_finish_ended(*, now: datetime | None = None) -> int:
     WaitingListEntry.objects.filter(day__in=finished, status=WaitingListEntry.Status.WAITING).update(
         status=WaitingListEntry.Status.LEFT
     )
-    for hook in _day_finished_hooks:
-        hook(finished)
+    signals.days_finished.send(sender=SurgeryDay, days=finished)
     return count

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from surgeries import errors, selectors, services
+from surgeries.access import organiser_day
 from surgeries.forms import OrganiserNoteForm, SlotChoiceForm, WalkInForm
 from surgeries.models import Booking
-from surgeries.views.access import organiser_day
 
 
 @login_required
 def desk(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     free = selectors.free_slots(day=day)
     context = {
         "day": day,
@@ -26,7 +26,7 @@ def desk(request, day_id: int):
 
 
 def _desk_booking(request, day_id: int, booking_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     return day, get_object_or_404(Booking, pk=booking_id, day=day, status=Booking.Status.ACTIVE)
 
 
@@ -94,7 +94,7 @@ def desk_note(request, day_id: int, booking_id: int):
 @login_required
 @require_POST
 def desk_walk_in(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     form = WalkInForm(request.POST, slots=selectors.free_slots(day=day), zone=day.time_zone)
     if form.is_valid():
         try:

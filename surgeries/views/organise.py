@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from people.selectors import organisations_organised_by
 from surgeries import errors, selectors, services
+from surgeries.access import organiser_day, organiser_organisation
 from surgeries.forms import DayForm, InviteSurgeonForm, VenueForm
 from surgeries.models import DaySurgeon
-from surgeries.views.access import organiser_day, organiser_organisation
 
 
 @login_required
@@ -24,7 +24,7 @@ def organise_home(request):
 
 @login_required
 def venue_new(request, slug: str):
-    organisation = organiser_organisation(request, slug)
+    organisation = organiser_organisation(user=request.user, slug=slug)
     form = VenueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,7 +50,7 @@ def _save_day(request, form, save):
 
 @login_required
 def day_new(request, slug: str):
-    organisation = organiser_organisation(request, slug)
+    organisation = organiser_organisation(user=request.user, slug=slug)
     if not organisation.venues.exists():
         messages.info(request, "Add a venue first: every day needs one.")
         return redirect("surgeries:venue_new", slug=organisation.slug)
@@ -67,7 +67,7 @@ def day_new(request, slug: str):
 
 @login_required
 def day_edit(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     form = DayForm(
         request.POST if request.method == "POST" else None,
         organisation=day.organisation,
@@ -83,7 +83,7 @@ def day_edit(request, day_id: int):
 
 @login_required
 def day_manage(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     surgeons = DaySurgeon.objects.filter(day=day).select_related("person").prefetch_related("windows")
     context = {
         "day": day,
@@ -97,7 +97,7 @@ def day_manage(request, day_id: int):
 @login_required
 @require_POST
 def day_publish(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     try:
         services.day_publish(day=day, by=request.user)
     except errors.SurgeryError as error:
@@ -109,7 +109,7 @@ def day_publish(request, day_id: int):
 
 @login_required
 def day_cancel(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     if request.method == "POST":
         try:
             count = services.day_cancel(day=day, by=request.user)
@@ -124,7 +124,7 @@ def day_cancel(request, day_id: int):
 @login_required
 @require_POST
 def surgeon_invite(request, day_id: int):
-    day = organiser_day(request, day_id)
+    day = organiser_day(user=request.user, day_id=day_id)
     form = InviteSurgeonForm(request.POST, day=day)
     if form.is_valid():
         person = form.cleaned_data["person"]

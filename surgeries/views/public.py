@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from surgeries import errors, selectors, services
+from surgeries.access import visible_day
 from surgeries.forms import BookingForm
 from surgeries.models import Booking, DaySurgeon, Slot, WaitingListEntry
-from surgeries.views.access import visible_day
 
 
 def home(request):
@@ -17,7 +17,7 @@ def home(request):
 
 
 def day_detail(request, day_id: int):
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     user = request.user
     free = selectors.free_slots(day=day, exclude_person_id=user.pk if user.is_authenticated else None)
     context = {"day": day, "free_slots": free, "by_surgeon": selectors.slots_by_surgeon(free)}
@@ -37,7 +37,7 @@ def day_detail(request, day_id: int):
 
 @login_required
 def book(request, day_id: int, slot_id: int):
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     slot = get_object_or_404(Slot.objects.select_related("surgeon", "day_surgeon"), pk=slot_id, day=day)
     topics = day.organisation.topics.filter(is_active=True)
     form = BookingForm(request.POST if request.method == "POST" else None, topics=topics)
@@ -61,7 +61,7 @@ def book(request, day_id: int, slot_id: int):
 @login_required
 @require_POST
 def waiting_join(request, day_id: int):
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     form = BookingForm(request.POST, topics=day.organisation.topics.filter(is_active=True))
     if not form.is_valid():
         messages.error(request, "Please check what you entered and try again.")
@@ -83,7 +83,7 @@ def waiting_join(request, day_id: int):
 @login_required
 @require_POST
 def waiting_leave(request, day_id: int):
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     services.waiting_list_leave(day=day, person=request.user)
     messages.success(request, "You have left the waiting list.")
     return redirect("surgeries:day_detail", day_id=day.pk)

@@ -2,20 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404
+from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 
 from surgeries import errors, selectors, services
+from surgeries.access import ORGANISER, OUTSIDER, refuse_viewer, visible_day
 from surgeries.forms import AvailabilityForm, format_time_ranges
 from surgeries.models import DaySurgeon
-from surgeries.views.access import visible_day
-
-
-def _refuse(day):
-    if day.viewer_access == "outsider":
-        raise Http404
-    raise PermissionDenied
 
 
 def _save_availability(request, day_surgeon, form) -> bool:
@@ -41,11 +34,11 @@ def _save_availability(request, day_surgeon, form) -> bool:
 @login_required
 def availability(request, day_id: int):
     """Set when I am free. Joining the day as a surgeon happens here too, where allowed."""
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).first()
     if day_surgeon is None:
-        if not (day.surgeons_may_opt_in and day.viewer_access != "outsider"):
-            _refuse(day)
+        if not (day.surgeons_may_opt_in and day.viewer_access != OUTSIDER):
+            refuse_viewer(day)
         if request.method == "POST":
             day_surgeon = services.surgeon_join(day=day, person=request.user, by=request.user)
     initial = {}
@@ -66,9 +59,9 @@ def availability(request, day_id: int):
 @login_required
 def day_sheet(request, day_id: int):
     """One surgeon's sessions. Organisers may open any surgeon's sheet with ?surgeon=<id>."""
-    day = visible_day(request, day_id)
+    day = visible_day(user=request.user, day_id=day_id)
     person_id = request.GET.get("surgeon")
-    if person_id and day.viewer_access == "organiser":
+    if person_id and day.viewer_access == ORGANISER:
         if not (person_id.isascii() and person_id.isdecimal()):
             raise BadRequest("The surgeon in the address is not a number.")
         # person__pk, not person_id: only the former turns an id too large for the database into "not found".
@@ -76,6 +69,6 @@ def day_sheet(request, day_id: int):
     else:
         day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).select_related("person").first()
         if day_surgeon is None:
-            _refuse(day)
+            refuse_viewer(day)
     sessions = selectors.surgeon_sessions(day_surgeon=day_surgeon)
     return render(request, "surgeries/day_sheet.html", {"day": day, "day_surgeon": day_surgeon, "sessions": sessions})

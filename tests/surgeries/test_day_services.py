@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from outbox.models import Notification
-from surgeries import errors
+from surgeries import errors, signals
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.services import day_cancel, days_finish_ended
-from surgeries.services.days import register_day_finished_hook
 from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating, past_day, past_session
 from workshops.models import Workshop, WorkshopWaitingEntry
 
@@ -122,17 +121,19 @@ def test_finishing_again_ends_a_waiting_entry_that_slipped_in_and_changes_nothin
     assert _status(day) == Status.FINISHED
 
 
-def test_day_finished_hooks_run_with_the_finished_days(organisation):
+def test_days_finished_is_sent_with_every_finished_day(organisation):
     ended = past_day(organisation, status=Status.PUBLISHED)
     SurgeryDayFactory(organisation=organisation)
     seen = []
-    hook = register_day_finished_hook(lambda days: seen.append(sorted(days.values_list("pk", flat=True))) or 0)
+
+    def listen(sender, *, days, **kwargs):
+        seen.append(sorted(days.values_list("pk", flat=True)))
+
+    signals.days_finished.connect(listen, sender=SurgeryDay)
     try:
         days_finish_ended()
     finally:
-        from surgeries.services import days
-
-        days._day_finished_hooks.remove(hook)
+        signals.days_finished.disconnect(listen, sender=SurgeryDay)
 
     assert seen == [[ended.pk]]
 

@@ -15,7 +15,7 @@ from django.db import connection
 from surgeries.models import SurgeryDay
 from surgeries.services import day_cancel
 from tests.factories import UserFactory, WorkshopFactory, registered
-from workshops import signals
+from workshops import receivers
 from workshops.models import Registration, Workshop, WorkshopWaitingEntry
 from workshops.services import registration as registration_services
 
@@ -35,7 +35,7 @@ def test_giving_up_a_place_while_the_day_is_cancelled_does_not_deadlock(organisa
     registration_services.waiting_list_join(workshop_id=workshop.pk, person=waiting)
     participant_holds_workshop = threading.Event()
     organiser_holds_day = threading.Event()
-    promote, cancel_workshops = registration_services.waiting_list_promote, signals.workshops_cancel_for_day
+    promote, cancel_workshops = registration_services.waiting_list_promote, receivers.workshops_cancel_for_day
 
     def promote_after_the_day_is_locked(**kwargs):
         participant_holds_workshop.set()
@@ -47,7 +47,7 @@ def test_giving_up_a_place_while_the_day_is_cancelled_does_not_deadlock(organisa
         return cancel_workshops(**kwargs)
 
     monkeypatch.setattr(registration_services, "waiting_list_promote", promote_after_the_day_is_locked)
-    monkeypatch.setattr(signals, "workshops_cancel_for_day", cancel_workshops_once_both_hold_a_lock)
+    monkeypatch.setattr(receivers, "workshops_cancel_for_day", cancel_workshops_once_both_hold_a_lock)
     errors: list[str] = []
 
     def in_thread(action):

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import is_organiser
+from surgeries.access import refuse
 from workshops import errors, selectors, services
 from workshops.calendar import registration_calendar
 from workshops.models import Registration
 from workshops.services.registration import organiser_may_cancel_places, registration_is_open
-from workshops.views.access import refuse, visible_day, visible_workshop
+from workshops.views.access import visible_day, visible_workshop
 
 
 def day_workshops(request: HttpRequest, day_id: int) -> HttpResponse:
@@ -131,7 +132,7 @@ def attendee_register(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = visible_workshop(user=request.user, workshop_id=workshop_id)
     organiser = is_organiser(user=request.user, organisation=workshop.day.organisation)
     if not organiser and not selectors.is_facilitator(user=request.user, workshop=workshop):
-        refuse(user=request.user, day=workshop.day)
+        refuse(user=request.user, organisation=workshop.day.organisation)
     now = timezone.now()
     context = {
         "workshop": workshop,

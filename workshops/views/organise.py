@@ -8,11 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from surgeries.access import organiser_day
 from workshops import errors, selectors, services
 from workshops.forms import OpenSpaceForm, WorkshopForm
 from workshops.models import Registration
 from workshops.services.registration import organiser_may_cancel_places
-from workshops.views.access import organiser_day, organiser_open_space, organiser_workshop
+from workshops.views.access import organiser_open_space, organiser_workshop
 
 
 def _show_errors(form, error: Exception) -> None:

@@ -1,0 +1,56 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from surgeries.models import SurgeryDay
+
+NOW = datetime(2031, 3, 4, 12, 0, tzinfo=UTC)
+Status = SurgeryDay.Status
+
+
+def _day(status=Status.PUBLISHED, *, ends_in=timedelta(hours=3), **times) -> SurgeryDay:
+    return SurgeryDay(status=status, starts_at=NOW - timedelta(hours=1), ends_at=NOW + ends_in, **times)
+
+
+@pytest.mark.parametrize(
+    ("status", "ends_in", "expected"),
+    [
+        (Status.PUBLISHED, timedelta(hours=3), True),
+        (Status.PUBLISHED, timedelta(0), False),
+        (Status.PUBLISHED, -timedelta(minutes=1), False),
+        (Status.DRAFT, timedelta(hours=3), False),
+        (Status.CANCELLED, timedelta(hours=3), False),
+        (Status.FINISHED, timedelta(hours=3), False),
+    ],
+)
+def test_accepts_requests_only_while_published_and_not_ended(status, ends_in, expected):
+    assert _day(status, ends_in=ends_in).accepts_requests(NOW) is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(Status.PUBLISHED, False), (Status.FINISHED, True), (Status.DRAFT, False), (Status.CANCELLED, False)],
+)
+def test_is_over_when_finished_whatever_the_clock(status, expected):
+    assert _day(status).is_over(NOW) is expected
+
+
+def test_is_over_once_ended_before_the_job_marks_it():
+    assert _day(ends_in=timedelta(0)).is_over(NOW) is True
+
+
+@pytest.mark.parametrize(
+    ("status", "times", "expected"),
+    [
+        (Status.PUBLISHED, {}, True),
+        (Status.DRAFT, {}, False),
+        (Status.CANCELLED, {}, False),
+        (Status.FINISHED, {}, False),
+        (Status.PUBLISHED, {"booking_opens_at": NOW + timedelta(minutes=1)}, False),
+        (Status.PUBLISHED, {"booking_opens_at": NOW}, True),
+        (Status.PUBLISHED, {"booking_closes_at": NOW}, False),
+        (Status.PUBLISHED, {"booking_closes_at": NOW + timedelta(minutes=1)}, True),
+    ],
+)
+def test_takes_bookings_only_while_published_and_inside_the_booking_window(status, times, expected):
+    assert _day(status, **times).takes_bookings(NOW) is expected

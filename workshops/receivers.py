@@ -1,0 +1,34 @@
+"""Workshops follow their surgery day. The day's events come from surgeries/signals.py,
+sent inside the surgeries service's transaction, so a rolled-back change to the day
+leaves every workshop, place and waiting list as it was.
+
+Connected by importing this module in WorkshopsConfig.ready().
+"""
+
+from django.dispatch import receiver
+
+from surgeries.models import SurgeryDay
+from surgeries.signals import day_cancelled, day_updated, days_finished
+from workshops.models import Workshop
+from workshops.notifications import workshop_moved_notify
+from workshops.services.planning import workshops_cancel_for_day
+from workshops.services.registration import waiting_lists_end_for_days
+
+
+@receiver(day_cancelled, sender=SurgeryDay, dispatch_uid="workshops_cancel_with_day")
+def cancel_workshops_with_day(sender, *, day: SurgeryDay, **kwargs) -> None:
+    workshops_cancel_for_day(day=day)
+
+
+@receiver(day_updated, sender=SurgeryDay, dispatch_uid="workshops_reminders_follow_day")
+def move_workshop_reminders_with_day(sender, *, day: SurgeryDay, **kwargs) -> None:
+    # The organiser may have changed the day's reminder offsets: workshop reminders
+    # follow, as session reminders do. Workshops keep their own times.
+    for workshop in Workshop.objects.filter(day=day, status=Workshop.Status.ACTIVE).select_related("day__venue"):
+        workshop_moved_notify(workshop=workshop)
+
+
+@receiver(days_finished, sender=SurgeryDay, dispatch_uid="workshops_waiting_lists_end_with_day")
+def end_waiting_lists_with_days(sender, *, days, **kwargs) -> None:
+    # A finished day's workshops have happened, so nobody waits for a place any more.
+    waiting_lists_end_for_days(days)
