@@ -11,8 +11,13 @@ class VenueAdmin(admin.ModelAdmin):
 
 @admin.register(SurgeryDay)
 class SurgeryDayAdmin(admin.ModelAdmin):
+    """The status changes only through the site: cancelling there also cancels the day's
+    bookings and workshops and tells everyone (surgeries.services.days), which a bare
+    save here would skip."""
+
     list_display = ["title", "organisation", "starts_at", "status"]
     list_filter = ["status", "organisation"]
+    readonly_fields = ["status"]
 
 
 @admin.register(DaySurgeon)
