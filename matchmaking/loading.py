@@ -34,9 +34,10 @@ from matchmaking.core.instance import (
     violations,
 )
 from matchmaking.models import MatchRequest, RequestTopic
+from people.enums import ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile
 from people.selectors import topics_offered_for
-from people.visibility import ORGANISER, PAIRED, can_see
+from people.visibility import can_see
 from surgeries import models
 
 # A person who has not said which languages they use is taken to use the day's

@@ -18,8 +18,9 @@ from matchmaking.loading import (
     surgeon_side,
 )
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
+from people.enums import EVENT, ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile, TopicWant, User
-from people.visibility import EVENT, ORGANISER, PAIRED, can_see
+from people.visibility import can_see
 from surgeries.models import SurgeryDay
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from people.visibility import Visibility
+from people.enums import AccessNeed, Confidence, Perspective, Visibility
 
 
 class UserManager(BaseUserManager):
@@ -140,25 +140,6 @@ class OrganisationBlock(models.Model):
 # --- Profiles, skills and privacy -----------------------------------------------
 
 
-class Perspective(models.TextChoices):
-    LIVED_EXPERIENCE = "lived_experience", "Lived experience of mental health difficulties"
-    WORKER_VOLUNTARY = "worker_voluntary", "Worker (voluntary sector)"
-    WORKER_STATUTORY = "worker_statutory", "Worker (statutory sector)"
-    VOLUNTEER = "volunteer", "Volunteer"
-    COMMUNITY_JOURNALIST = "community_journalist", "Community journalist"
-    TECH_EXPERT = "tech_expert", "Tech / social media expert"
-
-
-class AccessNeed(models.TextChoices):
-    STEP_FREE = "step_free", "Step-free access"
-    QUIET_SPACE = "quiet_space", "A quiet space or breaks"
-    HEARING_LOOP = "hearing_loop", "Hearing loop"
-    BSL = "bsl", "British Sign Language interpreter"
-    LARGE_PRINT = "large_print", "Large print or screen reader friendly material"
-    EXTRA_TIME = "extra_time", "Extra time or a slower pace"
-    COMPANION = "companion", "Bringing a companion or support worker"
-
-
 class Profile(models.Model):
     """What a person tells us about themselves. Sensitive parts carry their own visibility."""
 
@@ -198,12 +179,6 @@ class PersonPerspective(models.Model):
 
     def __str__(self) -> str:
         return self.get_perspective_display()
-
-
-class Confidence(models.IntegerChoices):
-    BASICS = 1, "I can show the basics"
-    CONFIDENT = 2, "Confident"
-    EXPERT = 3, "Expert"
 
 
 class TopicOffer(models.Model):

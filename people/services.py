@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from people import selectors
 from people.emails import send_templated_email
+from people.enums import AccessNeed, Confidence, Visibility
 from people.models import (
-    AccessNeed,
     AuditEntry,
-    Confidence,
     Invitation,
     Membership,
     Organisation,
@@ -33,7 +32,6 @@ from people.models import (
     TopicWant,
     User,
 )
-from people.visibility import Visibility
 
 logger = logging.getLogger(__name__)
 

@@ -12,33 +12,18 @@ Relationships between a viewer and a person:
 - "paired": a surgeon and learner on a booking that is not cancelled (surgeries app);
 - "event": both take part in the same surgery day (surgeries / workshops apps).
 `people` works out the first two itself; other apps register providers for the rest,
-so `people` never imports them.
+so `people` never imports them. The levels and relationship names live in
+people/enums.py, which imports nothing of ours, so this module can import models.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from django.db import models
-
-if TYPE_CHECKING:
-    from people.models import User
-
-SELF = "self"
-ORGANISER = "organiser"
-PAIRED = "paired"
-EVENT = "event"
-RELATIONSHIPS = frozenset({SELF, ORGANISER, PAIRED, EVENT})
-
-
-class Visibility(models.TextChoices):
-    ONLY_ME = "only_me", "Only me"
-    ORGANISERS = "organisers", "Organisers"
-    PAIRED = "paired", "People I am paired with"
-    EVENT = "event", "Everyone at my events"
-
+from people.enums import EVENT, ORGANISER, PAIRED, RELATIONSHIPS, SELF, AccessNeed, Visibility
+from people.models import Membership, Profile, User
+from people.selectors import ProfileData, profile_data_for
 
 # Which relationships each visibility admits. "self" always sees everything.
 _AUDIENCE: dict[str, frozenset[str]] = {
@@ -60,7 +45,7 @@ def can_see(*, visibility: str, relationships: set[str] | frozenset[str]) -> boo
 
 # --- Relationships --------------------------------------------------------------
 
-RelationshipProvider = Callable[["User", list[int]], dict[int, set[str]]]
+RelationshipProvider = Callable[[User, list[int]], dict[int, set[str]]]
 _providers: list[RelationshipProvider] = []
 
 
@@ -83,8 +68,6 @@ def unregister_relationship_provider(fn: RelationshipProvider) -> None:
 
 def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[int, set[str]]:
     """For each person id, the set of relationships the viewer has to that person."""
-    from people.models import Membership
-
     ids = list(dict.fromkeys(person_ids))
     result: dict[int, set[str]] = {person_id: set() for person_id in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
@@ -166,15 +149,13 @@ def visible_profile(*, viewer: User, person: User) -> VisibleProfile:
 
 def visible_profiles(*, viewer: User, people: Iterable[User]) -> list[VisibleProfile]:
     """The visible part of each person's profile, in the same order, in a fixed number of queries."""
-    from people.selectors import profile_data_for
-
     people = list(people)
     relationships = relationships_between(viewer=viewer, person_ids=[p.pk for p in people])
     data = profile_data_for(person_ids=[p.pk for p in people])
     return [_build(person, relationships[person.pk], data[person.pk]) for person in people]
 
 
-def _build(person: User, relationships: set[str], data) -> VisibleProfile:
+def _build(person: User, relationships: set[str], data: ProfileData) -> VisibleProfile:
     profile = data.profile
     shown: list[str] = []
     perspectives = tuple(
@@ -213,9 +194,7 @@ def _build(person: User, relationships: set[str], data) -> VisibleProfile:
     )
 
 
-def _access_need_labels(profile) -> tuple[str, ...]:
-    from people.models import AccessNeed
-
+def _access_need_labels(profile: Profile) -> tuple[str, ...]:
     labels = [AccessNeed(code).label for code in profile.access_needs if code in AccessNeed.values]
     if profile.access_needs_other:
         labels.append(profile.access_needs_other)
@@ -224,8 +203,6 @@ def _access_need_labels(profile) -> tuple[str, ...]:
 
 def preview_profile(*, person: User, relationship: str) -> VisibleProfile:
     """The person's own profile as someone with just this relationship would see it."""
-    from people.selectors import profile_data_for
-
     if relationship not in RELATIONSHIPS - {SELF}:
         raise ValueError(f"Unknown relationship {relationship!r}")
     data = profile_data_for(person_ids=[person.pk])

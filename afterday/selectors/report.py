@@ -17,8 +17,8 @@ from afterday import workshops
 from afterday.models import Feedback
 from afterday.report_types import Cell, ReportSection
 from afterday.suppression import USEFULNESS_LABELS, average_usefulness, suppress, suppress_with_total
-from people.models import Organisation, PersonPerspective, Perspective
-from people.visibility import Visibility
+from people.enums import Perspective, Visibility
+from people.models import Organisation, PersonPerspective
 from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay, WaitingListEntry
 
 # Perspectives a person lets organisers see; "only me" is never counted.

@@ -3,8 +3,8 @@
 import pytest
 
 from people import visibility
-from people.models import AccessNeed, Perspective
-from people.visibility import Visibility, can_see, relationships_between, visible_profile, visible_profiles
+from people.enums import AccessNeed, Perspective, Visibility
+from people.visibility import can_see, relationships_between, visible_profile, visible_profiles
 from tests.factories import (
     MembershipFactory,
     PersonPerspectiveFactory,
