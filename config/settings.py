@@ -160,6 +160,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # Bumped whenever the code of conduct text changes, so we know who agreed to which.
 CODE_OF_CONDUCT_VERSION = "2026-11"
 
+# Who is paired with whom or at the same event, for the visibility policy
+# (people/visibility.py). A dotted path because surgeries, which knows, sits above
+# people. Empty: nobody is paired or at an event, so those fields stay hidden.
+VISIBILITY_RELATIONSHIPS = "surgeries.selectors.relationships.relationships_for"
+
 # --- Brute-force lockout (django-axes) -------------------------------------
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -11,15 +11,20 @@ Relationships between a viewer and a person:
 - "organiser": the viewer organises an organisation the person is a member of;
 - "paired": a surgeon and learner on a booking that is not cancelled (surgeries app);
 - "event": both take part in the same surgery day (surgeries / workshops apps).
-`people` works out the first two itself; other apps register providers for the rest,
-so `people` never imports them. The levels and relationship names live in
-people/enums.py, which imports nothing of ours, so this module can import models.
+`people` works out the first two itself; the function named by the setting
+VISIBILITY_RELATIONSHIPS (surgeries) finds the rest, so `people` never imports it.
+The levels and relationship names live in people/enums.py, which imports nothing
+of ours, so this module can import models.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from people.enums import EVENT, ORGANISER, PAIRED, RELATIONSHIPS, SELF, AccessNeed, Visibility
 from people.models import Membership, Profile, User
@@ -46,24 +51,23 @@ def can_see(*, visibility: str, relationships: set[str] | frozenset[str]) -> boo
 # --- Relationships --------------------------------------------------------------
 
 RelationshipProvider = Callable[[User, list[int]], dict[int, set[str]]]
-_providers: list[RelationshipProvider] = []
 
 
-def register_relationship_provider(fn: RelationshipProvider) -> RelationshipProvider:
-    """Add a provider `fn(viewer, person_ids) -> {person_id: {"paired", "event", ...}}`.
+def relationship_provider() -> RelationshipProvider | None:
+    """The function named by settings.VISIBILITY_RELATIONSHIPS, or None if unset.
 
-    Call it from an AppConfig.ready(). A provider must run a fixed number of queries
-    whatever the number of ids, so list pages stay constant. Usable as a decorator.
+    It is called as `fn(viewer, person_ids) -> {person_id: {"paired", "event", ...}}`
+    and must run a fixed number of queries whatever the number of ids, so list pages
+    stay constant. A setting rather than an import because the apps that know who is
+    paired sit above people. Unset, nobody is paired or at an event: failing closed.
     """
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
+    path = getattr(settings, "VISIBILITY_RELATIONSHIPS", "")
+    return _load_provider(path) if path else None
 
 
-def unregister_relationship_provider(fn: RelationshipProvider) -> None:
-    """For tests that register a provider of their own."""
-    if fn in _providers:
-        _providers.remove(fn)
+@cache
+def _load_provider(path: str) -> RelationshipProvider:
+    return import_string(path)
 
 
 def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -80,11 +84,12 @@ def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[in
     )
     for person_id in members:
         result[person_id].add(ORGANISER)
-    for provider in _providers:
-        for person_id, found in provider(viewer, ids).items():
-            if person_id in result:
-                # Providers may only add the relationships they own.
-                result[person_id] |= set(found) & {PAIRED, EVENT}
+    provider = relationship_provider()
+    found_by_provider = provider(viewer, ids) if provider else {}
+    for person_id, found in found_by_provider.items():
+        if person_id in result:
+            # The provider may only add the relationships it owns.
+            result[person_id] |= set(found) & {PAIRED, EVENT}
     return result
 
 

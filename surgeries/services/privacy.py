@@ -80,9 +80,6 @@ def bookings_erase(person: User) -> None:
 
 def register() -> None:
     from people.services import register_erasure_handler, register_export_section
-    from people.visibility import register_relationship_provider
-    from surgeries.selectors import relationships_for
 
     register_export_section("surgery_bookings", bookings_export)
     register_erasure_handler(bookings_erase)
-    register_relationship_provider(relationships_for)
