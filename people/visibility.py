@@ -13,8 +13,8 @@ Relationships between a viewer and a person:
 - "event": both take part in the same surgery day (surgeries / workshops apps).
 `people` works out the first two itself; the function named by the setting
 VISIBILITY_RELATIONSHIPS (surgeries) finds the rest, so `people` never imports it.
-The levels and relationship names live in people/enums.py, which imports nothing
-of ours, so this module can import models.
+The levels and relationship names live in people/enums.py; who each level admits
+lives here only (`_AUDIENCE`): reads that filter by level ask `levels_visible_to`.
 """
 
 from __future__ import annotations
@@ -37,6 +37,15 @@ _AUDIENCE: dict[str, frozenset[str]] = {
     Visibility.PAIRED: frozenset({SELF, ORGANISER, PAIRED}),
     Visibility.EVENT: frozenset({SELF, ORGANISER, PAIRED, EVENT}),
 }
+
+
+def levels_visible_to(relationship: str) -> tuple[Visibility, ...]:
+    """The visibility levels whose fields someone with just this relationship may see, narrowest first.
+
+    For reads that filter rows in the database (`visibility__in=...`) or that act for
+    one kind of viewer, such as an organiser, rather than for a particular person.
+    """
+    return tuple(level for level in Visibility if relationship in _AUDIENCE[level])
 
 
 def can_see(*, visibility: str, relationships: set[str] | frozenset[str]) -> bool:

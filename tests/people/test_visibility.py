@@ -2,9 +2,10 @@
 
 import pytest
 
-from people.enums import AccessNeed, Perspective, Visibility
+from people.enums import RELATIONSHIPS, AccessNeed, Perspective, Visibility
 from people.visibility import (
     can_see,
+    levels_visible_to,
     relationship_provider,
     relationships_between,
     visible_profile,
@@ -64,6 +65,30 @@ def test_can_see_with_several_relationships_if_any_is_enough(level):
 def test_can_see_unknown_visibility_fails_closed():
     assert can_see(visibility="public", relationships={"organiser", "paired", "event"}) is False
     assert can_see(visibility="public", relationships={"self"}) is True
+
+
+@pytest.mark.parametrize("relationship", sorted(RELATIONSHIPS))
+def test_levels_visible_to_agrees_with_can_see(relationship):
+    expected = tuple(level for level in Visibility if EXPECTED[(level, relationship)])
+
+    assert levels_visible_to(relationship) == expected
+
+
+def test_levels_visible_to_an_organiser_leave_out_only_me():
+    assert levels_visible_to("organiser") == (Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT)
+
+
+def test_levels_visible_to_an_unknown_relationship_are_none():
+    assert levels_visible_to("stranger") == ()
+
+
+def test_visibility_labels_are_plain_english():
+    assert Visibility.choices == [
+        ("only_me", "Only me"),
+        ("organisers", "Organisers"),
+        ("paired", "People I am paired with"),
+        ("event", "Everyone at my events"),
+    ]
 
 
 # --- relationships_between --------------------------------------------------------
