@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "people",
+    # Right after people, as when it was part of people: its export section and
+    # erasure handler, registered in ready(), keep their place before the others.
+    "directory",
     "surgeries",
     "workshops",
     "matchmaking",

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from afterday.models import Feedback, SessionNote
-from people.directory_services import listing_save
+from directory.services import listing_save
 from people.enums import Perspective, Visibility
 from people.models import Membership, Organisation, PersonPerspective, Topic, User
 from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue

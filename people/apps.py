@@ -7,10 +7,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from people import (
-            directory_services,
             navigation,
             tasks,  # noqa: F401 - registers the jobs the services queue by name, run_scheduler and eager runs included
         )
 
-        directory_services.register()
         navigation.connect_signals()
