@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from celery import signature
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -462,8 +463,6 @@ def account_delete(*, person: User) -> User:
 
 
 def _personal_rows_delete(person: User) -> None:
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     Profile.objects.filter(person=person).delete()
     PersonPerspective.objects.filter(person=person).delete()
     TopicOffer.objects.filter(person=person).delete()
