@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "people",
+    # Right after people, as when it was part of people: its export section and
+    # erasure handler, registered in ready(), keep their place before the others.
+    "directory",
     "surgeries",
     "workshops",
     "matchmaking",
@@ -159,6 +162,11 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 
 # Bumped whenever the code of conduct text changes, so we know who agreed to which.
 CODE_OF_CONDUCT_VERSION = "2026-11"
+
+# Who is paired with whom or at the same event, for the visibility policy
+# (people/visibility.py). A dotted path because surgeries, which knows, sits above
+# people. Empty: nobody is paired or at an event, so those fields stay hidden.
+VISIBILITY_RELATIONSHIPS = "surgeries.selectors.relationships.relationships_for"
 
 # --- Brute-force lockout (django-axes) -------------------------------------
 

@@ -12,9 +12,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from afterday.models import Feedback, SessionNote
-from people.directory_services import listing_save
-from people.models import Membership, Organisation, PersonPerspective, Perspective, Topic, User
-from people.visibility import Visibility
+from directory.services import listing_save
+from people.enums import Perspective, Visibility
+from people.models import Membership, Organisation, PersonPerspective, Topic, User
 from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue
 
 TITLE = "Autumn social media surgery"

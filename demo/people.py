@@ -7,8 +7,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from people import services
+from people.enums import Visibility
 from people.models import Membership, Organisation, Topic, User
-from people.visibility import Visibility
 
 DEMO_PASSWORD = "surgery-demo-2026"
 

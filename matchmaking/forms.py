@@ -12,7 +12,7 @@ from django.utils.html import escape
 from matchmaking.core.fit import perspective_phrase
 from matchmaking.models import MatchRequest, RequestPreference, RequestTopic
 from matchmaking.services import RequestDetails
-from people.models import Perspective
+from people.enums import Perspective
 from surgeries.models import SurgeryDay
 from surgeries.templatetags.venue_time import venue_time
 

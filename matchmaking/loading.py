@@ -34,9 +34,10 @@ from matchmaking.core.instance import (
     violations,
 )
 from matchmaking.models import MatchRequest, RequestTopic
+from people.enums import ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile
 from people.selectors import topics_offered_for
-from people.visibility import ORGANISER, PAIRED, can_see
+from people.visibility import levels_visible_to
 from surgeries import models
 
 # A person who has not said which languages they use is taken to use the day's
@@ -85,8 +86,8 @@ def surgeon_perspective(code: str, visibility: str, *, viewer: str = ORGANISER) 
     may see it. A learner ranking slots for themselves (viewer EVENT) may only use
     what the surgeon shows everyone at the event.
     """
-    usable = can_see(visibility=visibility, relationships={viewer})
-    return SurgeonPerspective(code, usable, usable and can_see(visibility=visibility, relationships={PAIRED}))
+    usable = visibility in levels_visible_to(viewer)
+    return SurgeonPerspective(code, usable, usable and visibility in levels_visible_to(PAIRED))
 
 
 def learner_request(request: MatchRequest) -> LearnerRequest:

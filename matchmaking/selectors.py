@@ -18,8 +18,9 @@ from matchmaking.loading import (
     surgeon_side,
 )
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
+from people.enums import EVENT, ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile, TopicWant, User
-from people.visibility import EVENT, ORGANISER, PAIRED, can_see
+from people.visibility import levels_visible_to
 from surgeries.models import SurgeryDay
 
 
@@ -41,11 +42,8 @@ def reason_for_learner(*, reasons: list[dict], surgeon_id: int) -> str:
     """The reason a learner may read: perspectives only where the surgeon *now* lets
     the people they are paired with see them (a choice made after matching counts)."""
     parts = reasons_from_json(reasons)
-    shown = {
-        row.perspective
-        for row in PersonPerspective.objects.filter(person_id=surgeon_id)
-        if can_see(visibility=row.visibility, relationships={PAIRED})
-    }
+    shown_to_pair = PersonPerspective.objects.filter(person_id=surgeon_id, visibility__in=levels_visible_to(PAIRED))
+    shown = set(shown_to_pair.values_list("perspective", flat=True))
     kept = [
         ReasonPart(p.kind, p.value, p.points, p.must, p.visible_to_pair and p.value in shown)
         if p.kind is ReasonKind.PERSPECTIVE
@@ -142,9 +140,9 @@ def proposal_page(*, day: SurgeryDay) -> ProposalPage:
 def _perspectives_shown_to_organisers(*, surgeon_ids: set[int]) -> dict[int, set[str]]:
     """Each surgeon's perspectives that organisers may see *now* (one query)."""
     shown: dict[int, set[str]] = {}
-    for row in PersonPerspective.objects.filter(person_id__in=surgeon_ids):
-        if can_see(visibility=row.visibility, relationships={ORGANISER}):
-            shown.setdefault(row.person_id, set()).add(row.perspective)
+    rows = PersonPerspective.objects.filter(person_id__in=surgeon_ids, visibility__in=levels_visible_to(ORGANISER))
+    for person_id, perspective in rows.values_list("person_id", "perspective"):
+        shown.setdefault(person_id, set()).add(perspective)
     return shown
 
 

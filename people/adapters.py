@@ -1,11 +1,11 @@
 """Hooks that fit django-allauth to Surgery Day."""
 
 import ipaddress
-from functools import partial
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.db import transaction
+
+from people import services
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,15 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):
         self.render_mail(template_prefix, email, full_context).send()
 
     def send_confirmation_mail(self, request, emailconfirmation, signup: bool) -> None:
-        from people.tasks import send_email_confirmation
-
-        transaction.on_commit(
-            partial(
-                send_email_confirmation.delay,
-                email_address_id=emailconfirmation.email_address.pk,
-                signup=signup,
-            )
-        )
+        services.email_confirmation_queue(email_address_id=emailconfirmation.email_address.pk, signup=signup)
 
 
 def axes_username(request, credentials: dict | None) -> str:

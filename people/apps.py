@@ -6,7 +6,9 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from people import directory_services, navigation
+        from people import (
+            navigation,
+            tasks,  # noqa: F401 - registers the jobs the services queue by name, run_scheduler and eager runs included
+        )
 
-        directory_services.register()
         navigation.connect_signals()

@@ -7,8 +7,8 @@ from django.utils.functional import lazy
 from django.utils.html import escape, format_html
 
 from people import services
-from people.models import AccessNeed, Confidence, Organisation, Perspective
-from people.visibility import Visibility
+from people.enums import AccessNeed, Confidence, Perspective, Visibility
+from people.models import Organisation
 
 
 def _code_of_conduct_label() -> str:

@@ -2,10 +2,10 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from people.visibility import Visibility
+from people.enums import AccessNeed, Confidence, Perspective, Visibility
 
 
 class UserManager(BaseUserManager):
@@ -140,25 +140,6 @@ class OrganisationBlock(models.Model):
 # --- Profiles, skills and privacy -----------------------------------------------
 
 
-class Perspective(models.TextChoices):
-    LIVED_EXPERIENCE = "lived_experience", "Lived experience of mental health difficulties"
-    WORKER_VOLUNTARY = "worker_voluntary", "Worker (voluntary sector)"
-    WORKER_STATUTORY = "worker_statutory", "Worker (statutory sector)"
-    VOLUNTEER = "volunteer", "Volunteer"
-    COMMUNITY_JOURNALIST = "community_journalist", "Community journalist"
-    TECH_EXPERT = "tech_expert", "Tech / social media expert"
-
-
-class AccessNeed(models.TextChoices):
-    STEP_FREE = "step_free", "Step-free access"
-    QUIET_SPACE = "quiet_space", "A quiet space or breaks"
-    HEARING_LOOP = "hearing_loop", "Hearing loop"
-    BSL = "bsl", "British Sign Language interpreter"
-    LARGE_PRINT = "large_print", "Large print or screen reader friendly material"
-    EXTRA_TIME = "extra_time", "Extra time or a slower pace"
-    COMPANION = "companion", "Bringing a companion or support worker"
-
-
 class Profile(models.Model):
     """What a person tells us about themselves. Sensitive parts carry their own visibility."""
 
@@ -198,12 +179,6 @@ class PersonPerspective(models.Model):
 
     def __str__(self) -> str:
         return self.get_perspective_display()
-
-
-class Confidence(models.IntegerChoices):
-    BASICS = 1, "I can show the basics"
-    CONFIDENT = 2, "Confident"
-    EXPERT = 3, "Expert"
 
 
 class TopicOffer(models.Model):
@@ -336,9 +311,75 @@ class DatabaseIdentity(models.Model):
         return self.identity
 
 
-# The network directory lives in its own module; importing it here registers its
-# models with this app.
-from people.directory import ContactBlock, DirectoryListing, DirectoryMessage  # noqa: E402, F401
+# --- The network directory ------------------------------------------------------------
+# The directory app (directory/) reads and writes these; the tables stay people's, so
+# the move needed no migration.
+# Nothing is shown without the person's own choice: a listing exists only once they
+# create it. Pronouns and languages are off until they turn them on; their interests
+# are on by default, because finding people by interest is what the directory is
+# for, and can be turned off.
+
+
+class DirectoryListing(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="listings")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="listings")
+    intro = models.CharField(
+        "a line about you (optional)",
+        max_length=280,
+        blank=True,
+        help_text="Shown to members of this network. Please leave out health details.",
+    )
+    show_pronouns = models.BooleanField("show my pronouns", default=False)
+    show_languages = models.BooleanField("show my languages", default=False)
+    show_topics_offered = models.BooleanField("show what I can help with", default=True)
+    show_topics_wanted = models.BooleanField("show what I would like to learn", default=True)
+    accepts_messages = models.BooleanField(
+        "let members send me a message", default=True, help_text="Your email address is never shown."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person__display_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "person"], name="listing_once_per_network")]
+
+    def __str__(self) -> str:
+        return f"{self.person} in the {self.organisation} directory"
+
+
+class ContactBlock(models.Model):
+    """`blocker` takes no more messages from `blocked`, and no longer appears to them."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_blocks")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="contact_block_once"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="contact_block_not_oneself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocked {self.blocked}"
+
+
+class DirectoryMessage(models.Model):
+    """A message relayed by email. Neither address appears in it; replies go through the site."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sender = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages_sent")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="messages_received")
+    in_reply_to = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(sender=F("recipient")), name="message_not_to_oneself")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in {self.organisation_id}"
+
 
 __all__ = [
     "DatabaseIdentity",

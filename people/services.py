@@ -5,10 +5,11 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from functools import partial
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from celery import signature
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +19,9 @@ from django.utils import timezone
 
 from people import selectors
 from people.emails import send_templated_email
+from people.enums import AccessNeed, Confidence, Visibility
 from people.models import (
-    AccessNeed,
     AuditEntry,
-    Confidence,
     Invitation,
     Membership,
     Organisation,
@@ -33,9 +33,13 @@ from people.models import (
     TopicWant,
     User,
 )
-from people.visibility import Visibility
 
 logger = logging.getLogger(__name__)
+
+# The email jobs (people/tasks.py), queued by name: the task module imports this one,
+# so this one does not import it. Queued messages carry these names; keep them.
+SEND_EMAIL_CONFIRMATION_TASK = "people.send_email_confirmation"
+SEND_INVITATION_TASK = "people.send_invitation"
 
 
 def code_of_conduct_accept(*, user: User) -> User:
@@ -44,6 +48,12 @@ def code_of_conduct_accept(*, user: User) -> User:
     user.code_of_conduct_accepted_at = timezone.now()
     user.save(update_fields=["code_of_conduct_version", "code_of_conduct_accepted_at"])
     return user
+
+
+def email_confirmation_queue(*, email_address_id: int, signup: bool) -> None:
+    """Have a worker send the verification link once the current transaction commits."""
+    job = signature(SEND_EMAIL_CONFIRMATION_TASK, kwargs={"email_address_id": email_address_id, "signup": signup})
+    transaction.on_commit(job.delay)
 
 
 def email_confirmation_send(*, email_address_id: int, signup: bool) -> bool:
@@ -245,10 +255,9 @@ def invitation_create(*, organisation: Organisation, invited_by: User, email: st
     )
     invitation.full_clean()
     invitation.save()
-    from people.tasks import send_invitation
-
     # The raw token is only ever in the email; the database keeps its hash.
-    transaction.on_commit(partial(send_invitation.delay, invitation_id=invitation.pk, token=token))
+    job = signature(SEND_INVITATION_TASK, kwargs={"invitation_id": invitation.pk, "token": token})
+    transaction.on_commit(job.delay)
     return invitation, token
 
 
@@ -454,8 +463,6 @@ def account_delete(*, person: User) -> User:
 
 
 def _personal_rows_delete(person: User) -> None:
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
     Profile.objects.filter(person=person).delete()
     PersonPerspective.objects.filter(person=person).delete()
     TopicOffer.objects.filter(person=person).delete()

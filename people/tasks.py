@@ -1,3 +1,9 @@
+"""People's background jobs: thin wrappers that take ids and call a service.
+
+A leaf: nothing imports it (PeopleConfig.ready() only loads it, so the jobs are
+registered); the services queue its jobs by name.
+"""
+
 import logging
 
 from celery import shared_task
@@ -7,12 +13,12 @@ from people import services
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="people.send_email_confirmation")
+@shared_task(name=services.SEND_EMAIL_CONFIRMATION_TASK)
 def send_email_confirmation(*, email_address_id: int, signup: bool) -> None:
     services.email_confirmation_send(email_address_id=email_address_id, signup=signup)
 
 
-@shared_task(name="people.send_invitation")
+@shared_task(name=services.SEND_INVITATION_TASK)
 def send_invitation(*, invitation_id: int, token: str) -> None:
     services.invitation_send(invitation_id=invitation_id, token=token)
 

@@ -11,34 +11,24 @@ Relationships between a viewer and a person:
 - "organiser": the viewer organises an organisation the person is a member of;
 - "paired": a surgeon and learner on a booking that is not cancelled (surgeries app);
 - "event": both take part in the same surgery day (surgeries / workshops apps).
-`people` works out the first two itself; other apps register providers for the rest,
-so `people` never imports them.
+`people` works out the first two itself; the function named by the setting
+VISIBILITY_RELATIONSHIPS (surgeries) finds the rest, so `people` never imports it.
+The levels and relationship names live in people/enums.py; who each level admits
+lives here only (`_AUDIENCE`): reads that filter by level ask `levels_visible_to`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cache
 
-from django.db import models
+from django.conf import settings
+from django.utils.module_loading import import_string
 
-if TYPE_CHECKING:
-    from people.models import User
-
-SELF = "self"
-ORGANISER = "organiser"
-PAIRED = "paired"
-EVENT = "event"
-RELATIONSHIPS = frozenset({SELF, ORGANISER, PAIRED, EVENT})
-
-
-class Visibility(models.TextChoices):
-    ONLY_ME = "only_me", "Only me"
-    ORGANISERS = "organisers", "Organisers"
-    PAIRED = "paired", "People I am paired with"
-    EVENT = "event", "Everyone at my events"
-
+from people.enums import EVENT, ORGANISER, PAIRED, RELATIONSHIPS, SELF, AccessNeed, Visibility
+from people.models import Membership, Profile, User
+from people.selectors import ProfileData, profile_data_for
 
 # Which relationships each visibility admits. "self" always sees everything.
 _AUDIENCE: dict[str, frozenset[str]] = {
@@ -47,6 +37,15 @@ _AUDIENCE: dict[str, frozenset[str]] = {
     Visibility.PAIRED: frozenset({SELF, ORGANISER, PAIRED}),
     Visibility.EVENT: frozenset({SELF, ORGANISER, PAIRED, EVENT}),
 }
+
+
+def levels_visible_to(relationship: str) -> tuple[Visibility, ...]:
+    """The visibility levels whose fields someone with just this relationship may see, narrowest first.
+
+    For reads that filter rows in the database (`visibility__in=...`) or that act for
+    one kind of viewer, such as an organiser, rather than for a particular person.
+    """
+    return tuple(level for level in Visibility if relationship in _AUDIENCE[level])
 
 
 def can_see(*, visibility: str, relationships: set[str] | frozenset[str]) -> bool:
@@ -60,31 +59,28 @@ def can_see(*, visibility: str, relationships: set[str] | frozenset[str]) -> boo
 
 # --- Relationships --------------------------------------------------------------
 
-RelationshipProvider = Callable[["User", list[int]], dict[int, set[str]]]
-_providers: list[RelationshipProvider] = []
+RelationshipProvider = Callable[[User, list[int]], dict[int, set[str]]]
 
 
-def register_relationship_provider(fn: RelationshipProvider) -> RelationshipProvider:
-    """Add a provider `fn(viewer, person_ids) -> {person_id: {"paired", "event", ...}}`.
+def relationship_provider() -> RelationshipProvider | None:
+    """The function named by settings.VISIBILITY_RELATIONSHIPS, or None if unset.
 
-    Call it from an AppConfig.ready(). A provider must run a fixed number of queries
-    whatever the number of ids, so list pages stay constant. Usable as a decorator.
+    It is called as `fn(viewer, person_ids) -> {person_id: {"paired", "event", ...}}`
+    and must run a fixed number of queries whatever the number of ids, so list pages
+    stay constant. A setting rather than an import because the apps that know who is
+    paired sit above people. Unset, nobody is paired or at an event: failing closed.
     """
-    if fn not in _providers:
-        _providers.append(fn)
-    return fn
+    path = getattr(settings, "VISIBILITY_RELATIONSHIPS", "")
+    return _load_provider(path) if path else None
 
 
-def unregister_relationship_provider(fn: RelationshipProvider) -> None:
-    """For tests that register a provider of their own."""
-    if fn in _providers:
-        _providers.remove(fn)
+@cache
+def _load_provider(path: str) -> RelationshipProvider:
+    return import_string(path)
 
 
 def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[int, set[str]]:
     """For each person id, the set of relationships the viewer has to that person."""
-    from people.models import Membership
-
     ids = list(dict.fromkeys(person_ids))
     result: dict[int, set[str]] = {person_id: set() for person_id in ids}
     if not ids or viewer is None or not viewer.is_authenticated:
@@ -97,11 +93,12 @@ def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[in
     )
     for person_id in members:
         result[person_id].add(ORGANISER)
-    for provider in _providers:
-        for person_id, found in provider(viewer, ids).items():
-            if person_id in result:
-                # Providers may only add the relationships they own.
-                result[person_id] |= set(found) & {PAIRED, EVENT}
+    provider = relationship_provider()
+    found_by_provider = provider(viewer, ids) if provider else {}
+    for person_id, found in found_by_provider.items():
+        if person_id in result:
+            # The provider may only add the relationships it owns.
+            result[person_id] |= set(found) & {PAIRED, EVENT}
     return result
 
 
@@ -166,15 +163,13 @@ def visible_profile(*, viewer: User, person: User) -> VisibleProfile:
 
 def visible_profiles(*, viewer: User, people: Iterable[User]) -> list[VisibleProfile]:
     """The visible part of each person's profile, in the same order, in a fixed number of queries."""
-    from people.selectors import profile_data_for
-
     people = list(people)
     relationships = relationships_between(viewer=viewer, person_ids=[p.pk for p in people])
     data = profile_data_for(person_ids=[p.pk for p in people])
     return [_build(person, relationships[person.pk], data[person.pk]) for person in people]
 
 
-def _build(person: User, relationships: set[str], data) -> VisibleProfile:
+def _build(person: User, relationships: set[str], data: ProfileData) -> VisibleProfile:
     profile = data.profile
     shown: list[str] = []
     perspectives = tuple(
@@ -213,9 +208,7 @@ def _build(person: User, relationships: set[str], data) -> VisibleProfile:
     )
 
 
-def _access_need_labels(profile) -> tuple[str, ...]:
-    from people.models import AccessNeed
-
+def _access_need_labels(profile: Profile) -> tuple[str, ...]:
     labels = [AccessNeed(code).label for code in profile.access_needs if code in AccessNeed.values]
     if profile.access_needs_other:
         labels.append(profile.access_needs_other)
@@ -224,8 +217,6 @@ def _access_need_labels(profile) -> tuple[str, ...]:
 
 def preview_profile(*, person: User, relationship: str) -> VisibleProfile:
     """The person's own profile as someone with just this relationship would see it."""
-    from people.selectors import profile_data_for
-
     if relationship not in RELATIONSHIPS - {SELF}:
         raise ValueError(f"Unknown relationship {relationship!r}")
     data = profile_data_for(person_ids=[person.pk])

@@ -10,13 +10,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from matchmaking.services import RequestDetails, match_request_save, proposal_confirm_pairs, proposal_confirm_start
+from people.enums import Confidence, Perspective, Visibility
 from people.models import (
-    Confidence,
     Invitation,
     Membership,
     Organisation,
     PersonPerspective,
-    Perspective,
     Profile,
     Topic,
     TopicOffer,
@@ -24,7 +23,6 @@ from people.models import (
     User,
 )
 from people.services import hash_token
-from people.visibility import Visibility
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
 from surgeries.services import days_finish_ended
 from workshops.models import Registration, Workshop, WorkshopFacilitator

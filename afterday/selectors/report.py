@@ -17,12 +17,10 @@ from afterday import workshops
 from afterday.models import Feedback
 from afterday.report_types import Cell, ReportSection
 from afterday.suppression import USEFULNESS_LABELS, average_usefulness, suppress, suppress_with_total
-from people.models import Organisation, PersonPerspective, Perspective
-from people.visibility import Visibility
+from people.enums import ORGANISER, Perspective
+from people.models import Organisation, PersonPerspective
+from people.visibility import levels_visible_to
 from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay, WaitingListEntry
-
-# Perspectives a person lets organisers see; "only me" is never counted.
-ORGANISER_VISIBLE = [Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT]
 
 
 @dataclass(frozen=True)
@@ -194,7 +192,7 @@ def _perspectives(day_ids: list[int]) -> list[tuple[str, Cell]]:
         Q(person_id__in=learners) | Q(person_id__in=surgeons) | Q(person_id__in=workshops.people_taking_part(day_ids))
     )
     rows = (
-        PersonPerspective.objects.filter(visibility__in=ORGANISER_VISIBLE)
+        PersonPerspective.objects.filter(visibility__in=levels_visible_to(ORGANISER))
         .filter(person__is_active=True)
         .filter(taking_part)
         .values("perspective")

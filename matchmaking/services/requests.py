@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from matchmaking.errors import MatchmakingError
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestPreference, RequestTopic, RequestWindow
-from people.models import Perspective, Topic, User
+from people.enums import Perspective
+from people.models import Topic, User
 from people.selectors import is_blocked
 from surgeries import errors
 from surgeries.models import SurgeryDay

@@ -5,11 +5,11 @@ from surgeries.selectors.bookings import (
     calendar_bookings,
     day_bookings,
     my_bookings,
-    relationships_for,
     surgeon_sessions,
     waiting_list,
 )
 from surgeries.selectors.days import days_organised_by, upcoming_published_days
+from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
     free_slots,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import User
+from people.services import register_erasure_handler, register_export_section
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, WaitingListEntry
 from surgeries.services.booking import _locked_booking, booking_release_locked
 
@@ -79,10 +80,5 @@ def bookings_erase(person: User) -> None:
 
 
 def register() -> None:
-    from people.services import register_erasure_handler, register_export_section
-    from people.visibility import register_relationship_provider
-    from surgeries.selectors import relationships_for
-
     register_export_section("surgery_bookings", bookings_export)
     register_erasure_handler(bookings_erase)
-    register_relationship_provider(relationships_for)

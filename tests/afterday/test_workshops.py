@@ -6,8 +6,7 @@ from django.urls import reverse
 from afterday.models import WorkshopFeedback
 from afterday.selectors.report import day_comments, impact_report
 from afterday.services import day_personal_data_purge
-from people.models import Perspective
-from people.visibility import Visibility
+from people.enums import Perspective, Visibility
 from surgeries.models import DaySurgeon
 from tests.factories import PersonPerspectiveFactory, UserFactory, past_day, past_place, past_session, past_workshop
 from workshops.models import Registration, Workshop

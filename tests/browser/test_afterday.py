@@ -4,9 +4,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from afterday.models import Feedback, WorkshopFeedback
-from people.directory import DirectoryMessage
-from people.directory_services import listing_save
-from people.models import Membership
+from directory.services import listing_save
+from people.models import DirectoryMessage, Membership
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     MembershipFactory,

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from matchmaking.services import confirm as confirming
 from matchmaking.services import matchmaking_run
+from people.enums import Visibility
 from people.models import Membership
-from people.visibility import Visibility
 from surgeries.models import Booking
 from tests.browser.conftest import assert_accessible, log_in
 from tests.browser.test_people import _log_out

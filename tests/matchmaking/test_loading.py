@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from matchmaking.loading import build_day_problem, language_set
+from people.enums import Visibility
 from people.models import OrganisationBlock
-from people.visibility import Visibility
 from tests.factories import add_request, add_surgeon, booked_slot, busy, make_day
 
 pytestmark = pytest.mark.django_db

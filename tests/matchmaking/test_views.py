@@ -9,8 +9,8 @@ from matchmaking.models import MatchRequest
 from matchmaking.selectors import slots_ranked_for
 from matchmaking.services import matchmaking_run
 from matchmaking.services.confirm import proposal_confirm_pairs, proposal_confirm_start
+from people.enums import Visibility
 from people.models import OrganisationBlock
-from people.visibility import Visibility
 from surgeries.models import Booking, SurgeryDay
 from tests.factories import SurgeryDayFactory, UserFactory, add_request, add_surgeon, booked_slot, confirm_now, make_day
 

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from people.models import AuditEntry, PersonPerspective, Profile, TopicOffer, TopicWant
-from people.visibility import register_relationship_provider, unregister_relationship_provider
 from tests.factories import PersonPerspectiveFactory, ProfileFactory, TopicFactory, TopicOfferFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,18 +196,13 @@ def test_person_detail_own_profile_and_nothing_sensitive_are_not_audited(client,
     assert not AuditEntry.objects.exists()
 
 
-def test_person_detail_paired_person_sees_fields_shared_with_pairs(client, surgeon, learner):
+def test_person_detail_paired_person_sees_fields_shared_with_pairs(client, surgeon, learner, provided):
     ProfileFactory(person=learner, bio="Shared with my surgeon", bio_visibility="paired")
 
-    def provider(viewer, person_ids):
-        return {learner.pk: {"paired"}} if viewer.pk == surgeon.pk else {}
+    provided[(surgeon.pk, learner.pk)] = {"paired"}
+    client.force_login(surgeon)
 
-    register_relationship_provider(provider)
-    try:
-        client.force_login(surgeon)
-        page = client.get(reverse("people:person_detail", args=[learner.pk])).content.decode()
-    finally:
-        unregister_relationship_provider(provider)
+    page = client.get(reverse("people:person_detail", args=[learner.pk])).content.decode()
 
     assert "Shared with my surgeon" in page
 

@@ -2,9 +2,16 @@
 
 import pytest
 
-from people import visibility
-from people.models import AccessNeed, Perspective
-from people.visibility import Visibility, can_see, relationships_between, visible_profile, visible_profiles
+from people.enums import RELATIONSHIPS, AccessNeed, Perspective, Visibility
+from people.visibility import (
+    can_see,
+    levels_visible_to,
+    relationship_provider,
+    relationships_between,
+    visible_profile,
+    visible_profiles,
+)
+from surgeries.selectors.relationships import relationships_for
 from tests.factories import (
     MembershipFactory,
     PersonPerspectiveFactory,
@@ -12,6 +19,7 @@ from tests.factories import (
     TopicOfferFactory,
     TopicWantFactory,
     UserFactory,
+    booked_slot,
 )
 
 # Expected answer for one relationship at a time: levels widen from "only me" to "event".
@@ -59,6 +67,21 @@ def test_can_see_unknown_visibility_fails_closed():
     assert can_see(visibility="public", relationships={"self"}) is True
 
 
+@pytest.mark.parametrize("relationship", sorted(RELATIONSHIPS))
+def test_levels_visible_to_agrees_with_can_see(relationship):
+    expected = tuple(level for level in Visibility if EXPECTED[(level, relationship)])
+
+    assert levels_visible_to(relationship) == expected
+
+
+def test_levels_visible_to_an_organiser_leave_out_only_me():
+    assert levels_visible_to("organiser") == (Visibility.ORGANISERS, Visibility.PAIRED, Visibility.EVENT)
+
+
+def test_levels_visible_to_an_unknown_relationship_are_none():
+    assert levels_visible_to("stranger") == ()
+
+
 def test_visibility_labels_are_plain_english():
     assert Visibility.choices == [
         ("only_me", "Only me"),
@@ -69,19 +92,6 @@ def test_visibility_labels_are_plain_english():
 
 
 # --- relationships_between --------------------------------------------------------
-
-
-@pytest.fixture
-def provided():
-    """A stand-in for the surgeries app: set `provided[(viewer_id, person_id)] = {...}`."""
-    table: dict = {}
-
-    def provider(viewer, person_ids):
-        return {pid: table[(viewer.pk, pid)] for pid in person_ids if (viewer.pk, pid) in table}
-
-    visibility.register_relationship_provider(provider)
-    yield table
-    visibility.unregister_relationship_provider(provider)
 
 
 def test_relationships_between_self_and_organiser(organiser, learner, surgeon):
@@ -109,6 +119,23 @@ def test_relationships_between_providers_cannot_claim_organiser_or_self(provided
     provided[(surgeon.pk, learner.pk)] = {"organiser", "self"}
 
     assert relationships_between(viewer=surgeon, person_ids=[learner.pk]) == {learner.pk: set()}
+
+
+def test_relationship_provider_is_the_surgery_days_by_default():
+    assert relationship_provider() is relationships_for
+
+
+def test_relationships_between_asks_the_surgery_days_by_default(slot, learner, surgeon):
+    booked_slot(slot=slot, learner=learner)
+
+    assert relationships_between(viewer=learner, person_ids=[surgeon.pk]) == {surgeon.pk: {"paired", "event"}}
+
+
+def test_relationships_between_without_a_provider_finds_nobody_paired(settings, slot, learner, surgeon):
+    settings.VISIBILITY_RELATIONSHIPS = ""
+    booked_slot(slot=slot, learner=learner)
+
+    assert relationships_between(viewer=learner, person_ids=[surgeon.pk]) == {surgeon.pk: set()}
 
 
 # --- visible_profile: every visibility against every relationship -------------------------

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from outbox.models import Notification
 from outbox.services import notification_preference_set
-from people.models import AccessNeed, AuditEntry
-from people.visibility import Visibility
+from people.enums import AccessNeed, Visibility
+from people.models import AuditEntry
 from surgeries.models import AvailabilityWindow, Booking, WaitingListEntry
 from surgeries.notifications import (
     BOOKING_CANCELLED,

@@ -19,8 +19,8 @@ from demo.surgeries import seed_surgery_days
 from matchmaking.models import MatchProposal, MatchRequest
 from matchmaking.selectors import proposal_page
 from matchmaking.services import RequestDetails, match_request_save, matchmaking_run, proposal_confirm_start
-from people.models import Membership, PersonPerspective, Perspective, Profile, Topic, TopicOffer, User
-from people.visibility import Visibility
+from people.enums import Perspective, Visibility
+from people.models import Membership, PersonPerspective, Profile, Topic, TopicOffer, User
 from surgeries.models import DaySurgeon, SurgeryDay
 from surgeries.services import availability_set, surgeon_join
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 from afterday.models import Feedback, WorkshopFeedback
 from afterday.selectors.report import impact_report
 from afterday.services import day_personal_data_purge
-from people.models import Perspective
-from people.visibility import Visibility
+from people.enums import Perspective, Visibility
 from surgeries.models import DaySurgeon
 from tests.factories import (
     PersonPerspectiveFactory,

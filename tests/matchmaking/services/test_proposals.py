@@ -128,8 +128,8 @@ def test_rerun_after_confirm_keeps_confirmed_bookings(organisation, organiser):
 
 def test_matched_learner_is_told_only_what_the_surgeon_shows_them_now(organisation, organiser, learner):
     from matchmaking.selectors import reason_for_learner
+    from people.enums import Visibility
     from people.models import PersonPerspective
-    from people.visibility import Visibility
 
     day, topics = make_day(organisation)
     surgeon, _ = add_surgeon(

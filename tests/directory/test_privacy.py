@@ -1,5 +1,5 @@
-from people.directory import ContactBlock, DirectoryListing, DirectoryMessage
-from people.directory_services import contact_block, listing_save, message_send
+from directory.services import contact_block, listing_save, message_send
+from people.models import ContactBlock, DirectoryListing, DirectoryMessage
 from people.services import account_delete, account_export
 
 

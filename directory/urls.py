@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import directory as views
+from directory import views
 
 app_name = "directory"
 

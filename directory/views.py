@@ -1,8 +1,5 @@
 """The network directory: browse, list yourself, get in touch, answer, block."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,52 +7,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from people import directory_services as directory
-from people.directory import ContactBlock, DirectoryListing, DirectoryMessage
-from people.models import Topic, User
+from directory import selectors, services
+from directory.forms import ListingForm, MessageForm, TopicFilterForm
+from people.models import ContactBlock, DirectoryListing, DirectoryMessage, User
 from people.views.common import add_validation_errors, organisation_for
-
-
-def _helper(label: str, method: str = "post") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    helper.attrs = {"novalidate": ""}
-    helper.add_input(Submit("submit", label))
-    return helper
-
-
-class ListingForm(forms.ModelForm):
-    class Meta:
-        model = DirectoryListing
-        fields = list(directory.LISTING_FIELDS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper("Save my listing")
-
-
-class MessageForm(forms.Form):
-    body = forms.CharField(
-        label="Your message",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Sent by email from Surgery Day. Your email address is not shared; "
-        "answers come back through the site.",
-    )
-
-    def __init__(self, *args, submit_label: str = "Send message", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label)
-
-
-class TopicFilterForm(forms.Form):
-    topic = forms.ModelChoiceField(queryset=Topic.objects.none(), required=False, empty_label="Any topic")
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(organisation=organisation, is_active=True)
-        self.helper = _helper("Filter", method="get")
-        self.helper.disable_csrf = True
 
 
 @login_required
@@ -63,12 +18,12 @@ def directory_list(request, slug: str):
     organisation = organisation_for(request, slug, organisers_only=False)
     form = TopicFilterForm(request.GET or None, organisation=organisation)
     topic = form.cleaned_data.get("topic") if form.is_valid() else None
-    entries = directory.directory_entries(
+    entries = selectors.directory_entries(
         organisation=organisation, viewer=request.user, topic_id=topic.pk if topic else None
     )
     listed = DirectoryListing.objects.filter(organisation=organisation, person=request.user).exists()
     context = {"organisation": organisation, "entries": entries, "form": form, "listed": listed, "topic": topic}
-    return render(request, "people/directory/list.html", context)
+    return render(request, "directory/list.html", context)
 
 
 @login_required
@@ -79,8 +34,8 @@ def my_listing(request, slug: str):
     form = ListingForm(request.POST or None, instance=listing or DirectoryListing())
     if request.method == "POST" and form.is_valid():
         try:
-            fields = {name: form.cleaned_data[name] for name in directory.LISTING_FIELDS}
-            directory.listing_save(person=request.user, organisation=organisation, **fields)
+            fields = {name: form.cleaned_data[name] for name in services.LISTING_FIELDS}
+            services.listing_save(person=request.user, organisation=organisation, **fields)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         except ValidationError as error:
@@ -90,21 +45,21 @@ def my_listing(request, slug: str):
             return redirect("directory:list", slug=slug)
     blocks = ContactBlock.objects.filter(blocker=request.user).select_related("blocked")
     context = {"organisation": organisation, "form": form, "listing": listing, "blocks": blocks}
-    return render(request, "people/directory/my_listing.html", context)
+    return render(request, "directory/my_listing.html", context)
 
 
 @login_required
 @require_POST
 def listing_remove(request, slug: str):
     organisation = organisation_for(request, slug, organisers_only=False)
-    directory.listing_remove(person=request.user, organisation=organisation)
+    services.listing_remove(person=request.user, organisation=organisation)
     messages.success(request, "You are no longer in the directory.")
     return redirect("directory:list", slug=slug)
 
 
 def _send(request, form, *, organisation, recipient, in_reply_to=None) -> bool:
     try:
-        directory.message_send(
+        services.message_send(
             sender=request.user,
             recipient=recipient,
             organisation=organisation,
@@ -125,7 +80,7 @@ def _send(request, form, *, organisation, recipient, in_reply_to=None) -> bool:
 @require_http_methods(["GET", "POST"])
 def contact(request, slug: str, person_id: int):
     organisation = organisation_for(request, slug, organisers_only=False)
-    entry = directory.directory_entry(organisation=organisation, viewer=request.user, person_id=person_id)
+    entry = selectors.directory_entry(organisation=organisation, viewer=request.user, person_id=person_id)
     if entry is None or not entry.accepts_messages or person_id == request.user.pk:
         raise Http404
     form = MessageForm(request.POST or None)
@@ -134,7 +89,7 @@ def contact(request, slug: str, person_id: int):
     if sent and _send(request, form, organisation=organisation, recipient=recipient):
         return redirect("directory:list", slug=slug)
     context = {"organisation": organisation, "entry": entry, "form": form}
-    return render(request, "people/directory/contact.html", context)
+    return render(request, "directory/contact.html", context)
 
 
 def _received(request, slug: str, message_id: int):
@@ -157,7 +112,7 @@ def message_reply(request, slug: str, message_id: int):
     if posted and _send(request, form, organisation=organisation, recipient=message.sender, in_reply_to=message):
         return redirect("directory:list", slug=slug)
     context = {"organisation": organisation, "message": message, "form": form}
-    return render(request, "people/directory/reply.html", context)
+    return render(request, "directory/reply.html", context)
 
 
 @login_required
@@ -165,16 +120,16 @@ def message_reply(request, slug: str, message_id: int):
 def message_block(request, slug: str, message_id: int):
     organisation, message = _received(request, slug, message_id)
     if request.method == "POST":
-        directory.contact_block(blocker=request.user, blocked=message.sender)
+        services.contact_block(blocker=request.user, blocked=message.sender)
         messages.success(request, f"{message.sender.display_name} can no longer write to you.")
         return redirect("directory:my_listing", slug=slug)
-    return render(request, "people/directory/block.html", {"organisation": organisation, "message": message})
+    return render(request, "directory/block.html", {"organisation": organisation, "message": message})
 
 
 @login_required
 @require_POST
 def contact_unblock(request, slug: str, person_id: int):
     organisation_for(request, slug, organisers_only=False)
-    directory.contact_unblock(blocker=request.user, blocked_id=person_id)
+    services.contact_unblock(blocker=request.user, blocked_id=person_id)
     messages.success(request, "Unblocked.")
     return redirect("directory:my_listing", slug=slug)

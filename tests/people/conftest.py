@@ -1,0 +1,17 @@
+import pytest
+
+_provided: dict = {}
+
+
+def provided_relationships(viewer, person_ids):
+    """Stands in for the surgeries app's provider (settings.VISIBILITY_RELATIONSHIPS)."""
+    return {pid: _provided[(viewer.pk, pid)] for pid in person_ids if (viewer.pk, pid) in _provided}
+
+
+@pytest.fixture
+def provided(settings):
+    """Set `provided[(viewer_id, person_id)] = {...}` to make the viewer paired or at an event with the person."""
+    settings.VISIBILITY_RELATIONSHIPS = f"{__name__}.provided_relationships"
+    _provided.clear()
+    yield _provided
+    _provided.clear()
