@@ -6,10 +6,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Network directory"
 
     def ready(self) -> None:
-        # The relayed message's kind for the outbox, and what export and erasure do
-        # with listings, messages and blocks: hooks of the apps below, which never
-        # import this one.
-        from directory import notifications, privacy
+        # What export and erasure do with listings, messages and blocks: hooks of
+        # people, which never imports this app. (The relayed message's kind is data in
+        # notifications.py, which the outbox reads by itself.)
+        from directory import privacy
 
-        notifications.register()
         privacy.register()

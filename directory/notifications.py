@@ -7,7 +7,7 @@ through links back to the site, so neither ever sees the other's address.
 from django.conf import settings
 from django.urls import reverse
 
-from outbox.registry import NOTICE_SEND_WITHIN, NotificationKind, register_kind
+from outbox.registry import NOTICE_SEND_WITHIN, NotificationKind
 from people.models import ContactBlock, DirectoryMessage, User
 
 # The name from before the directory was its own app: outbox rows already carry it.
@@ -29,16 +29,15 @@ def _message_is_live(message: DirectoryMessage) -> bool:
     return not ContactBlock.objects.filter(blocker_id=message.recipient_id, blocked_id=message.sender_id).exists()
 
 
-def register() -> None:
-    register_kind(
-        NotificationKind(
-            name=DIRECTORY_MESSAGE,
-            label="Message from a network member",
-            # The person asked to be contacted when they listed themselves.
-            essential=True,
-            send_within=NOTICE_SEND_WITHIN,
-            template="directory_message",
-            build_context=_message_context,
-            is_live=_message_is_live,
-        )
-    )
+KINDS = (
+    NotificationKind(
+        name=DIRECTORY_MESSAGE,
+        label="Message from a network member",
+        # The person asked to be contacted when they listed themselves.
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="directory_message",
+        build_context=_message_context,
+        is_live=_message_is_live,
+    ),
+)

@@ -96,24 +96,12 @@ def _declared(attribute: str) -> Iterator[Any]:
             yield from getattr(import_module(f"{config.name}.{DECLARING_MODULE}"), attribute, ())
 
 
-# Kinds added by `register_kind`, for code that does not declare KINDS yet.
-_REGISTERED: dict[str, NotificationKind] = {}
-
-
-def register_kind(kind: NotificationKind) -> NotificationKind:
-    """Add one kind from code. Declare `KINDS` in the app's notifications module instead;
-    this stays only until the last caller (the network directory in people) does."""
-    _REGISTERED.update(kinds_by_name([*_REGISTERED.values(), kind]))
-    _kinds.cache_clear()
-    return kind
-
-
 # Collected once, on first use: by then every app is loaded, whatever the order of
 # INSTALLED_APPS, and importing the apps' notifications modules cannot run into a
 # half-initialised app.
 @cache
 def _kinds() -> dict[str, NotificationKind]:
-    return kinds_by_name([*_declared("KINDS"), *_REGISTERED.values()])
+    return kinds_by_name(list(_declared("KINDS")))
 
 
 def get_kind(name: str) -> NotificationKind:

@@ -104,13 +104,6 @@ def test_kinds_check_fails_when_an_app_declares_a_name_twice_differently(monkeyp
     ]
 
 
-def test_kind_registered_in_code_is_collected_beside_the_declared_ones(monkeypatch, fresh_collection):
-    monkeypatch.setattr(registry, "_REGISTERED", dict(registry._REGISTERED))
-    kind = registry.register_kind(_kind())
-
-    assert (registry.get_kind("tests.notice"), len(registry.registered_kinds())) == (kind, len(EXPECTED_KINDS) + 1)
-
-
 def test_failure_listeners_are_collected_from_the_apps():
     from surgeries.notifications.failures import failure_digest_schedule
 
