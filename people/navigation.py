@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.functional import SimpleLazyObject
 
 from people.models import Membership, User
+from people.selectors import organising_memberships
 
 ORGANISES_CACHE_SECONDS = 300
 
@@ -24,7 +25,7 @@ def organises_anywhere(user: User) -> bool:
         return False
     answer = cache.get(_key(user.pk))
     if answer is None:
-        answer = Membership.objects.filter(person=user, role=Membership.Role.ORGANISER).exists()
+        answer = organising_memberships().filter(person=user).exists()
         cache.set(_key(user.pk), answer, ORGANISES_CACHE_SECONDS)
     return answer
 

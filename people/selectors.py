@@ -29,20 +29,22 @@ def is_organiser(*, user: User, organisation: Organisation) -> bool:
     return organisers_of(organisation=organisation).filter(pk=user.pk).exists()
 
 
+def organising_memberships() -> QuerySet[Membership]:
+    """The one rule for who organises: a membership with the organiser role whose
+    account is active. A deactivated or erased account organises nothing, though its
+    membership row stays. Every question about organisers is asked through this."""
+    return Membership.objects.filter(role=Membership.Role.ORGANISER, person__is_active=True)
+
+
 def organisers_of(*, organisation: Organisation) -> QuerySet[User]:
-    """Who organises an organisation: its members with the organiser role whose account
-    is active. The one rule (is_organiser asks it about one person): a deactivated or
-    erased account organises nothing, though its membership row stays.
-    """
-    return User.objects.filter(
-        memberships__organisation=organisation, memberships__role=Membership.Role.ORGANISER, is_active=True
-    ).distinct()
+    """Who organises an organisation (is_organiser asks it about one person)."""
+    return User.objects.filter(pk__in=organising_memberships().filter(organisation=organisation).values("person_id"))
 
 
 def organisations_organised_by(*, user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
-    return Organisation.objects.filter(memberships__person=user, memberships__role=Membership.Role.ORGANISER).distinct()
+    return Organisation.objects.filter(pk__in=organising_memberships().filter(person=user).values("organisation_id"))
 
 
 def is_blocked(*, person: User, organisation: Organisation) -> bool:

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 
 from people.enums import EVENT, ORGANISER, PAIRED, RELATIONSHIPS, SELF, AccessNeed, Visibility
 from people.models import Membership, Profile, User
-from people.selectors import ProfileData, profile_data_for
+from people.selectors import ProfileData, organising_memberships, profile_data_for
 
 # Which relationships each visibility admits. "self" always sees everything.
 _AUDIENCE: dict[str, frozenset[str]] = {
@@ -87,7 +87,7 @@ def relationships_between(*, viewer: User, person_ids: Iterable[int]) -> dict[in
         return result
     if viewer.pk in result:
         result[viewer.pk].add(SELF)
-    organised = Membership.objects.filter(person=viewer, role=Membership.Role.ORGANISER).values("organisation_id")
+    organised = organising_memberships().filter(person=viewer).values("organisation_id")
     members = Membership.objects.filter(organisation_id__in=organised, person_id__in=ids).values_list(
         "person_id", flat=True
     )
