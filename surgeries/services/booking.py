@@ -72,12 +72,9 @@ def _check_can_book(*, slot: Slot, day: SurgeryDay, learner: User, at_desk: bool
 
 def _check_people_free(*, slot: Slot, learner: User) -> None:
     busy = set(
-        Commitment.objects.filter(
-            person_id__in=[learner.pk, slot.surgeon_id],
-            is_active=True,
-            starts_at__lt=slot.ends_at,
-            ends_at__gt=slot.starts_at,
-        ).values_list("person_id", flat=True)
+        Commitment.objects.overlapping([learner.pk, slot.surgeon_id], slot.starts_at, slot.ends_at).values_list(
+            "person_id", flat=True
+        )
     )
     if learner.pk in busy:
         raise errors.PersonBusy()

@@ -17,9 +17,7 @@ def busy_people(
     `ignore` lists commitment ids that do not count (the ones being moved).
     """
     return set(
-        Commitment.objects.filter(
-            person_id__in=list(person_ids), is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
+        Commitment.objects.overlapping(person_ids, starts_at, ends_at)
         .exclude(pk__in=list(ignore))
         .values_list("person_id", flat=True)
     )
