@@ -19,12 +19,12 @@ import pytest
 from django.db import connection
 
 from people.models import User
-from surgeries.services import locking as people_locking
+from surgeries.services import locking
 from tests.concurrency import race as shared_race
 from tests.factories import WorkshopFactory
 from workshops import errors
 from workshops.models import Registration, Workshop
-from workshops.services import locking, registration
+from workshops.services import registration
 
 ATTEMPTS = 200
 CAPACITY = 20
@@ -69,8 +69,8 @@ def integrity_errors(monkeypatch):
 
 @pytest.fixture
 def no_locks(monkeypatch):
+    # One switch for the workshop lock and the people locks alike.
     monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
-    monkeypatch.setattr(people_locking, "LOCKS_ENABLED", False)
 
 
 def _people(count: int, prefix: str) -> list[User]:
