@@ -19,6 +19,7 @@ import pytest
 from django.db import connection
 
 from people.models import User
+from surgeries.errors import SurgeryError
 from surgeries.services import locking
 from tests.concurrency import race as shared_race
 from tests.factories import WorkshopFactory
@@ -90,7 +91,7 @@ def nearly_full_workshop() -> tuple[Workshop, list[User]]:
 
 
 def race(attempt) -> Counter:
-    return shared_race(attempt, attempts=ATTEMPTS, success="registered", domain_error=errors.WorkshopError)
+    return shared_race(attempt, attempts=ATTEMPTS, success="registered", domain_error=SurgeryError)
 
 
 @contextlib.contextmanager

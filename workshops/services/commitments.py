@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import IntegrityError
 
+from surgeries.errors import PersonBusy, SurgeryError
 from surgeries.models import Commitment, SurgeryDay
 from workshops import errors
 
@@ -30,14 +31,14 @@ def new_commitment(*, person_id: int, day: SurgeryDay, starts_at: datetime, ends
     return commitment
 
 
-def translate_integrity_error(error: IntegrityError) -> errors.WorkshopError:
+def translate_integrity_error(error: IntegrityError) -> SurgeryError:
     """The database refused a write a racing request beat us to; say so kindly.
 
     PostgreSQL names the constraint; SQLite names the columns of a unique index.
     """
     text = str(error)
     if "no_overlap" in text:
-        return errors.PersonBusy()
+        return PersonBusy()
     if "once_per_person" in text or "registration.person_id" in text:
         return errors.AlreadyRegistered()
     return errors.WorkshopFull()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import is_organiser
+from surgeries.errors import NotAllowed
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services.locking import lock_people
 from workshops import errors, notifications
@@ -38,7 +39,7 @@ class WorkshopDetails:
 
 def _require_organiser(*, by: User, day: SurgeryDay) -> None:
     if not is_organiser(user=by, organisation=day.organisation):
-        raise errors.NotAllowed()
+        raise NotAllowed()
     if day.status in CLOSED_DAY:
         raise errors.WorkshopError("This day is over or cancelled, so its programme cannot be changed.")
 
@@ -180,7 +181,7 @@ def workshop_cancel(*, workshop_id: int, by: User) -> int:
     if workshop is None or not workshop.is_active:
         raise errors.WorkshopError("This workshop is already cancelled.")
     if not is_organiser(user=by, organisation=workshop.day.organisation):
-        raise errors.NotAllowed()
+        raise NotAllowed()
     if workshop.day.status == SurgeryDay.Status.FINISHED or workshop.ends_at <= timezone.now():
         # It has happened (the hourly job may not have marked the day finished yet):
         # a cancellation notice now would only confuse the people who came.

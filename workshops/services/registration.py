@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import is_blocked, is_organiser
+from surgeries.errors import NotAllowed, PersonBlocked, PersonBusy, SurgeryError
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services.locking import lock_people
 from workshops import errors, notifications
@@ -43,7 +44,7 @@ def _check_may_take_part(*, workshop: Workshop, person: User, now: datetime) -> 
     if not registration_is_open(workshop=workshop, now=now):
         raise errors.RegistrationClosed()
     if is_blocked(person=person, organisation=workshop.day.organisation):
-        raise errors.PersonBlocked()
+        raise PersonBlocked(errors.BLOCKED_FROM_WORKSHOP)
     if WorkshopFacilitator.objects.filter(workshop=workshop, person=person).exists():
         raise errors.FacilitatorCannotRegister()
     if Registration.objects.filter(workshop=workshop, person=person, status=Registration.Status.ACTIVE).exists():
@@ -54,7 +55,7 @@ def register_locked(*, workshop: Workshop, person: User, from_waiting_list: bool
     """Give `person` a seat in a workshop the caller has locked, inside the caller's transaction."""
     lock_people([person.pk])
     if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
-        raise errors.PersonBusy()
+        raise PersonBusy()
     seat = free_seat(workshop=workshop)
     if seat is None:
         raise errors.WorkshopFull()
@@ -79,7 +80,7 @@ def register_locked(*, workshop: Workshop, person: User, from_waiting_list: bool
 
 
 def registration_create(*, workshop_id: int, person: User) -> Registration:
-    """Register a person for a workshop, or raise a WorkshopError saying why not.
+    """Register a person for a workshop, or raise a SurgeryError saying why not.
 
     1. Lock the workshop row and read it afresh (a cancellation meanwhile is seen).
     2. Check it is open, the person is not blocked, not running it, not already in.
@@ -113,12 +114,12 @@ def _check_may_cancel(*, registration: Registration, by: User, as_organiser: boo
     day = registration.workshop.day
     if as_organiser:
         if not is_organiser(user=by, organisation=day.organisation):
-            raise errors.NotAllowed()
+            raise NotAllowed()
         if not organiser_may_cancel_places(workshop=registration.workshop, now=now):
             raise errors.WorkshopStarted()
         return
     if registration.person_id != by.pk:
-        raise errors.NotAllowed()
+        raise NotAllowed()
     if now >= registration.workshop.starts_at - timedelta(hours=day.cancellation_cutoff_hours):
         raise errors.TooLateToCancel()
 
@@ -177,7 +178,7 @@ def waiting_list_promote(*, workshop: Workshop) -> list[Registration]:
         try:
             with transaction.atomic():
                 registration = register_locked(workshop=workshop, person=entry.person, from_waiting_list=True)
-        except (errors.WorkshopError, IntegrityError):
+        except (SurgeryError, IntegrityError):
             continue
         entry.status = WorkshopWaitingEntry.Status.REGISTERED
         entry.registration = registration
@@ -206,7 +207,7 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
                 raise errors.WorkshopError("You are already on the waiting list for this workshop.")
             # Someone busy at the time could never be given the place, so say so now.
             if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
-                raise errors.PersonBusy()
+                raise PersonBusy()
             entry = WorkshopWaitingEntry(workshop=workshop, person=person)
             entry.full_clean(validate_constraints=False)
             entry.save()
