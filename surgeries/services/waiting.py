@@ -15,7 +15,7 @@ from surgeries import errors
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.models.surgeons import Slot
 from surgeries.notifications import booking_notifications_schedule
-from surgeries.services.booking import book_locked_slot
+from surgeries.services.booking_core import book_locked_slot
 
 
 @transaction.atomic

@@ -60,9 +60,9 @@ def integrity_errors(monkeypatch):
     seen = []
     real = registration.translate_integrity_error
 
-    def counting(error):
+    def counting(error, **kwargs):
         seen.append(str(error))
-        return real(error)
+        return real(error, **kwargs)
 
     monkeypatch.setattr(registration, "translate_integrity_error", counting)
     return seen

@@ -3,11 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError
-
-from surgeries.errors import PersonBusy, SurgeryError
 from surgeries.models import Commitment, SurgeryDay
-from workshops import errors
 
 
 def busy_people(
@@ -29,16 +25,3 @@ def new_commitment(*, person_id: int, day: SurgeryDay, starts_at: datetime, ends
     commitment.full_clean(validate_constraints=False)
     commitment.save()
     return commitment
-
-
-def translate_integrity_error(error: IntegrityError) -> SurgeryError:
-    """The database refused a write a racing request beat us to; say so kindly.
-
-    PostgreSQL names the constraint; SQLite names the columns of a unique index.
-    """
-    text = str(error)
-    if "no_overlap" in text:
-        return PersonBusy()
-    if "once_per_person" in text or "registration.person_id" in text:
-        return errors.AlreadyRegistered()
-    return errors.WorkshopFull()

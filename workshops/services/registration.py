@@ -13,11 +13,17 @@ from people.models import User
 from people.selectors import is_blocked, is_organiser
 from surgeries.errors import NotAllowed, PersonBlocked, PersonBusy, SurgeryError
 from surgeries.models import Commitment, SurgeryDay
+from surgeries.services.booking_core import translate_integrity_error
 from surgeries.services.locking import lock_people
 from workshops import errors, notifications
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
-from workshops.services.commitments import busy_people, new_commitment, translate_integrity_error
+from workshops.services.commitments import busy_people, new_commitment
 from workshops.services.locking import lock_workshop
+
+# What the database refuses when a seat is taken, besides the overlap every commitment
+# has: PostgreSQL names the constraint, SQLite the columns of the unique index. Any
+# other refusal is the seat constraint: the workshop filled up.
+SEAT_REFUSALS = (("once_per_person", errors.AlreadyRegistered), ("registration.person_id", errors.AlreadyRegistered))
 
 
 def registration_is_open(*, workshop: Workshop, now: datetime) -> bool:
@@ -101,7 +107,7 @@ def registration_create(*, workshop_id: int, person: User) -> Registration:
             ).update(status=WorkshopWaitingEntry.Status.REGISTERED, registration=registration)
             return registration
     except IntegrityError as error:
-        raise translate_integrity_error(error) from error
+        raise translate_integrity_error(error, refusals=SEAT_REFUSALS, otherwise=errors.WorkshopFull) from error
 
 
 def organiser_may_cancel_places(*, workshop: Workshop, now: datetime) -> bool:
@@ -213,7 +219,7 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
             entry.save()
             return entry
     except IntegrityError as error:
-        raise translate_integrity_error(error) from error
+        raise translate_integrity_error(error, refusals=SEAT_REFUSALS, otherwise=errors.WorkshopFull) from error
 
 
 def waiting_lists_end_for_days(days: QuerySet[SurgeryDay]) -> int:
