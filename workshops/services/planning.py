@@ -13,6 +13,7 @@ from people.selectors import is_organiser
 from surgeries.errors import NotAllowed
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services.locking import lock_people
+from surgeries.services.waiting import waiting_entries_end
 from workshops import errors, notifications
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.commitments import busy_people, new_commitment
@@ -215,7 +216,7 @@ def _cancel_locked(workshop: Workshop, *, with_day: bool) -> int:
     )
     waiting = WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING)
     waiting_people = [entry.person for entry in waiting.select_related("person")]
-    waiting.update(status=WorkshopWaitingEntry.Status.LEFT)
+    waiting_entries_end(waiting)
     notifications.workshop_cancelled_notify(
         workshop=workshop, registrations=places, waiting=waiting_people, with_day=with_day
     )
