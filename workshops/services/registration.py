@@ -68,7 +68,7 @@ def _check_may_take_part(*, workshop: Workshop, person: User, now: datetime) -> 
         raise errors.AlreadyRegistered()
 
 
-def register_locked(*, workshop: Workshop, person: User, from_waiting_list: bool = False) -> Registration:
+def seat_take_locked(*, workshop: Workshop, person: User, from_waiting_list: bool = False) -> Registration:
     """Give `person` a seat in a workshop the caller has locked, inside the caller's transaction."""
     lock_people([person.pk])
     if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
@@ -111,7 +111,7 @@ def registration_create(*, workshop_id: int, person: User) -> Registration:
             if workshop is None:
                 raise errors.RegistrationClosed("That workshop no longer exists.")
             _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
-            registration = register_locked(workshop=workshop, person=person)
+            registration = seat_take_locked(workshop=workshop, person=person)
             notifications.registration_notifications_schedule(registration=registration)
             WorkshopWaitingEntry.objects.filter(
                 workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
@@ -189,7 +189,7 @@ def _seat_from_waiting_list(entry: WorkshopWaitingEntry, *, workshop: Workshop) 
     # Registering checks blocks before taking a seat; a seat from the list must too.
     if is_blocked(person=entry.person, organisation=workshop.day.organisation):
         raise PersonBlocked(errors.BLOCKED_FROM_WORKSHOP)
-    registration = register_locked(workshop=workshop, person=entry.person, from_waiting_list=True)
+    registration = seat_take_locked(workshop=workshop, person=entry.person, from_waiting_list=True)
     entry.status = WorkshopWaitingEntry.Status.REGISTERED
     entry.registration = registration
     entry.save(update_fields=["status", "registration"])
@@ -209,7 +209,7 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
                 raise errors.RegistrationClosed("That workshop no longer exists.")
             _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
             if free_seat(workshop=workshop) is not None:
-                registration = register_locked(workshop=workshop, person=person)
+                registration = seat_take_locked(workshop=workshop, person=person)
                 notifications.registration_notifications_schedule(registration=registration)
                 return registration
             waiting = WorkshopWaitingEntry.objects.filter(
