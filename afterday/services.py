@@ -129,7 +129,7 @@ def workshop_feedback_give(
     now = now or timezone.now()
     registration = _held_place(registration_id)
     if registration is None or registration.person_id != by.pk:
-        raise workshop_errors.NotAllowed()
+        raise errors.NotAllowed()
     if registration.workshop.starts_at > now:
         raise workshop_errors.WorkshopError("You can say how it went once the workshop has started.")
     feedback = WorkshopFeedback.objects.select_for_update().filter(registration=registration).first()
@@ -161,7 +161,7 @@ def registration_mark_no_show(
     now = now or timezone.now()
     registration = _held_place(registration_id)
     if registration is None or not can_take_attendance(user=by, workshop=registration.workshop):
-        raise workshop_errors.NotAllowed()
+        raise errors.NotAllowed()
     if registration.workshop.starts_at > now:
         raise workshop_errors.WorkshopError("You can mark who did not come once the workshop has started.")
     if registration.workshop.attended_snapshot is not None:

@@ -245,7 +245,7 @@ def workshop_feedback(request: HttpRequest, registration_id: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.workshop_feedback_give(registration_id=registration.pk, by=request.user, **form.cleaned_data)
-        except workshop_errors.WorkshopError as error:
+        except errors.SurgeryError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, "Thank you. Your feedback is saved.")
@@ -268,7 +268,7 @@ def registration_no_show(request: HttpRequest, workshop_id: int, registration_id
     clear = request.POST.get("clear") == "1"
     try:
         services.registration_mark_no_show(registration_id=registration.pk, by=request.user, no_show=not clear)
-    except workshop_errors.NotAllowed:
+    except errors.NotAllowed:
         raise PermissionDenied from None
     except workshop_errors.WorkshopError as error:
         messages.error(request, error.message)

@@ -170,9 +170,9 @@ def surgeon_profiles(*, person_ids: list[int], viewer: str = ORGANISER) -> tuple
 def busy_times(*, day: models.SurgeryDay, person_ids: Iterable[int]) -> dict[int, list[Interval]]:
     """When each person already has something on (bookings, workshops): one query."""
     busy: dict[int, list[Interval]] = defaultdict(list)
-    commitments = models.Commitment.objects.filter(
-        person_id__in=set(person_ids), is_active=True, starts_at__lt=day.ends_at, ends_at__gt=day.starts_at
-    ).values_list("person_id", "starts_at", "ends_at")
+    commitments = models.Commitment.objects.overlapping(set(person_ids), day.starts_at, day.ends_at).values_list(
+        "person_id", "starts_at", "ends_at"
+    )
     for person_id, start, end in commitments:
         busy[person_id].append((start, end))
     return busy

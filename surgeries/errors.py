@@ -1,4 +1,10 @@
-"""Domain errors. Each carries a plain-English message a view can show as it is."""
+"""Domain errors. Each carries a plain-English message a view can show as it is.
+
+`SurgeryError` is the base of every domain error, workshops' and matchmaking's
+included. A concept that sessions and workshops share (busy, blocked, not allowed)
+is one class here, raised by both apps; a message that differs by place is passed
+at raise time.
+"""
 
 
 class SurgeryError(Exception):

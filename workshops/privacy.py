@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.models import Commitment
+from surgeries.services.waiting import waiting_entries_end
 from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.locking import lock_workshop
 from workshops.services.registration import registration_release_locked
@@ -85,9 +86,7 @@ def workshops_erase(person: User) -> None:
     Their workshop ratings lose author and comment in afterday's handler (afterday/privacy.py).
     """
     now = timezone.now()
-    WorkshopWaitingEntry.objects.filter(person=person, status=WorkshopWaitingEntry.Status.WAITING).update(
-        status=WorkshopWaitingEntry.Status.LEFT
-    )
+    waiting_entries_end(WorkshopWaitingEntry.objects.filter(person=person))
     upcoming_runs = WorkshopFacilitator.objects.filter(person=person, workshop__starts_at__gt=now)
     for row in upcoming_runs.order_by("workshop_id"):
         lock_workshop(row.workshop_id)

@@ -35,7 +35,7 @@ from people.models import User
 from surgeries import errors
 from surgeries.models import Booking, Slot, SurgeryDay
 from surgeries.notifications import booking_notifications_schedule
-from surgeries.services.booking import book_locked_slot, is_deadlock, translate_integrity_error
+from surgeries.services.booking_core import book_locked_slot, is_deadlock, translate_integrity_error
 from surgeries.services.locking import lock_slots, maybe_lock
 
 logger = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def _book(*, request: MatchRequest, slot: Slot | None, by: User | None) -> Booki
     )
 
 
-def _why_not(error: errors.BookingError) -> str:
+def _why_not(error: errors.SurgeryError) -> str:
     return WHY_NOT_BOOKED.get(type(error), error.message)[:300]
 
 

@@ -1,4 +1,6 @@
 import secrets
+from collections.abc import Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -59,6 +61,16 @@ class Booking(models.Model):
         return self.calendar_uid or f"booking-{self.pk}@surgeryday"
 
 
+class CommitmentQuerySet(models.QuerySet):
+    def overlapping(self, person_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> "CommitmentQuerySet":
+        """The active commitments of these people that overlap the time from `starts_at` to `ends_at`.
+
+        "Are these people free" asks whether this is empty. Times that only touch
+        (one ends as the other starts) do not overlap, as in the exclusion constraint.
+        """
+        return self.filter(person_id__in=list(person_ids), is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+
 class Commitment(models.Model):
     """A person is busy from `starts_at` to `ends_at`.
 
@@ -81,6 +93,8 @@ class Commitment(models.Model):
     role = models.CharField(max_length=20, choices=Role.choices)
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="commitments")
     is_active = models.BooleanField(default=True)
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["person", "starts_at"])]

@@ -28,9 +28,9 @@ def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_i
         return []
     surgeon_ids = {slot.surgeon_id for slot in slots}
     busy = defaultdict(list)
-    for person_id, start, end in Commitment.objects.filter(
-        person_id__in=surgeon_ids, is_active=True, starts_at__lt=day.ends_at, ends_at__gt=day.starts_at
-    ).values_list("person_id", "starts_at", "ends_at"):
+    for person_id, start, end in Commitment.objects.overlapping(surgeon_ids, day.starts_at, day.ends_at).values_list(
+        "person_id", "starts_at", "ends_at"
+    ):
         busy[person_id].append((start, end))
     booked = dict(
         DaySurgeon.objects.filter(day=day)

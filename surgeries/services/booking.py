@@ -1,133 +1,23 @@
-"""Booking, cancelling and moving one-to-one sessions. See docs/booking.md."""
+"""Booking, cancelling and moving one-to-one sessions. See docs/booking.md.
+
+The checks and the write every booking shares are in `booking_core`; a slot freed
+here goes to the waiting list (`waiting`), which books through that core too.
+"""
 
 from collections.abc import Iterable
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from people.models import Topic, User
-from people.selectors import is_blocked, is_organiser
+from people.models import User
+from people.selectors import is_organiser
 from surgeries import errors
-from surgeries.models import Booking, CalendarFeed, Commitment, DayAggregate, Slot, SurgeryDay
+from surgeries.models import Booking, CalendarFeed, DayAggregate
 from surgeries.notifications import booking_cancelled_notify, booking_moved_notify, booking_notifications_schedule
-from surgeries.services.locking import lock_people, lock_slots
-
-
-def translate_integrity_error(error: IntegrityError, *, learner_id: int | None = None) -> errors.BookingError:
-    """The database refused a write another request raced us to; say so kindly."""
-    text = str(error)
-    if "no_overlap" in text:
-        # PostgreSQL names the clashing person: "Key (person_id, ...)=(42, [...".
-        learner_clash = learner_id is not None and f")=({learner_id}," in text
-        return errors.PersonBusy() if learner_clash or learner_id is None else errors.SurgeonBusy()
-    if "oneself" in text:
-        return errors.BookingWithOneself()
-    return errors.SlotTaken()
-
-
-DEADLOCK_DETECTED = "40P01"
-
-
-def is_deadlock(error: OperationalError) -> bool:
-    """PostgreSQL broke a lock cycle by stopping us; nothing was saved, so trying again is safe."""
-    return getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
-
-
-@contextmanager
-def friendly_database_errors(*, learner_id: int | None = None):
-    """Turn the database refusing a write into the domain error a person can act on."""
-    try:
-        yield
-    except IntegrityError as error:
-        raise translate_integrity_error(error, learner_id=learner_id) from error
-    except OperationalError as error:
-        if not is_deadlock(error):
-            raise
-        raise errors.BookingError("Lots of people are booking right now. Please try again.") from error
-
-
-def booking_window_is_open(*, day: SurgeryDay, slot: Slot, now: datetime) -> bool:
-    if day.status != SurgeryDay.Status.PUBLISHED or slot.starts_at <= now:
-        return False
-    if day.booking_opens_at and now < day.booking_opens_at:
-        return False
-    return not (day.booking_closes_at and now >= day.booking_closes_at)
-
-
-def _check_can_book(*, slot: Slot, day: SurgeryDay, learner: User, at_desk: bool, now: datetime) -> None:
-    """Every booking rule except overlaps, which need the people locked first."""
-    if day.status != SurgeryDay.Status.PUBLISHED or not slot.is_offered:
-        raise errors.BookingClosed()
-    if not at_desk and not booking_window_is_open(day=day, slot=slot, now=now):
-        raise errors.BookingClosed()
-    if learner.pk == slot.surgeon_id:
-        raise errors.BookingWithOneself()
-    if is_blocked(person=learner, organisation=day.organisation):
-        raise errors.PersonBlocked()
-    if Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).exists():
-        raise errors.SlotTaken()
-
-
-def _check_people_free(*, slot: Slot, learner: User) -> None:
-    busy = set(
-        Commitment.objects.filter(
-            person_id__in=[learner.pk, slot.surgeon_id],
-            is_active=True,
-            starts_at__lt=slot.ends_at,
-            ends_at__gt=slot.starts_at,
-        ).values_list("person_id", flat=True)
-    )
-    if learner.pk in busy:
-        raise errors.PersonBusy()
-    if slot.surgeon_id in busy:
-        raise errors.SurgeonBusy()
-    taken = Booking.objects.filter(slot__day_surgeon_id=slot.day_surgeon_id, status=Booking.Status.ACTIVE).count()
-    if taken >= slot.day_surgeon.max_sessions:
-        raise errors.SurgeonFull()
-
-
-def _valid_topics(*, day: SurgeryDay, topic_ids: Iterable[int]) -> list[Topic]:
-    return list(Topic.objects.filter(organisation_id=day.organisation_id, pk__in=list(topic_ids), is_active=True))
-
-
-def book_locked_slot(
-    *,
-    slot: Slot,
-    learner: User,
-    topic_ids: Iterable[int] = (),
-    note: str = "",
-    booked_by: User | None = None,
-    is_walk_in: bool = False,
-    at_desk: bool = False,
-) -> Booking:
-    """Book a slot the caller has already locked. Runs inside the caller's transaction."""
-    day = SurgeryDay.objects.select_related("organisation").get(pk=slot.day_id)
-    now = timezone.now()
-    _check_can_book(slot=slot, day=day, learner=learner, at_desk=at_desk, now=now)
-    lock_people([learner.pk, slot.surgeon_id])
-    _check_people_free(slot=slot, learner=learner)
-    booking = Booking(
-        day=day,
-        slot=slot,
-        learner=learner,
-        surgeon_id=slot.surgeon_id,
-        note=note.strip(),
-        booked_by=booked_by or learner,
-        is_walk_in=is_walk_in,
-        created_at=now,
-    )
-    booking.full_clean(validate_constraints=False)
-    booking.save()
-    booking.topics.set(_valid_topics(day=day, topic_ids=topic_ids))
-    Commitment.objects.bulk_create(
-        Commitment(
-            person_id=person_id, day=day, starts_at=slot.starts_at, ends_at=slot.ends_at, role=role, booking=booking
-        )
-        for person_id, role in ((learner.pk, Commitment.Role.LEARNER), (slot.surgeon_id, Commitment.Role.SURGEON))
-    )
-    return booking
+from surgeries.services.booking_core import book_locked_slot, friendly_database_errors
+from surgeries.services.locking import lock_slots
+from surgeries.services.waiting import waiting_list_promote
 
 
 def booking_create(
@@ -216,8 +106,6 @@ def booking_release_locked(*, booking: Booking, by: User, now: datetime) -> None
     free both people, tell the other party, and offer the slot to the waiting list."""
     _release(booking, now=now)
     booking_cancelled_notify(booking=booking, by=by)
-    from surgeries.services.waiting import waiting_list_promote
-
     waiting_list_promote(slot=booking.slot)
 
 
@@ -250,8 +138,6 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
         )
         _carry_over(old=booking, new=new_booking)
         booking_moved_notify(old=booking, new=new_booking)
-        from surgeries.services.waiting import waiting_list_promote
-
         waiting_list_promote(slot=slots[booking.slot_id])
         return new_booking
 

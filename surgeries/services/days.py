@@ -22,6 +22,7 @@ from surgeries.models import (
 )
 from surgeries.notifications import day_cancelled_notify_everyone, day_notifications_reschedule
 from surgeries.services.locking import lock_slots
+from surgeries.services.waiting import waiting_entries_end
 
 
 @dataclass
@@ -171,9 +172,7 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
     active = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE)
     Commitment.objects.filter(booking__in=active).update(is_active=False)
     count = active.update(status=Booking.Status.CANCELLED, cancelled_at=timezone.now())
-    WaitingListEntry.objects.filter(day=day, status=WaitingListEntry.Status.WAITING).update(
-        status=WaitingListEntry.Status.LEFT
-    )
+    waiting_entries_end(WaitingListEntry.objects.filter(day=day))
     return count
 
 
@@ -198,8 +197,6 @@ def days_finish_ended(*, now: datetime | None = None) -> int:
         status=SurgeryDay.Status.FINISHED
     )
     finished = SurgeryDay.objects.filter(status=SurgeryDay.Status.FINISHED)
-    WaitingListEntry.objects.filter(day__in=finished, status=WaitingListEntry.Status.WAITING).update(
-        status=WaitingListEntry.Status.LEFT
-    )
+    waiting_entries_end(WaitingListEntry.objects.filter(day__in=finished))
     signals.days_finished.send(sender=SurgeryDay, days=finished)
     return count

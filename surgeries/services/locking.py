@@ -13,12 +13,14 @@ from django.db.models import QuerySet
 from people.models import User
 from surgeries.models import Slot, SurgeryDay
 
-# Tests switch this off to show that the concurrency tests catch the race.
+# Tests switch this off to show that the concurrency tests catch the race. Every row
+# lock of every app (workshops too) is taken through `maybe_lock`, so this one
+# switch turns them all off.
 LOCKS_ENABLED = True
 
 
-def maybe_lock(queryset: QuerySet, *, no_key: bool = False) -> QuerySet:
-    return queryset.select_for_update(no_key=no_key) if LOCKS_ENABLED else queryset
+def maybe_lock(queryset: QuerySet, *, no_key: bool = False, of: tuple[str, ...] = ()) -> QuerySet:
+    return queryset.select_for_update(no_key=no_key, of=of) if LOCKS_ENABLED else queryset
 
 
 def lock_day(day_id: int) -> SurgeryDay:

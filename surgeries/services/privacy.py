@@ -12,6 +12,7 @@ from people.models import User
 from people.services import register_erasure_handler, register_export_section
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, WaitingListEntry
 from surgeries.services.booking import _locked_booking, booking_release_locked
+from surgeries.services.waiting import waiting_entries_end
 
 
 def bookings_export(person: User) -> dict:
@@ -71,9 +72,7 @@ def bookings_erase(person: User) -> None:
     for booking_id in upcoming.values_list("pk", flat=True):
         booking_release_locked(booking=_locked_booking(booking_id), by=person, now=now)
     Booking.objects.filter(learner=person).update(note="", organiser_note="")
-    WaitingListEntry.objects.filter(person=person, status=WaitingListEntry.Status.WAITING).update(
-        status=WaitingListEntry.Status.LEFT
-    )
+    waiting_entries_end(WaitingListEntry.objects.filter(person=person))
     WaitingListEntry.objects.filter(person=person).update(note="")
     # The secret calendar address would otherwise keep publishing their sessions.
     CalendarFeed.objects.filter(person=person).delete()

@@ -11,6 +11,7 @@ from people.selectors import is_organiser
 from surgeries import errors
 from surgeries.models import AvailabilityWindow, Booking, DaySurgeon, Slot, SurgeryDay
 from surgeries.services.locking import lock_slots
+from surgeries.services.waiting import waiting_list_promote
 
 Window = tuple[datetime, datetime]
 
@@ -139,8 +140,6 @@ def availability_set(*, day_surgeon: DaySurgeon, by: User, windows: Sequence[Win
     AvailabilityWindow.objects.bulk_create(
         AvailabilityWindow(day_surgeon=day_surgeon, starts_at=s, ends_at=e) for s, e in windows
     )
-    from surgeries.services.waiting import waiting_list_promote
-
     for slot in _sync_slots(day_surgeon=day_surgeon, existing=existing, wanted=wanted):
         waiting_list_promote(slot=slot)
     return day_surgeon

@@ -9,6 +9,7 @@ from django.utils import timezone
 from afterday.models import WorkshopFeedback
 from afterday.services import day_personal_data_purge, registration_mark_no_show, retention_run, workshop_feedback_give
 from config.celery import app as celery_app
+from surgeries import errors as surgery_errors
 from surgeries.models import Booking, DayAggregate, SurgeryDay
 from tests.factories import MembershipFactory, UserFactory, past_day, past_place, past_session, past_workshop
 from workshops import errors
@@ -41,7 +42,7 @@ def test_a_participant_rates_a_workshop_and_can_change_their_answer(place, learn
 
 def test_nobody_else_can_rate_someone_elses_place(place, surgeon, stranger):
     for person in (surgeon, stranger):
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(surgery_errors.NotAllowed):
             workshop_feedback_give(registration_id=place.pk, by=person, usefulness=5)
     assert WorkshopFeedback.objects.count() == 0
 
@@ -67,7 +68,7 @@ def test_no_feedback_on_places_or_workshops_that_did_not_happen(place, learner, 
     Workshop.objects.filter(pk=place.workshop_id).update(**change.get("workshop", {}))
     SurgeryDay.objects.filter(pk=place.workshop.day_id).update(**change.get("day", {}))
 
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(surgery_errors.NotAllowed):
         workshop_feedback_give(registration_id=place.pk, by=learner, usefulness=5)
 
 
@@ -92,7 +93,7 @@ def test_others_cannot_mark_attendance(place, learner, stranger, other_organiser
     MembershipFactory(organisation=organisation, person=other_facilitator)
     past_workshop(place.workshop.day, facilitator=other_facilitator, index=2)
     for person in (learner, stranger, other_organiser, other_facilitator):
-        with pytest.raises(errors.NotAllowed):
+        with pytest.raises(surgery_errors.NotAllowed):
             registration_mark_no_show(registration_id=place.pk, by=person)
     assert not Registration.objects.get(pk=place.pk).is_no_show
 

@@ -21,7 +21,7 @@ from people.models import User
 from surgeries import errors
 from surgeries.models import Booking
 from surgeries.services import booking as booking_service
-from surgeries.services import locking
+from surgeries.services import booking_core, locking
 from tests.concurrency import THREADS
 from tests.concurrency import race as shared_race
 from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory
@@ -43,26 +43,26 @@ def _needs_postgres():
 @pytest.fixture
 def wide_race_window(monkeypatch):
     """Pause between the checks and the write, so an unlocked race shows every time."""
-    real_check = booking_service._check_people_free
+    real_check = booking_core._check_people_free
 
     def slow_check(**kwargs):
         time.sleep(0.02)
         return real_check(**kwargs)
 
-    monkeypatch.setattr(booking_service, "_check_people_free", slow_check)
+    monkeypatch.setattr(booking_core, "_check_people_free", slow_check)
 
 
 @pytest.fixture
 def integrity_errors(monkeypatch):
     """Count how often the database, not the service's own check, refused a write."""
     seen = []
-    real = booking_service.translate_integrity_error
+    real = booking_core.translate_integrity_error
 
     def counting(error, **kwargs):
         seen.append(str(error))
         return real(error, **kwargs)
 
-    monkeypatch.setattr(booking_service, "translate_integrity_error", counting)
+    monkeypatch.setattr(booking_core, "translate_integrity_error", counting)
     return seen
 
 

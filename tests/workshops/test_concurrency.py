@@ -19,12 +19,13 @@ import pytest
 from django.db import connection
 
 from people.models import User
-from surgeries.services import locking as people_locking
+from surgeries.errors import SurgeryError
+from surgeries.services import locking
 from tests.concurrency import race as shared_race
 from tests.factories import WorkshopFactory
 from workshops import errors
 from workshops.models import Registration, Workshop
-from workshops.services import locking, registration
+from workshops.services import registration
 
 ATTEMPTS = 200
 CAPACITY = 20
@@ -59,9 +60,9 @@ def integrity_errors(monkeypatch):
     seen = []
     real = registration.translate_integrity_error
 
-    def counting(error):
+    def counting(error, **kwargs):
         seen.append(str(error))
-        return real(error)
+        return real(error, **kwargs)
 
     monkeypatch.setattr(registration, "translate_integrity_error", counting)
     return seen
@@ -69,8 +70,8 @@ def integrity_errors(monkeypatch):
 
 @pytest.fixture
 def no_locks(monkeypatch):
+    # One switch for the workshop lock and the people locks alike.
     monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
-    monkeypatch.setattr(people_locking, "LOCKS_ENABLED", False)
 
 
 def _people(count: int, prefix: str) -> list[User]:
@@ -90,7 +91,7 @@ def nearly_full_workshop() -> tuple[Workshop, list[User]]:
 
 
 def race(attempt) -> Counter:
-    return shared_race(attempt, attempts=ATTEMPTS, success="registered", domain_error=errors.WorkshopError)
+    return shared_race(attempt, attempts=ATTEMPTS, success="registered", domain_error=SurgeryError)
 
 
 @contextlib.contextmanager

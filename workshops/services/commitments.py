@@ -3,10 +3,7 @@
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import IntegrityError
-
 from surgeries.models import Commitment, SurgeryDay
-from workshops import errors
 
 
 def busy_people(
@@ -17,9 +14,7 @@ def busy_people(
     `ignore` lists commitment ids that do not count (the ones being moved).
     """
     return set(
-        Commitment.objects.filter(
-            person_id__in=list(person_ids), is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
+        Commitment.objects.overlapping(person_ids, starts_at, ends_at)
         .exclude(pk__in=list(ignore))
         .values_list("person_id", flat=True)
     )
@@ -30,16 +25,3 @@ def new_commitment(*, person_id: int, day: SurgeryDay, starts_at: datetime, ends
     commitment.full_clean(validate_constraints=False)
     commitment.save()
     return commitment
-
-
-def translate_integrity_error(error: IntegrityError) -> errors.WorkshopError:
-    """The database refused a write a racing request beat us to; say so kindly.
-
-    PostgreSQL names the constraint; SQLite names the columns of a unique index.
-    """
-    text = str(error)
-    if "no_overlap" in text:
-        return errors.PersonBusy()
-    if "once_per_person" in text or "registration.person_id" in text:
-        return errors.AlreadyRegistered()
-    return errors.WorkshopFull()

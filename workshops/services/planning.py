@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import is_organiser
+from surgeries.errors import NotAllowed
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services.locking import lock_people
+from surgeries.services.waiting import waiting_entries_end
 from workshops import errors, notifications
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 from workshops.services.commitments import busy_people, new_commitment
@@ -38,7 +40,7 @@ class WorkshopDetails:
 
 def _require_organiser(*, by: User, day: SurgeryDay) -> None:
     if not is_organiser(user=by, organisation=day.organisation):
-        raise errors.NotAllowed()
+        raise NotAllowed()
     if day.status in CLOSED_DAY:
         raise errors.WorkshopError("This day is over or cancelled, so its programme cannot be changed.")
 
@@ -180,7 +182,7 @@ def workshop_cancel(*, workshop_id: int, by: User) -> int:
     if workshop is None or not workshop.is_active:
         raise errors.WorkshopError("This workshop is already cancelled.")
     if not is_organiser(user=by, organisation=workshop.day.organisation):
-        raise errors.NotAllowed()
+        raise NotAllowed()
     if workshop.day.status == SurgeryDay.Status.FINISHED or workshop.ends_at <= timezone.now():
         # It has happened (the hourly job may not have marked the day finished yet):
         # a cancellation notice now would only confuse the people who came.
@@ -214,7 +216,7 @@ def _cancel_locked(workshop: Workshop, *, with_day: bool) -> int:
     )
     waiting = WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING)
     waiting_people = [entry.person for entry in waiting.select_related("person")]
-    waiting.update(status=WorkshopWaitingEntry.Status.LEFT)
+    waiting_entries_end(waiting)
     notifications.workshop_cancelled_notify(
         workshop=workshop, registrations=places, waiting=waiting_people, with_day=with_day
     )

@@ -4,6 +4,7 @@ See docs/booking.md, "Workshops", for the locking and the numbered seats.
 """
 
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -11,12 +12,20 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import is_blocked, is_organiser
+from surgeries.errors import NotAllowed, PersonBlocked, PersonBusy
 from surgeries.models import Commitment, SurgeryDay
+from surgeries.services.booking_core import translate_integrity_error
 from surgeries.services.locking import lock_people
+from surgeries.services.waiting import waiting_entries_end, waiting_list_fill
 from workshops import errors, notifications
 from workshops.models import Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
-from workshops.services.commitments import busy_people, new_commitment, translate_integrity_error
+from workshops.services.commitments import busy_people, new_commitment
 from workshops.services.locking import lock_workshop
+
+# What the database refuses when a seat is taken, besides the overlap every commitment
+# has: PostgreSQL names the constraint, SQLite the columns of the unique index. Any
+# other refusal is the seat constraint: the workshop filled up.
+SEAT_REFUSALS = (("once_per_person", errors.AlreadyRegistered), ("registration.person_id", errors.AlreadyRegistered))
 
 
 def registration_is_open(*, workshop: Workshop, now: datetime) -> bool:
@@ -28,14 +37,23 @@ def registration_is_open(*, workshop: Workshop, now: datetime) -> bool:
     return not (day.booking_closes_at and now >= day.booking_closes_at)
 
 
-def free_seat(*, workshop: Workshop) -> int | None:
-    """The lowest seat number no active registration holds, or None when full."""
-    taken = set(
+def _seats_taken(workshop: Workshop) -> set[int]:
+    return set(
         Registration.objects.filter(workshop=workshop, status=Registration.Status.ACTIVE).values_list(
             "seat_number", flat=True
         )
     )
+
+
+def free_seat(*, workshop: Workshop) -> int | None:
+    """The lowest seat number no active registration holds, or None when full."""
+    taken = _seats_taken(workshop)
     return next((seat for seat in range(1, workshop.capacity + 1) if seat not in taken), None)
+
+
+def seats_free(*, workshop: Workshop) -> int:
+    """How many seat numbers no active registration holds."""
+    return len(set(range(1, workshop.capacity + 1)) - _seats_taken(workshop))
 
 
 def _check_may_take_part(*, workshop: Workshop, person: User, now: datetime) -> None:
@@ -43,18 +61,18 @@ def _check_may_take_part(*, workshop: Workshop, person: User, now: datetime) -> 
     if not registration_is_open(workshop=workshop, now=now):
         raise errors.RegistrationClosed()
     if is_blocked(person=person, organisation=workshop.day.organisation):
-        raise errors.PersonBlocked()
+        raise PersonBlocked(errors.BLOCKED_FROM_WORKSHOP)
     if WorkshopFacilitator.objects.filter(workshop=workshop, person=person).exists():
         raise errors.FacilitatorCannotRegister()
     if Registration.objects.filter(workshop=workshop, person=person, status=Registration.Status.ACTIVE).exists():
         raise errors.AlreadyRegistered()
 
 
-def register_locked(*, workshop: Workshop, person: User, from_waiting_list: bool = False) -> Registration:
+def seat_take_locked(*, workshop: Workshop, person: User, from_waiting_list: bool = False) -> Registration:
     """Give `person` a seat in a workshop the caller has locked, inside the caller's transaction."""
     lock_people([person.pk])
     if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
-        raise errors.PersonBusy()
+        raise PersonBusy()
     seat = free_seat(workshop=workshop)
     if seat is None:
         raise errors.WorkshopFull()
@@ -79,7 +97,7 @@ def register_locked(*, workshop: Workshop, person: User, from_waiting_list: bool
 
 
 def registration_create(*, workshop_id: int, person: User) -> Registration:
-    """Register a person for a workshop, or raise a WorkshopError saying why not.
+    """Register a person for a workshop, or raise a SurgeryError saying why not.
 
     1. Lock the workshop row and read it afresh (a cancellation meanwhile is seen).
     2. Check it is open, the person is not blocked, not running it, not already in.
@@ -93,14 +111,14 @@ def registration_create(*, workshop_id: int, person: User) -> Registration:
             if workshop is None:
                 raise errors.RegistrationClosed("That workshop no longer exists.")
             _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
-            registration = register_locked(workshop=workshop, person=person)
+            registration = seat_take_locked(workshop=workshop, person=person)
             notifications.registration_notifications_schedule(registration=registration)
             WorkshopWaitingEntry.objects.filter(
                 workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
             ).update(status=WorkshopWaitingEntry.Status.REGISTERED, registration=registration)
             return registration
     except IntegrityError as error:
-        raise translate_integrity_error(error) from error
+        raise translate_integrity_error(error, refusals=SEAT_REFUSALS, otherwise=errors.WorkshopFull) from error
 
 
 def organiser_may_cancel_places(*, workshop: Workshop, now: datetime) -> bool:
@@ -113,12 +131,12 @@ def _check_may_cancel(*, registration: Registration, by: User, as_organiser: boo
     day = registration.workshop.day
     if as_organiser:
         if not is_organiser(user=by, organisation=day.organisation):
-            raise errors.NotAllowed()
+            raise NotAllowed()
         if not organiser_may_cancel_places(workshop=registration.workshop, now=now):
             raise errors.WorkshopStarted()
         return
     if registration.person_id != by.pk:
-        raise errors.NotAllowed()
+        raise NotAllowed()
     if now >= registration.workshop.starts_at - timedelta(hours=day.cancellation_cutoff_hours):
         raise errors.TooLateToCancel()
 
@@ -152,39 +170,34 @@ def registration_release_locked(*, registration: Registration, workshop: Worksho
 
 
 def waiting_list_promote(*, workshop: Workshop) -> list[Registration]:
-    """Fill free seats of a locked workshop from its waiting list, oldest first.
+    """Fill the free seats of a locked workshop from its waiting list, oldest first.
 
-    1. Stop if the workshop is cancelled, has started, or has no free seat.
-    2. Lock the waiting entries, oldest first. The caller holds the workshop lock,
-       so two cancellations can never hand one seat (or one person) out twice.
-    3. Try each person inside a savepoint; those who cannot take part now (busy,
-       blocked) keep their place in the queue for a later seat.
+    The order, the locking and the savepoints are `waiting_list_fill`'s. A workshop
+    cancelled or started has no seat to give. People who cannot take part now (busy,
+    blocked) keep their place in the queue for a later seat.
     """
-    if not workshop.is_active or workshop.starts_at <= timezone.now():
-        return []
-    promoted = []
-    entries = (
-        WorkshopWaitingEntry.objects.select_for_update()
-        .filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING)
-        .select_related("person")
-        .order_by("created_at", "id")
+    is_open = workshop.is_active and workshop.starts_at > timezone.now()
+    return waiting_list_fill(
+        entries=WorkshopWaitingEntry.objects.filter(workshop=workshop, status=WorkshopWaitingEntry.Status.WAITING),
+        places=seats_free(workshop=workshop) if is_open else 0,
+        take_place=partial(_seat_from_waiting_list, workshop=workshop),
+        notify=_tell_seated_from_waiting_list,
     )
-    for entry in entries:
-        if free_seat(workshop=workshop) is None:
-            break
-        if is_blocked(person=entry.person, organisation=workshop.day.organisation):
-            continue
-        try:
-            with transaction.atomic():
-                registration = register_locked(workshop=workshop, person=entry.person, from_waiting_list=True)
-        except (errors.WorkshopError, IntegrityError):
-            continue
-        entry.status = WorkshopWaitingEntry.Status.REGISTERED
-        entry.registration = registration
-        entry.save(update_fields=["status", "registration"])
-        notifications.registration_notifications_schedule(registration=registration, promoted=True)
-        promoted.append(registration)
-    return promoted
+
+
+def _seat_from_waiting_list(entry: WorkshopWaitingEntry, *, workshop: Workshop) -> Registration:
+    # Registering checks blocks before taking a seat; a seat from the list must too.
+    if is_blocked(person=entry.person, organisation=workshop.day.organisation):
+        raise PersonBlocked(errors.BLOCKED_FROM_WORKSHOP)
+    registration = seat_take_locked(workshop=workshop, person=entry.person, from_waiting_list=True)
+    entry.status = WorkshopWaitingEntry.Status.REGISTERED
+    entry.registration = registration
+    entry.save(update_fields=["status", "registration"])
+    return registration
+
+
+def _tell_seated_from_waiting_list(registration: Registration) -> None:
+    notifications.registration_notifications_schedule(registration=registration, promoted=True)
 
 
 def waiting_list_join(*, workshop_id: int, person: User) -> Registration | WorkshopWaitingEntry:
@@ -196,7 +209,7 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
                 raise errors.RegistrationClosed("That workshop no longer exists.")
             _check_may_take_part(workshop=workshop, person=person, now=timezone.now())
             if free_seat(workshop=workshop) is not None:
-                registration = register_locked(workshop=workshop, person=person)
+                registration = seat_take_locked(workshop=workshop, person=person)
                 notifications.registration_notifications_schedule(registration=registration)
                 return registration
             waiting = WorkshopWaitingEntry.objects.filter(
@@ -206,13 +219,13 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
                 raise errors.WorkshopError("You are already on the waiting list for this workshop.")
             # Someone busy at the time could never be given the place, so say so now.
             if busy_people(person_ids=[person.pk], starts_at=workshop.starts_at, ends_at=workshop.ends_at):
-                raise errors.PersonBusy()
+                raise PersonBusy()
             entry = WorkshopWaitingEntry(workshop=workshop, person=person)
             entry.full_clean(validate_constraints=False)
             entry.save()
             return entry
     except IntegrityError as error:
-        raise translate_integrity_error(error) from error
+        raise translate_integrity_error(error, refusals=SEAT_REFUSALS, otherwise=errors.WorkshopFull) from error
 
 
 def waiting_lists_end_for_days(days: QuerySet[SurgeryDay]) -> int:
@@ -221,13 +234,9 @@ def waiting_lists_end_for_days(days: QuerySet[SurgeryDay]) -> int:
     Registered with surgeries' day-finished hooks, so it runs in the transaction that
     finishes the days. Returns how many entries ended; a second run ends none.
     """
-    return WorkshopWaitingEntry.objects.filter(
-        workshop__day__in=days, status=WorkshopWaitingEntry.Status.WAITING
-    ).update(status=WorkshopWaitingEntry.Status.LEFT)
+    return waiting_entries_end(WorkshopWaitingEntry.objects.filter(workshop__day__in=days))
 
 
 @transaction.atomic
 def waiting_list_leave(*, workshop_id: int, person: User) -> int:
-    return WorkshopWaitingEntry.objects.filter(
-        workshop_id=workshop_id, person=person, status=WorkshopWaitingEntry.Status.WAITING
-    ).update(status=WorkshopWaitingEntry.Status.LEFT)
+    return waiting_entries_end(WorkshopWaitingEntry.objects.filter(workshop_id=workshop_id, person=person))

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import is_organiser
 from surgeries.access import refuse
-from workshops import errors, selectors, services
+from surgeries.errors import SurgeryError
+from workshops import selectors, services
 from workshops.calendar import registration_calendar
 from workshops.models import Registration
 from workshops.services.registration import organiser_may_cancel_places, registration_is_open
@@ -50,7 +51,7 @@ def register(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = visible_workshop(user=request.user, workshop_id=workshop_id)
     try:
         services.registration_create(workshop_id=workshop.pk, person=request.user)
-    except errors.WorkshopError as error:
+    except SurgeryError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"You have a place at “{workshop.title}”.")
@@ -63,7 +64,7 @@ def waiting_join(request: HttpRequest, workshop_id: int) -> HttpResponse:
     workshop = visible_workshop(user=request.user, workshop_id=workshop_id)
     try:
         result = services.waiting_list_join(workshop_id=workshop.pk, person=request.user)
-    except errors.WorkshopError as error:
+    except SurgeryError as error:
         messages.error(request, error.message)
     else:
         if isinstance(result, Registration):
@@ -101,7 +102,7 @@ def registration_cancel(request: HttpRequest, registration_id: int) -> HttpRespo
     if request.method == "POST":
         try:
             services.registration_cancel(registration_id=registration.pk, by=request.user)
-        except errors.WorkshopError as error:
+        except SurgeryError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"Your place at “{registration.workshop.title}” is cancelled.")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from surgeries.access import organiser_day
+from surgeries.errors import SurgeryError
 from workshops import errors, selectors, services
 from workshops.forms import OpenSpaceForm, WorkshopForm
 from workshops.models import Registration
@@ -23,7 +24,7 @@ def _show_errors(form, error: Exception) -> None:
             form.add_error(field if field in form.fields else None, field_errors)
     elif isinstance(error, errors.FacilitatorBusy):
         form.add_error("facilitators", error.message)
-    elif isinstance(error, errors.WorkshopError):
+    elif isinstance(error, SurgeryError):
         form.add_error(None, error.message)
     else:
         form.add_error(None, error.messages)
@@ -42,7 +43,7 @@ def workshop_new(request: HttpRequest, day_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             workshop = services.workshop_create(day=day, by=request.user, details=form.details())
-        except (ValidationError, errors.WorkshopError) as error:
+        except (ValidationError, SurgeryError) as error:
             _show_errors(form, error)
         else:
             messages.success(request, f"“{workshop.title}” has been added to the day.")
@@ -59,7 +60,7 @@ def workshop_edit(request: HttpRequest, workshop_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.workshop_update(workshop_id=workshop.pk, by=request.user, details=form.details())
-        except (ValidationError, errors.WorkshopError) as error:
+        except (ValidationError, SurgeryError) as error:
             _show_errors(form, error)
         else:
             messages.success(request, "The workshop has been updated.")
@@ -74,7 +75,7 @@ def workshop_cancel(request: HttpRequest, workshop_id: int) -> HttpResponse:
     if request.method == "POST":
         try:
             count = services.workshop_cancel(workshop_id=workshop.pk, by=request.user)
-        except errors.WorkshopError as error:
+        except SurgeryError as error:
             messages.error(request, error.message)
         else:
             released = "1 place was" if count == 1 else f"{count} places were"
@@ -95,7 +96,7 @@ def place_cancel(request: HttpRequest, workshop_id: int, registration_id: int) -
     if request.method == "POST":
         try:
             services.registration_cancel(registration_id=registration.pk, by=request.user, as_organiser=True)
-        except errors.WorkshopError as error:
+        except SurgeryError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, f"{name} no longer has a place at “{workshop.title}”. They will be emailed.")
@@ -123,7 +124,7 @@ def open_space_new(request: HttpRequest, day_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.open_space_save(day=day, by=request.user, details=form.details())
-        except (ValidationError, errors.WorkshopError) as error:
+        except (ValidationError, SurgeryError) as error:
             _show_errors(form, error)
         else:
             messages.success(request, "The open space has been added to the day.")
@@ -140,7 +141,7 @@ def open_space_edit(request: HttpRequest, open_space_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.open_space_save(day=day, by=request.user, details=form.details(), open_space=block)
-        except (ValidationError, errors.WorkshopError) as error:
+        except (ValidationError, SurgeryError) as error:
             _show_errors(form, error)
         else:
             messages.success(request, "The open space has been updated.")
@@ -154,7 +155,7 @@ def open_space_delete(request: HttpRequest, open_space_id: int) -> HttpResponse:
     block = organiser_open_space(user=request.user, open_space_id=open_space_id)
     try:
         services.open_space_delete(open_space=block, by=request.user)
-    except errors.WorkshopError as error:
+    except SurgeryError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, f"“{block.title}” has been removed from the day.")
