@@ -12,7 +12,7 @@
 | `workshops.workshop_moved` | each participant, with the `.ics` | when its times change | yes | registration |
 | `workshops.workshop_moved_facilitator` | each facilitator, `.ics` | times change | yes | facilitator |
 
-When a whole day is cancelled its workshops go with it (workshops/signals.py).
+When a whole day is cancelled its workshops go with it (workshops/receivers.py).
 Their people (participants, facilitators and everyone on a waiting list) are then
 sent the day's own "day cancelled" notice, scheduled under the same key as the one
 surgeries sends, so someone with a booking, a workshop place and a waiting-list

@@ -97,10 +97,6 @@ class SurgeryDay(models.Model):
     def time_zone(self) -> str:
         return self.venue.time_zone
 
-    @property
-    def is_bookable_status(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
     def is_over(self, now: datetime) -> bool:
         """Finished, or ended already though the hourly job has not marked it so yet."""
         return self.status == self.Status.FINISHED or self.ends_at <= now

@@ -72,11 +72,7 @@ def friendly_database_errors(*, learner_id: int | None = None):
 
 
 def booking_window_is_open(*, day: SurgeryDay, slot: Slot, now: datetime) -> bool:
-    if day.status != SurgeryDay.Status.PUBLISHED or slot.starts_at <= now:
-        return False
-    if day.booking_opens_at and now < day.booking_opens_at:
-        return False
-    return not (day.booking_closes_at and now >= day.booking_closes_at)
+    return slot.starts_at > now and day.takes_bookings(now)
 
 
 def _check_can_book(*, slot: Slot, day: SurgeryDay, learner: User, at_desk: bool, now: datetime) -> None:

@@ -29,12 +29,7 @@ SEAT_REFUSALS = (("once_per_person", errors.AlreadyRegistered), ("registration.p
 
 
 def registration_is_open(*, workshop: Workshop, now: datetime) -> bool:
-    day = workshop.day
-    if day.status != SurgeryDay.Status.PUBLISHED or not workshop.is_active or workshop.starts_at <= now:
-        return False
-    if day.booking_opens_at and now < day.booking_opens_at:
-        return False
-    return not (day.booking_closes_at and now >= day.booking_closes_at)
+    return workshop.is_active and workshop.starts_at > now and workshop.day.takes_bookings(now)
 
 
 def _seats_taken(workshop: Workshop) -> set[int]:
@@ -231,7 +226,7 @@ def waiting_list_join(*, workshop_id: int, person: User) -> Registration | Works
 def waiting_lists_end_for_days(days: QuerySet[SurgeryDay]) -> int:
     """The workshops of these finished days have happened: nobody waits for them any more.
 
-    Registered with surgeries' day-finished hooks, so it runs in the transaction that
+    Called by the receiver of surgeries' `days_finished` signal, so it runs in the transaction that
     finishes the days. Returns how many entries ended; a second run ends none.
     """
     return waiting_entries_end(WorkshopWaitingEntry.objects.filter(workshop__day__in=days))
