@@ -8,7 +8,7 @@ class AfterdayConfig(AppConfig):
     def ready(self) -> None:
         # What export and erasure do with feedback and next steps: people's hooks, so
         # people never imports afterday.
-        from afterday import (
+        from afterday import (  # noqa: PLC0415 -- app ready
             privacy,
             tasks,  # noqa: F401 - registers the periodic tasks where autodiscovery does not run (run_scheduler)
         )

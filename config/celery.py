@@ -5,6 +5,8 @@ from datetime import timedelta
 from celery import Celery, Task, signature
 from celery.exceptions import Reject
 from celery.signals import before_task_publish
+from django.conf import settings
+from django.db import DatabaseError
 
 from config.logs import REQUEST_ID_TASK_HEADER, message_header, request_id
 
@@ -19,9 +21,7 @@ DATABASE_HEADER = "surgeryday_database"
 def own_database() -> str:
     """This process's database identity ("" if unknown: nothing is compared then)."""
     # Imported here: this module loads before Django is set up, when models cannot.
-    from django.db import DatabaseError
-
-    from people.selectors import database_identity
+    from people.selectors import database_identity  # noqa: PLC0415 -- before setup
 
     try:
         return database_identity()
@@ -85,8 +85,6 @@ def schedule_periodic_tasks(sender: Celery, **kwargs) -> None:
 
     Registered once Celery has read the Django settings, so intervals can come from them.
     """
-    from django.conf import settings
-
     sweep_every = settings.NOTIFICATION_SWEEP_SECONDS
     sender.add_periodic_task(
         timedelta(seconds=sweep_every),

@@ -47,7 +47,7 @@ class OutboxCollector:
     def collect(self) -> Iterator[Metric]:
         # Imported here, not at the top: the gunicorn config imports this module for
         # its hook before Django is set up, when models cannot be imported yet.
-        from outbox.selectors import last_sweep_at, notification_counts_by_state, outbox_backlog
+        from outbox.selectors import last_sweep_at, notification_counts_by_state, outbox_backlog  # noqa: PLC0415 -- before setup
 
         now = timezone.now()
         try:

@@ -9,6 +9,6 @@ class DirectoryConfig(AppConfig):
         # What export and erasure do with listings, messages and blocks: hooks of
         # people, which never imports this app. (The relayed message's kind is data in
         # notifications.py, which the outbox reads by itself.)
-        from directory import privacy
+        from directory import privacy  # noqa: PLC0415 -- app ready
 
         privacy.register()

@@ -8,7 +8,7 @@ class MatchmakingConfig(AppConfig):
     def ready(self) -> None:
         # What export and erasure do with matchmaking requests: people's hooks, so people
         # never imports matchmaking.
-        from matchmaking import (
+        from matchmaking import (  # noqa: PLC0415 -- app ready
             privacy,
             tasks,  # noqa: F401 - registers the jobs where autodiscovery does not run (run_scheduler)
         )

@@ -7,7 +7,7 @@ class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from outbox import (
+        from outbox import (  # noqa: PLC0415 -- app ready
             checks,  # noqa: F401 - registers the notification kinds check
             privacy,
         )

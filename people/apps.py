@@ -6,7 +6,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from people import (
+        from people import (  # noqa: PLC0415 -- app ready
             navigation,
             tasks,  # noqa: F401 - registers the jobs the services queue by name, run_scheduler and eager runs included
         )

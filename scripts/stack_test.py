@@ -44,6 +44,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import psycopg2
+from aiosmtpd.controller import Controller
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
@@ -119,7 +122,6 @@ def _production_env(*, database_url: str, redis_port: int, smtp_port: int, site_
 
 
 def _admin_sql(url: str, statement: str) -> None:
-    import psycopg2
 
     parts = urlsplit(url)
     connection = psycopg2.connect(parts._replace(path="/postgres").geturl())
@@ -241,7 +243,7 @@ class Stack:
     """Every part the test starts, and the figures it gathers."""
 
     def __init__(self, workdir: Path) -> None:
-        from tests.workers import free_port
+        from tests.workers import free_port  # noqa: PLC0415 -- before setup
 
         self.workdir = workdir
         self.database_url, self.restore_url = _database_urls()
@@ -372,11 +374,11 @@ http {{
 def phase_database(stack: Stack) -> None:
     """The shared state: a private Redis, and a fresh database, migrated and seeded; then
     static files collected with production settings."""
-    import django
+    import django  # noqa: PLC0415 -- before setup
 
     os.environ.update(stack.env)
     django.setup()
-    from tests.workers import Processes, start_redis
+    from tests.workers import Processes, start_redis  # noqa: PLC0415 -- before setup
 
     began = time.monotonic()
     stack.processes = Processes(stack.workdir, stack.env)
@@ -392,9 +394,8 @@ def phase_database(stack: Stack) -> None:
 
 def phase_start(stack: Stack) -> None:
     """The SMTP sink, two web servers, nginx, two workers, one beat."""
-    from aiosmtpd.controller import Controller
 
-    from tests.workers import CountingSink
+    from tests.workers import CountingSink  # noqa: PLC0415 -- before setup
 
     stack.sink = CountingSink()
     stack.smtp = Controller(stack.sink, hostname="127.0.0.1", port=stack.ports["smtp"])
@@ -415,7 +416,6 @@ def phase_start(stack: Stack) -> None:
 
 def phase_static(stack: Stack) -> None:
     """A hashed name from the manifest is served by nginx, cached for a year."""
-    import json
 
     manifest = json.loads((stack.static_root / "staticfiles.json").read_text())["paths"]
     hashed = manifest["css/app.css"]
@@ -431,12 +431,12 @@ def phase_static(stack: Stack) -> None:
 def _seed_day(stack: Stack) -> str:
     """A published day whose sessions start just over REMINDER_MINUTES from now, one
     surgeon and one free slot per learner, so every reminder falls due within seconds."""
-    from django.contrib.auth.hashers import make_password
-    from django.test.utils import override_settings
-    from django.utils import timezone
+    from django.contrib.auth.hashers import make_password  # noqa: PLC0415 -- before setup
+    from django.test.utils import override_settings  # noqa: PLC0415 -- before setup
+    from django.utils import timezone  # noqa: PLC0415 -- before setup
 
-    from people.models import User
-    from tests.factories import TEST_PASSWORD, DaySurgeonFactory, SlotFactory, SurgeryDayFactory, UserFactory
+    from people.models import User  # noqa: PLC0415 -- before setup
+    from tests.factories import TEST_PASSWORD, DaySurgeonFactory, SlotFactory, SurgeryDayFactory, UserFactory  # noqa: PLC0415 -- before setup
 
     starts_at = timezone.now() + timedelta(minutes=REMINDER_MINUTES) + REMINDERS_DUE_AFTER
     # Hashing 42 passwords properly would take most of the time the reminders allow:
@@ -458,9 +458,9 @@ def _seed_day(stack: Stack) -> str:
 
 
 def _mail_for(kind: str, *, day_id: int) -> set[str]:
-    from outbox.emails import message_id_for
-    from outbox.models import Notification
-    from surgeries.models import Booking
+    from outbox.emails import message_id_for  # noqa: PLC0415 -- before setup
+    from outbox.models import Notification  # noqa: PLC0415 -- before setup
+    from surgeries.models import Booking  # noqa: PLC0415 -- before setup
 
     bookings = Booking.objects.filter(day_id=day_id).values_list("pk", flat=True)
     rows = Notification.objects.filter(kind=kind, subject_id__in=list(bookings), subject_type__model="booking")
@@ -469,7 +469,7 @@ def _mail_for(kind: str, *, day_id: int) -> set[str]:
 
 def phase_booking(stack: Stack) -> None:
     """One learner logs in and books through nginx; the confirmation reaches the sink."""
-    from surgeries.notifications.bookings import BOOKING_CONFIRMED
+    from surgeries.notifications.bookings import BOOKING_CONFIRMED  # noqa: PLC0415 -- before setup
 
     stack.password = _seed_day(stack)
     email, slot_id = stack.learners.pop(0)
@@ -486,9 +486,9 @@ def phase_booking(stack: Stack) -> None:
 
 def phase_load(stack: Stack) -> None:
     """Pages and bookings from several threads; one gunicorn and one worker killed halfway."""
-    from django.utils import timezone
+    from django.utils import timezone  # noqa: PLC0415 -- before setup
 
-    from surgeries.models import Booking, SurgeryDay
+    from surgeries.models import Booking, SurgeryDay  # noqa: PLC0415 -- before setup
 
     demo_day = SurgeryDay.objects.exclude(pk=stack.day_id).filter(status=SurgeryDay.Status.PUBLISHED).first()
     pages = ["/", f"/days/{stack.day_id}/", f"/days/{demo_day.pk}/", "/accounts/login/"]
@@ -552,8 +552,8 @@ def phase_load(stack: Stack) -> None:
 
 def phase_emails(stack: Stack) -> None:
     """Each booking's confirmation and reminder arrives exactly once."""
-    from surgeries.models import Booking
-    from surgeries.notifications.bookings import BOOKING_CONFIRMED, SESSION_REMINDER
+    from surgeries.models import Booking  # noqa: PLC0415 -- before setup
+    from surgeries.notifications.bookings import BOOKING_CONFIRMED, SESSION_REMINDER  # noqa: PLC0415 -- before setup
 
     bookings = Booking.objects.filter(day_id=stack.day_id).count()
     confirmations, reminders = (
@@ -583,7 +583,7 @@ def phase_emails(stack: Stack) -> None:
 
 def phase_healthz(stack: Stack) -> None:
     """Without Redis, /healthz says 503 within a minute; with Redis back, 200 again."""
-    from tests.workers import start_redis
+    from tests.workers import start_redis  # noqa: PLC0415 -- before setup
 
     status = stack.get("/healthz")[0]
     if status == 404:
@@ -640,9 +640,9 @@ def phase_scheduler(stack: Stack) -> None:
 
 def phase_backup(stack: Stack) -> None:
     """pg_dump -Fc, pg_restore into a new database, migrate, serve the demo day from it."""
-    from django.utils.html import escape
+    from django.utils.html import escape  # noqa: PLC0415 -- before setup
 
-    from surgeries.models import SurgeryDay
+    from surgeries.models import SurgeryDay  # noqa: PLC0415 -- before setup
 
     demo_day = SurgeryDay.objects.exclude(pk=stack.day_id).filter(status=SurgeryDay.Status.PUBLISHED).first()
     dump = stack.workdir / "surgeryday.dump"
@@ -673,7 +673,7 @@ def shut_down(stack: Stack) -> None:
     if stack.smtp is not None:
         stack.smtp.stop()
     if stack.processes is not None:
-        from django.db import connections
+        from django.db import connections  # noqa: PLC0415 -- before setup
 
         connections.close_all()
     for url in (stack.database_url, stack.restore_url):

@@ -151,14 +151,14 @@ def upgrade_from(label: str, commit: str, url: str) -> str:
 
 
 def walk_pages() -> str:
-    import django  # only this mode, in its own process, sets Django up
+    import django  # noqa: PLC0415 -- before setup
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from django.test import Client  # needs Django set up
+    from django.test import Client  # noqa: PLC0415 -- before setup
 
-    from people.models import User  # needs Django set up
+    from people.models import User  # noqa: PLC0415 -- before setup
 
     link = re.compile(r'href="([^"#]+)"')
     # Links that end a visit or leave the pages a person uses.

@@ -8,7 +8,7 @@ class SurgeriesConfig(AppConfig):
     def ready(self) -> None:
         # What export and erasure do with bookings: people's hooks, so people never
         # imports surgeries.
-        from surgeries import tasks  # noqa: F401 - registers the periodic task
-        from surgeries.services import privacy
+        from surgeries import tasks  # noqa: F401, PLC0415 -- app ready: registers the periodic task
+        from surgeries.services import privacy  # noqa: PLC0415 -- app ready
 
         privacy.register()

@@ -6,7 +6,7 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Workshops"
 
     def ready(self) -> None:
-        from workshops import (  # noqa: F401  (receivers connects to surgeries' day events)
+        from workshops import (  # noqa: F401, PLC0415 -- app ready: receivers connects to surgeries' day events
             privacy,
             receivers,
         )

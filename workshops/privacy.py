@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import User
+from people.services import register_erasure_handler, register_export_section
 from surgeries.models import Commitment
 from surgeries.services.waiting import waiting_entries_end
 from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry
@@ -111,7 +112,5 @@ def _registration_cancel_locked(*, registration_id: int, workshop_id: int, by: U
 
 
 def register() -> None:
-    from people.services import register_erasure_handler, register_export_section
-
     register_export_section("workshops", workshops_export)
     register_erasure_handler(workshops_erase)

@@ -22,6 +22,7 @@ from surgeries.models import (
 )
 from surgeries.notifications import day_cancelled_notify_everyone, day_notifications_reschedule
 from surgeries.services.locking import lock_slots
+from surgeries.services.surgeons import availability_set
 from surgeries.services.waiting import waiting_entries_end
 
 
@@ -119,8 +120,6 @@ def _regenerate_slots(*, day: SurgeryDay, by: User) -> None:
     availability_set refuses (and so rolls back the whole edit) if a booked
     session would be dropped, exactly as when a surgeon changes their own times.
     """
-    from surgeries.services.surgeons import availability_set
-
     for day_surgeon in day.surgeons.prefetch_related("windows"):
         windows = [(w.starts_at, w.ends_at) for w in day_surgeon.windows.all()]
         try:

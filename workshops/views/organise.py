@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -163,6 +164,4 @@ def open_space_delete(request: HttpRequest, open_space_id: int) -> HttpResponse:
 
 
 def _day_url(day) -> str:
-    from django.urls import reverse
-
     return reverse("workshops:day_workshops", kwargs={"day_id": day.pk})
