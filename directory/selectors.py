@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from people.models import DirectoryListing, Organisation, Profile, TopicOffer, TopicWant, User
+from people.selectors import blocked_people
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def directory_entries(*, organisation: Organisation, viewer: User, topic_id: int
     """
     listings = (
         DirectoryListing.objects.filter(organisation=organisation, person__is_active=True)
-        .exclude(person__organisation_blocks__organisation=organisation)
+        .exclude(person_id__in=blocked_people(organisation_id=organisation.pk))
         .exclude(person__contact_blocks__blocked=viewer)
         .select_related("person")
     )

@@ -36,7 +36,7 @@ from matchmaking.core.instance import (
 from matchmaking.models import MatchRequest, RequestTopic
 from people.enums import ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile
-from people.selectors import topics_offered_for
+from people.selectors import blocked_people, topics_offered_for
 from people.visibility import levels_visible_to
 from surgeries import models
 
@@ -111,7 +111,7 @@ def open_requests(*, day: models.SurgeryDay):
     booked = models.Booking.objects.filter(day=day, status=models.Booking.Status.ACTIVE).values("learner_id")
     return (
         MatchRequest.objects.filter(day=day, status=MatchRequest.Status.OPEN)
-        .exclude(learner__organisation_blocks__organisation_id=day.organisation_id)
+        .exclude(learner_id__in=blocked_people(organisation_id=day.organisation_id))
         .exclude(learner_id__in=booked)
         .prefetch_related(
             Prefetch("topics", queryset=RequestTopic.objects.select_related("topic")),
@@ -128,7 +128,7 @@ def surgeon_side(*, day: models.SurgeryDay, now: datetime | None = None, viewer:
     active = Q(slots__bookings__status=models.Booking.Status.ACTIVE)
     day_surgeons = list(
         models.DaySurgeon.objects.filter(day=day)
-        .exclude(person__organisation_blocks__organisation_id=day.organisation_id)
+        .exclude(person_id__in=blocked_people(organisation_id=day.organisation_id))
         .annotate(booked=Count("slots__bookings", filter=active))
     )
     left = {ds.person_id: max(ds.max_sessions - ds.booked, 0) for ds in day_surgeons}
@@ -178,7 +178,8 @@ def busy_times(*, day: models.SurgeryDay, person_ids: Iterable[int]) -> dict[int
     return busy
 
 
-def _clashes(intervals: list[Interval], slot: Slot) -> bool:
+def clashes(intervals: Iterable[Interval], slot: Slot) -> bool:
+    """The one clash test on the pure side (the database's is Commitment.objects.overlapping)."""
     return any(start < slot.end and slot.start < end for start, end in intervals)
 
 
@@ -200,8 +201,8 @@ def possible_pairs(
     return [
         pair
         for pair in allowed_pairs(requests, side.profiles, side.slots)
-        if not _clashes(learner_busy[pair.learner_id], slot_by_id[pair.slot_id])
-        and not _clashes(busy.get(slot_by_id[pair.slot_id].surgeon_id, []), slot_by_id[pair.slot_id])
+        if not clashes(learner_busy[pair.learner_id], slot_by_id[pair.slot_id])
+        and not clashes(busy.get(slot_by_id[pair.slot_id].surgeon_id, []), slot_by_id[pair.slot_id])
     ]
 
 

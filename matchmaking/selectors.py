@@ -12,6 +12,7 @@ from matchmaking.core.instance import ReasonKind, ReasonPart
 from matchmaking.loading import (
     build_day_problem,
     busy_times,
+    clashes,
     language_set,
     learner_request,
     reasons_from_json,
@@ -280,7 +281,7 @@ def slots_ranked_for(*, day: SurgeryDay, learner: User) -> list[RankedSlot]:
     names = dict(User.objects.filter(pk__in=list(profiles)).values_list("pk", "display_name"))
     ranked = []
     for slot in side.slots:
-        clash = any(a < slot.end and slot.start < b for a, b in mine + busy.get(slot.surgeon_id, []))
+        clash = clashes(mine + busy.get(slot.surgeon_id, []), slot)
         if slot.surgeon_id == learner.pk or slot.surgeon_id in full or clash:
             continue
         fit = pair_fit(request, profiles[slot.surgeon_id])

@@ -47,8 +47,14 @@ def organisations_organised_by(*, user: User) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=organising_memberships().filter(person=user).values("organisation_id"))
 
 
+def blocked_people(*, organisation_id: int) -> QuerySet[OrganisationBlock]:
+    """The one rule for who an organisation has blocked, as ids to filter by:
+    `.exclude(person_id__in=blocked_people(organisation_id=...))`."""
+    return OrganisationBlock.objects.filter(organisation_id=organisation_id).values("person_id")
+
+
 def is_blocked(*, person: User, organisation: Organisation) -> bool:
-    return OrganisationBlock.objects.filter(organisation=organisation, person=person).exists()
+    return blocked_people(organisation_id=organisation.pk).filter(person=person).exists()
 
 
 def membership_of(*, user: User, organisation_slug: str) -> Membership | None:
