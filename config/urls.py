@@ -4,9 +4,9 @@ from django.urls import include, path
 from afterday import urls as afterday_urls
 from config import health, metrics
 from programme import urls as programme_urls
-from surgeries import notification_views
 from surgeries import urls as surgery_urls
 from surgeries import views as surgery_views
+from surgeries.views import notifications as notification_views
 from workshops import urls as workshop_urls
 
 urlpatterns = [
