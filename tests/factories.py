@@ -247,6 +247,22 @@ def facilitating(*, workshop=None, person: User | None = None):
     return WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
 
 
+def fill_day(day, count: int) -> None:
+    """`count` workshops, each with a facilitator and a registration, and `count` open-space blocks."""
+    for index in range(count):
+        workshop = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(minutes=index))
+        person, attendee = (
+            User.objects.create(email=f"{kind}{index}@example.org", display_name=f"{kind} {index}", password="!")
+            for kind in ("facilitator", "attendee")
+        )
+        commitment = Commitment.objects.create(
+            person=person, day=day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role="facilitator"
+        )
+        WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
+        registered(workshop=workshop, person=attendee)
+        OpenSpaceFactory(day=day)
+
+
 # --- Days and workshops that already took place -----------------------------------------
 # Booking and registration services refuse sessions and workshops in the past, so these
 # write them directly, with the commitments the services would have made.

@@ -4,7 +4,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from people.models import User
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services import days_finish_ended
 from tests.factories import (
@@ -13,6 +12,7 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     facilitating,
+    fill_day,
     local_datetime,
     past_day,
     registered,
@@ -497,22 +497,6 @@ def test_organiser_form_times_across_the_clock_change_are_stored_in_utc(client, 
 
 
 # --- query counts -------------------------------------------------------------
-
-
-def fill_day(day, count: int) -> None:
-    """`count` workshops, each with a facilitator and a registration, and `count` open-space blocks."""
-    for index in range(count):
-        workshop = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(minutes=index))
-        person, attendee = (
-            User.objects.create(email=f"{kind}{index}@example.org", display_name=f"{kind} {index}", password="!")
-            for kind in ("facilitator", "attendee")
-        )
-        commitment = Commitment.objects.create(
-            person=person, day=day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role="facilitator"
-        )
-        WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
-        registered(workshop=workshop, person=attendee)
-        OpenSpaceFactory(day=day)
 
 
 @pytest.mark.parametrize("count", [1, 25])
