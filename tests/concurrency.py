@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from django.db import connection
 
+from people.models import User
+
 # PostgreSQL here allows 100 connections in all, so the attempts are shared out over
 # this many threads, each with its own connection, each making its share in turn.
 THREADS = int(os.environ.get("CONCURRENCY_THREADS", "40"))
@@ -53,3 +55,10 @@ def race(
     counted = Counter(outcomes)
     print(f"\n{attempts} attempts on {threads} threads in {time.monotonic() - started:.2f}s: {dict(counted)}")
     return counted
+
+
+def racers(count: int, prefix: str = "racer") -> list[User]:
+    """`count` people written straight to the database: hashing hundreds of passwords would take minutes."""
+    return User.objects.bulk_create(
+        User(email=f"{prefix}{i}@example.org", display_name=f"{prefix} {i}", password="!") for i in range(count)
+    )

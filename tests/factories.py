@@ -10,6 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from matchmaking.services import RequestDetails, match_request_save, proposal_confirm_pairs, proposal_confirm_start
+from outbox.models import Notification
+from outbox.services import notification_schedule
 from people.enums import Confidence, Perspective, Visibility
 from people.models import (
     Invitation,
@@ -24,6 +26,7 @@ from people.models import (
 )
 from people.services import hash_token
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
+from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from surgeries.services import days_finish_ended
 from workshops.models import Registration, Workshop, WorkshopFacilitator
 
@@ -87,6 +90,24 @@ class VenueFactory(factory.django.DjangoModelFactory):
     time_zone = "Europe/London"
 
 
+def member(organisation, *, role=Membership.Role.MEMBER, **person_fields) -> User:
+    """A person in `organisation` with `role`; `person_fields` (display_name, email, ...) go to the user."""
+    person = UserFactory(**person_fields)
+    MembershipFactory(organisation=organisation, person=person, role=role)
+    return person
+
+
+def log_in_as(client, request, persona: str) -> None:
+    """Log the test client in as the persona fixture of that name; "anonymous" stays logged out."""
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+
+
+def status_of(instance) -> str:
+    """The status saved in the database now, whatever the copy in hand says."""
+    return type(instance).objects.values_list("status", flat=True).get(pk=instance.pk)
+
+
 def local_datetime(day, hour: int, minute: int = 0, zone: str = "Europe/London") -> datetime:
     """A UTC datetime for a wall-clock time at a venue."""
     naive = datetime.combine(day, datetime.min.time()).replace(hour=hour, minute=minute)
@@ -103,6 +124,15 @@ class SurgeryDayFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: local_datetime(timezone.now().date() + timedelta(days=7), 10))
     ends_at = factory.LazyAttribute(lambda day: day.starts_at + timedelta(hours=5))
     status = SurgeryDay.Status.PUBLISHED
+
+
+def day_reminder(recipient, *, due_at, state=Notification.State.PENDING) -> Notification:
+    """An hour-before reminder for a day of its own, put in `state`."""
+    row = notification_schedule(
+        kind=DAY_REMINDER, recipient=recipient, subject=SurgeryDayFactory(), slot=HOUR_BEFORE, due_at=due_at
+    )
+    Notification.objects.filter(pk=row.pk).update(state=state)
+    return row
 
 
 # --- people: profiles, skills, invitations ---------------------------------------
@@ -247,6 +277,22 @@ def facilitating(*, workshop=None, person: User | None = None):
     return WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
 
 
+def fill_day(day, count: int) -> None:
+    """`count` workshops, each with a facilitator and a registration, and `count` open-space blocks."""
+    for index in range(count):
+        workshop = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(minutes=index))
+        person, attendee = (
+            User.objects.create(email=f"{kind}{index}@example.org", display_name=f"{kind} {index}", password="!")
+            for kind in ("facilitator", "attendee")
+        )
+        commitment = Commitment.objects.create(
+            person=person, day=day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role="facilitator"
+        )
+        WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
+        registered(workshop=workshop, person=attendee)
+        OpenSpaceFactory(day=day)
+
+
 # --- Days and workshops that already took place -----------------------------------------
 # Booking and registration services refuse sessions and workshops in the past, so these
 # write them directly, with the commitments the services would have made.
@@ -317,6 +363,11 @@ def _past_commitment(workshop: Workshop, person, role: str) -> Commitment:
 
 
 # --- A small matchmaking day ------------------------------------------------------------
+
+
+def headline(report) -> dict[str, str]:
+    """A report's (or report section's) headline figures as the page shows them."""
+    return {label: str(cell) for label, cell in report.headline}
 
 
 def make_day(organisation):

@@ -69,6 +69,15 @@ def start_redis(processes: Processes, port: int) -> None:
     raise RuntimeError("the private redis-server did not start")
 
 
+def wait_for(condition, *, timeout: float, what: str, interval: float = 0.05) -> None:
+    """Poll `condition` every `interval` seconds until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        time.sleep(interval)
+
+
 def database_url() -> str:
     """The test database, for subprocesses that must share it (PostgreSQL only)."""
     db = connection.settings_dict

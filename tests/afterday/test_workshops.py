@@ -8,17 +8,21 @@ from afterday.selectors.report import day_comments, impact_report
 from afterday.services import day_personal_data_purge
 from people.enums import Perspective, Visibility
 from surgeries.models import DaySurgeon
-from tests.factories import PersonPerspectiveFactory, UserFactory, past_day, past_place, past_session, past_workshop
+from tests.factories import (
+    PersonPerspectiveFactory,
+    UserFactory,
+    headline,
+    past_day,
+    past_place,
+    past_session,
+    past_workshop,
+)
 from workshops.models import Registration, Workshop
 
 
 def _section(report):
     (section,) = report.sections
     return section
-
-
-def _headline(section):
-    return {label: str(cell) for label, cell in section.headline}
 
 
 def _rated(place, score, comment="", audience=WorkshopFeedback.CommentAudience.ORGANISERS):
@@ -45,9 +49,9 @@ def test_places_used_leave_out_people_who_did_not_come_and_cancelled_workshops(o
 
     section = _section(impact_report(organisation=organisation, day=day))
 
-    assert _headline(section)["Workshop places used (people who came)"] == "6"
+    assert headline(section)["Workshop places used (people who came)"] == "6"
     # A count of workshops, not of people: the table lists them all anyway.
-    assert _headline(section)["Workshops held"] == "1"
+    assert headline(section)["Workshops held"] == "1"
     attendance = section.tables[0]
     assert [(label, str(cells[0])) for label, cells in attendance.rows] == [
         (f"Instagram basics ({day.starts_at:%A} {day.starts_at.day} {day.starts_at:%B %Y})", "6")
@@ -78,7 +82,7 @@ def test_usefulness_is_suppressed_and_averaged_only_when_the_average_gives_nothi
 
     nine = _section(impact_report(organisation=organisation, day=day))
     assert nine.average is None
-    assert _headline(nine)["Feedback answers on workshops"] == "9"
+    assert headline(nine)["Feedback answers on workshops"] == "9"
     # Showing "9 answers of 5" beside a total of 9 would say nobody gave less.
     assert all(cell.suppressed for _label, cell in nine.chart_rows)
 
@@ -105,14 +109,14 @@ def test_places_used_survive_the_retention_job_from_the_snapshot(organisation, s
         past_place(workshop)
     for _ in range(3):
         past_place(workshop, is_no_show=True)
-    before = _headline(_section(impact_report(organisation=organisation, day=day)))
+    before = headline(_section(impact_report(organisation=organisation, day=day)))
 
     day_personal_data_purge(day_id=day.pk)
 
     assert Registration.objects.filter(workshop=workshop, is_no_show=True).count() == 0
     workshop.refresh_from_db()
     assert workshop.attended_snapshot == 5
-    after = _headline(_section(impact_report(organisation=organisation, day=day)))
+    after = headline(_section(impact_report(organisation=organisation, day=day)))
     assert after == before
     assert after["Workshop places used (people who came)"] == "5"
 
@@ -148,8 +152,7 @@ def test_workshop_participants_who_later_facilitate_or_do_surgery_are_counted(or
 
     report = impact_report(organisation=organisation, day=first)
 
-    headline = {label: str(cell) for label, cell in report.headline}
-    assert headline["Learners who later helped as surgeons or facilitators"] == "5"
+    assert headline(report)["Learners who later helped as surgeons or facilitators"] == "5"
 
 
 def test_day_comments_include_workshop_comments_for_organisers_without_names(organisation):

@@ -8,11 +8,10 @@ from directory.services import listing_save
 from people.models import DirectoryMessage, Membership
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
-    MembershipFactory,
     OrganisationFactory,
     TopicFactory,
     TopicOfferFactory,
-    UserFactory,
+    member,
     past_day,
     past_place,
     past_session,
@@ -21,16 +20,10 @@ from tests.factories import (
 from workshops.models import Registration
 
 
-def _member(organisation, email, name, role=Membership.Role.MEMBER):
-    person = UserFactory(email=email, display_name=name)
-    MembershipFactory(organisation=organisation, person=person, role=role)
-    return person
-
-
 def test_learner_gives_feedback_on_a_session(page):
     organisation = OrganisationFactory(slug="leeds")
-    learner = _member(organisation, "lee@example.org", "Lee")
-    surgeon = _member(organisation, "sam@example.org", "Sam", Membership.Role.SURGEON)
+    learner = member(organisation, email="lee@example.org", display_name="Lee")
+    surgeon = member(organisation, role=Membership.Role.SURGEON, email="sam@example.org", display_name="Sam")
     past_session(past_day(organisation, title="Autumn surgery"), surgeon=surgeon, learner=learner)
 
     log_in(page, "lee@example.org")
@@ -53,9 +46,9 @@ def test_learner_gives_feedback_on_a_session(page):
 
 def test_participant_rates_a_workshop_and_the_facilitator_marks_who_did_not_come(page):
     organisation = OrganisationFactory(slug="leeds")
-    learner = _member(organisation, "lee@example.org", "Lee")
-    facilitator = _member(organisation, "joan@example.org", "Joan", Membership.Role.SURGEON)
-    absent = _member(organisation, "kim@example.org", "Kim")
+    learner = member(organisation, email="lee@example.org", display_name="Lee")
+    facilitator = member(organisation, role=Membership.Role.SURGEON, email="joan@example.org", display_name="Joan")
+    absent = member(organisation, email="kim@example.org", display_name="Kim")
     workshop = past_workshop(past_day(organisation, title="Autumn surgery"), facilitator=facilitator, title="Podcasts")
     past_place(workshop, learner)
     missed = past_place(workshop, absent)
@@ -88,7 +81,7 @@ def test_participant_rates_a_workshop_and_the_facilitator_marks_who_did_not_come
 
 def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
     organisation = OrganisationFactory(slug="leeds")
-    _member(organisation, "olu@example.org", "Olu", Membership.Role.ORGANISER)
+    member(organisation, role=Membership.Role.ORGANISER, email="olu@example.org", display_name="Olu")
     day = past_day(organisation, title="Autumn surgery")
     privacy = TopicFactory(organisation=organisation, name="Privacy and safety settings")
     blogging = TopicFactory(organisation=organisation, name="Blogging")
@@ -128,9 +121,9 @@ def test_organiser_reads_the_impact_report_with_charts_and_tables(page):
 
 def test_member_finds_someone_by_topic_and_gets_in_touch(page):
     organisation = OrganisationFactory(slug="leeds")
-    _member(organisation, "lee@example.org", "Lee")
-    sam = _member(organisation, "sam@example.org", "Sam", Membership.Role.SURGEON)
-    _member(organisation, "joan@example.org", "Joan", Membership.Role.SURGEON)
+    member(organisation, email="lee@example.org", display_name="Lee")
+    sam = member(organisation, role=Membership.Role.SURGEON, email="sam@example.org", display_name="Sam")
+    member(organisation, role=Membership.Role.SURGEON, email="joan@example.org", display_name="Joan")
     podcasts = TopicFactory(organisation=organisation, name="Podcasts")
     TopicOfferFactory(person=sam, topic=podcasts)
     listing_save(person=sam, organisation=organisation, intro="Podcasts and video.")

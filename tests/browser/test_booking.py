@@ -6,14 +6,13 @@ from playwright.sync_api import expect
 from people.models import Membership
 from surgeries.models import Booking
 from tests.browser.conftest import assert_accessible, log_in
-from tests.browser.test_surgery_days import _member
-from tests.factories import DaySurgeonFactory, OrganisationFactory, SlotFactory, SurgeryDayFactory, TopicFactory
+from tests.factories import DaySurgeonFactory, OrganisationFactory, SlotFactory, SurgeryDayFactory, TopicFactory, member
 
 
 def _day_with_two_slots():
     organisation = OrganisationFactory()
     day = SurgeryDayFactory(organisation=organisation, title="Spring surgery")
-    surgeon = _member(organisation, Membership.Role.SURGEON, "Sam")
+    surgeon = member(organisation, role=Membership.Role.SURGEON, display_name="Sam")
     day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
     first = SlotFactory(day_surgeon=day_surgeon)
     second = SlotFactory(
@@ -25,7 +24,7 @@ def _day_with_two_slots():
 
 def test_learner_books_reschedules_and_cancels(page):
     organisation, _day, _first, second = _day_with_two_slots()
-    learner = _member(organisation, Membership.Role.MEMBER, "Lee")
+    learner = member(organisation, role=Membership.Role.MEMBER, display_name="Lee")
 
     log_in(page, learner)
     page.goto("/")
@@ -55,7 +54,7 @@ def test_learner_books_reschedules_and_cancels(page):
 
 def test_desk_checks_in_a_walk_in(page):
     organisation, day, first, _second = _day_with_two_slots()
-    organiser = _member(organisation, Membership.Role.ORGANISER, "Priya")
+    organiser = member(organisation, role=Membership.Role.ORGANISER, display_name="Priya")
 
     log_in(page, organiser)
     page.goto(f"/organise/days/{day.pk}/desk/")

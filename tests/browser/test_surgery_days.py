@@ -8,24 +8,17 @@ from surgeries.models import DaySurgeon, Slot, SurgeryDay
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     DaySurgeonFactory,
-    MembershipFactory,
     OrganisationFactory,
     SurgeryDayFactory,
-    UserFactory,
     VenueFactory,
+    member,
 )
-
-
-def _member(organisation, role, name):
-    person = UserFactory(display_name=name)
-    MembershipFactory(organisation=organisation, person=person, role=role)
-    return person
 
 
 def test_organiser_creates_and_publishes_a_day(page):
     organisation = OrganisationFactory(name="Leeds surgery", slug="leeds")
     VenueFactory(organisation=organisation, name="Central Library")
-    organiser = _member(organisation, Membership.Role.ORGANISER, "Priya")
+    organiser = member(organisation, role=Membership.Role.ORGANISER, display_name="Priya")
     next_month = (timezone.now() + timedelta(days=30)).date()
 
     log_in(page, organiser)
@@ -55,7 +48,7 @@ def test_organiser_creates_and_publishes_a_day(page):
 def test_surgeon_sets_availability(page):
     organisation = OrganisationFactory()
     day = SurgeryDayFactory(organisation=organisation, title="Spring surgery")
-    surgeon = _member(organisation, Membership.Role.SURGEON, "Sam")
+    surgeon = member(organisation, role=Membership.Role.SURGEON, display_name="Sam")
     DaySurgeonFactory(day=day, person=surgeon)
 
     log_in(page, surgeon)

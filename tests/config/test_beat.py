@@ -19,7 +19,7 @@ from outbox.models import Notification
 from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for
 
 pytestmark = [
     pytest.mark.redis,
@@ -66,14 +66,6 @@ def _active_beat(processes: Processes, *, timeout: float) -> str:
     raise AssertionError("no beat took the lock")
 
 
-def _wait_for(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen in time")
-        time.sleep(0.2)
-
-
 def _queued_tasks(redis_port: int) -> Counter[str]:
     """Every task beat has queued and no worker has taken, by name, on every queue."""
     client = redis.Redis(host="127.0.0.1", port=redis_port)
@@ -97,7 +89,7 @@ def test_two_beats_queue_each_periodic_job_once_per_interval(tmp_path):
         processes.kill(active)
         killed_at = time.monotonic()
         standby = ({"beat-a", "beat-b"} - {active}).pop()
-        _wait_for(lambda: ACQUIRED in _log(processes, standby), timeout=40, what="the standby taking over")
+        wait_for(lambda: ACQUIRED in _log(processes, standby), timeout=40, what="the standby taking over", interval=0.2)
         took_over = time.monotonic() - killed_at
         time.sleep(4)
         queued = _queued_tasks(redis_port)
@@ -141,10 +133,11 @@ def test_reminder_due_after_the_active_beat_is_killed_is_sent_by_the_standby(tmp
             slot="after-the-kill",
             due_at=timezone.now() + timedelta(seconds=2),
         )
-        _wait_for(
+        wait_for(
             lambda: Notification.objects.filter(pk=reminder.pk, state=Notification.State.SENT).exists(),
             timeout=60,
             what="sending the reminder",
+            interval=0.2,
         )
         sent_after = time.monotonic() - killed_at
     finally:

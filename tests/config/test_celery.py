@@ -1,7 +1,6 @@
 """A worker refuses tasks queued against another database instead of skipping them quietly."""
 
 import logging
-import time
 import uuid
 
 import pytest
@@ -17,6 +16,7 @@ from outbox.tasks import send_notification
 from people.selectors import database_identity
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory
+from tests.workers import wait_for
 
 FOREIGN = "00000000-0000-4000-8000-000000000000"
 
@@ -122,10 +122,10 @@ def test_real_worker_refuses_a_message_from_another_database(claimed, mailoutbox
             send_notification.apply_async(
                 kwargs={"notification_id": row.pk, "claim_token": token}, headers={DATABASE_HEADER: FOREIGN}
             )
-            _wait_for(lambda: refusals.messages)
+            wait_for(lambda: refusals.messages, timeout=20, what="the worker refusing the message")
             untouched = Notification.objects.values_list("state", "attempts").get(pk=row.pk)
             send_notification.delay(notification_id=row.pk, claim_token=token)
-            _wait_for(lambda: mailoutbox)
+            wait_for(lambda: mailoutbox, timeout=20, what="the worker sending the message")
     finally:
         logging.getLogger("config.celery").removeHandler(refusals)
 
@@ -142,10 +142,3 @@ class Recorder(logging.Handler):
 
     def emit(self, record):
         self.messages.append(record.getMessage())
-
-
-def _wait_for(condition, timeout=20):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the worker did not get there in time"
-        time.sleep(0.05)

@@ -10,11 +10,10 @@ from django.utils import timezone
 
 from config import health
 from outbox.models import Notification
-from outbox.services import notification_schedule, sweep_heartbeat_record
+from outbox.services import sweep_heartbeat_record
 from outbox.sweep import send_inline, sweep_due
-from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from tests.config.test_settings import _run_manage
-from tests.factories import SurgeryDayFactory
+from tests.factories import day_reminder
 from tests.workers import free_port
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +30,6 @@ def _embedded_broker(settings):
 @pytest.fixture
 def swept_just_now():
     sweep_heartbeat_record(at=timezone.now())
-
-
-def _remind(recipient, *, due_at, state=State.PENDING):
-    row = notification_schedule(
-        kind=DAY_REMINDER, recipient=recipient, subject=SurgeryDayFactory(), slot=HOUR_BEFORE, due_at=due_at
-    )
-    Notification.objects.filter(pk=row.pk).update(state=state)
-    return row
 
 
 def _closed_redis_url() -> str:
@@ -118,7 +109,7 @@ def test_healthz_pings_a_real_broker(client, settings, swept_just_now):
 
 def test_healthz_reports_a_late_outbox(client, settings, learner, swept_just_now):
     settings.HEALTH_OUTBOX_LATE_SECONDS = 300
-    _remind(learner, due_at=timezone.now() - timedelta(seconds=400))
+    day_reminder(learner, due_at=timezone.now() - timedelta(seconds=400))
 
     response = client.get("/healthz")
 
@@ -129,9 +120,9 @@ def test_healthz_reports_a_late_outbox(client, settings, learner, swept_just_now
 
 
 def test_healthz_counts_failed_but_ignores_future_and_finished_rows(client, learner, swept_just_now):
-    _remind(learner, due_at=timezone.now() + timedelta(hours=1))
-    _remind(learner, due_at=timezone.now() - timedelta(hours=2), state=State.FAILED)
-    _remind(learner, due_at=timezone.now() - timedelta(hours=3), state=State.SENT)
+    day_reminder(learner, due_at=timezone.now() + timedelta(hours=1))
+    day_reminder(learner, due_at=timezone.now() - timedelta(hours=2), state=State.FAILED)
+    day_reminder(learner, due_at=timezone.now() - timedelta(hours=3), state=State.SENT)
 
     response = client.get("/healthz")
 
@@ -168,7 +159,7 @@ def test_sweep_records_the_heartbeat(client):
 
 
 def test_healthz_body_names_nobody(client, learner, swept_just_now):
-    _remind(learner, due_at=timezone.now() - timedelta(hours=2), state=State.FAILED)
+    day_reminder(learner, due_at=timezone.now() - timedelta(hours=2), state=State.FAILED)
 
     body = client.get("/healthz").content.decode()
 
@@ -179,7 +170,7 @@ def test_healthz_body_names_nobody(client, learner, swept_just_now):
 @pytest.mark.parametrize("rows", [0, 20])
 def test_healthz_query_count_is_constant(client, learner, swept_just_now, django_assert_num_queries, rows):
     for hours in range(rows):
-        _remind(learner, due_at=timezone.now() - timedelta(hours=hours), state=State.FAILED)
+        day_reminder(learner, due_at=timezone.now() - timedelta(hours=hours), state=State.FAILED)
 
     # SELECT 1, the outbox aggregate, the heartbeat.
     with django_assert_num_queries(3):

@@ -8,20 +8,12 @@ from prometheus_client import generate_latest
 
 from config import metrics
 from outbox.models import Notification
-from outbox.services import notification_schedule, sweep_heartbeat_record
-from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
-from tests.factories import SurgeryDayFactory
+from outbox.services import sweep_heartbeat_record
+from tests.factories import SurgeryDayFactory, day_reminder
 
 pytestmark = pytest.mark.django_db
 
 OUTSIDE = "203.0.113.9"
-
-
-def _remind(recipient, *, due_at, state=Notification.State.PENDING):
-    row = notification_schedule(
-        kind=DAY_REMINDER, recipient=recipient, subject=SurgeryDayFactory(), slot=HOUR_BEFORE, due_at=due_at
-    )
-    Notification.objects.filter(pk=row.pk).update(state=state)
 
 
 def test_metrics_stranger_is_refused(client):
@@ -71,8 +63,8 @@ def test_metrics_request_relayed_by_a_proxy_is_not_trusted_for_its_address(clien
 
 
 def test_metrics_reports_the_outbox_by_state(client, learner):
-    _remind(learner, due_at=timezone.now() - timedelta(seconds=90))
-    _remind(learner, due_at=timezone.now() - timedelta(hours=2), state=Notification.State.FAILED)
+    day_reminder(learner, due_at=timezone.now() - timedelta(seconds=90))
+    day_reminder(learner, due_at=timezone.now() - timedelta(hours=2), state=Notification.State.FAILED)
     sweep_heartbeat_record(at=timezone.now())
 
     body = client.get("/metrics").content.decode()
@@ -111,7 +103,7 @@ def test_metrics_unmatched_paths_share_one_label(client):
 @pytest.mark.parametrize("rows", [0, 20])
 def test_metrics_query_count_is_constant(client, learner, django_assert_num_queries, rows):
     for hours in range(rows):
-        _remind(learner, due_at=timezone.now() - timedelta(hours=hours))
+        day_reminder(learner, due_at=timezone.now() - timedelta(hours=hours))
 
     # Counts by state, the outbox aggregate, the heartbeat.
     with django_assert_num_queries(3):
@@ -122,7 +114,7 @@ def test_metrics_query_count_is_constant(client, learner, django_assert_num_quer
 
 def test_metrics_multiprocess_mode_adds_up_worker_files(monkeypatch, tmp_path, learner):
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    _remind(learner, due_at=timezone.now())
+    day_reminder(learner, due_at=timezone.now())
 
     body = generate_latest(metrics.scrape_registry()).decode()
 

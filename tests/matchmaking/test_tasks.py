@@ -5,7 +5,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
@@ -21,8 +20,8 @@ from matchmaking.services.confirm import proposal_confirm_start
 from outbox.models import Notification
 from surgeries.models import Booking
 from surgeries.notifications import BOOKING_CONFIRMED
-from tests.factories import add_request, add_surgeon, make_day
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis
+from tests.factories import add_request, add_surgeon, make_day, status_of
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for
 
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
 
@@ -70,7 +69,12 @@ def test_real_worker_books_a_confirmed_proposal_through_redis(client, organisati
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         response = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk})
-        _wait_for(lambda: _status(proposal) == MatchProposal.Status.CONFIRMED, timeout=30)
+        wait_for(
+            lambda: status_of(proposal) == MatchProposal.Status.CONFIRMED,
+            timeout=30,
+            what="the confirmation",
+            interval=0.02,
+        )
 
     page = client.get(response.url).content.decode()
     assert "2 of 2 pairs booked." in page
@@ -98,11 +102,16 @@ def test_confirmation_finishes_after_its_worker_is_killed_half_way(tmp_path, mon
         start_redis(processes, redis_port)
         processes.start("worker-1", _worker_command(1))
         processes.start("beat", [CELERY, "-A", "config", "beat", "--loglevel", "WARNING", "-s", str(tmp_path / "beat")])
-        _wait_for(lambda: _booked(proposal) >= KILL_AFTER, timeout=60)
+        wait_for(lambda: _booked(proposal) >= KILL_AFTER, timeout=60, what="the first bookings", interval=0.02)
         processes.kill("worker-1")
         booked_when_killed = _booked(proposal)
         processes.start("worker-2", _worker_command(2))
-        _wait_for(lambda: _status(proposal) == MatchProposal.Status.CONFIRMED, timeout=120)
+        wait_for(
+            lambda: status_of(proposal) == MatchProposal.Status.CONFIRMED,
+            timeout=120,
+            what="the confirmation",
+            interval=0.02,
+        )
     finally:
         processes.kill_all()
 
@@ -140,15 +149,3 @@ def _worker_command(index: int) -> list[str]:
 
 def _booked(proposal) -> int:
     return ProposedPair.objects.filter(proposal=proposal, outcome=ProposedPair.Outcome.BOOKED).count()
-
-
-def _status(proposal) -> str:
-    return MatchProposal.objects.values_list("status", flat=True).get(pk=proposal.pk)
-
-
-def _wait_for(condition, *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the booking job did not get there in time")
-        time.sleep(0.02)

@@ -32,7 +32,7 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for
 
 pytestmark = [
     pytest.mark.redis,
@@ -129,14 +129,6 @@ def _schedule(label: str, addresses: list[str], *, kind: str = DAY_REMINDER, day
     return ids
 
 
-def _wait_for(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout} s")
-        time.sleep(0.05)
-
-
 def _healthy(label: str, count: int) -> list[str]:
     return [f"{label}{n}@{HEALTHY[n % len(HEALTHY)]}" for n in range(count)]
 
@@ -158,12 +150,12 @@ def test_stalled_mailboxes_and_backlogs_do_not_hold_up_other_messages(tmp_path):
         processes.start("retry", _worker("retry", "notifications-retry", 1))
         processes.start("beat", [CELERY, "-A", "config", "beat", "--loglevel", "WARNING", "-s", str(tmp_path / "beat")])
         warm = _schedule("warm", _healthy("warm", 8))
-        _wait_for(lambda: sink.arrived_count(set(warm)) == len(warm), timeout=60, what="the workers starting")
+        wait_for(lambda: sink.arrived_count(set(warm)) == len(warm), timeout=60, what="the workers starting")
 
         # 1. Healthy recipients alone, then the same number with 8 % stalled among them.
         alone = _schedule("alone", _healthy("alone", ROWS))
         began = time.monotonic()
-        _wait_for(lambda: sink.arrived_count(set(alone)) == ROWS, timeout=60, what="healthy mail alone")
+        wait_for(lambda: sink.arrived_count(set(alone)) == ROWS, timeout=60, what="healthy mail alone")
         seconds_alone = sink.last_arrival(set(alone)) - began
 
         addresses = [
@@ -173,7 +165,7 @@ def test_stalled_mailboxes_and_backlogs_do_not_hold_up_other_messages(tmp_path):
         mixed = _schedule("mixed", addresses)
         healthy = {message_id for message_id, address in mixed.items() if not address.endswith("@" + STALLED)}
         began = time.monotonic()
-        _wait_for(lambda: sink.arrived_count(healthy) == len(healthy), timeout=90, what="healthy mail beside stalls")
+        wait_for(lambda: sink.arrived_count(healthy) == len(healthy), timeout=90, what="healthy mail beside stalls")
         seconds_mixed = sink.last_arrival(healthy) - began
 
         # 2. A backlog of reminders to a slow domain, then one essential notice.
@@ -182,7 +174,7 @@ def test_stalled_mailboxes_and_backlogs_do_not_hold_up_other_messages(tmp_path):
         cancelled_day = SurgeryDayFactory(status=SurgeryDay.Status.CANCELLED)
         notice = _schedule("notice", ["notice@one.example"], kind=DAY_CANCELLED, day=cancelled_day)
         began = time.monotonic()
-        _wait_for(lambda: sink.arrived_count(set(notice)) == 1, timeout=60, what="the essential notice")
+        wait_for(lambda: sink.arrived_count(set(notice)) == 1, timeout=60, what="the essential notice")
         notice_seconds = sink.last_arrival(set(notice)) - began
         backlog_left = BACKLOG - sink.arrived_count(set(backlog))
     finally:

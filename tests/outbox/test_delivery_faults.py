@@ -35,7 +35,7 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
-from tests.workers import CELERY, CountingSink, Processes, database_url, free_port, start_redis
+from tests.workers import CELERY, CountingSink, Processes, database_url, free_port, start_redis, wait_for
 
 pytestmark = [
     pytest.mark.redis,
@@ -147,7 +147,9 @@ def test_reminders_survive_killed_workers_and_a_redis_restart(tmp_path):
         _kill_workers(processes, sink)
 
         expected = {message_id_for(notification_id=pk) for pk, day in subject_of.items() if day in days[:LIVE_DAYS]}
-        _wait_for(lambda: expected <= set(sink.deliveries), timeout=120)
+        wait_for(
+            lambda: expected <= set(sink.deliveries), timeout=120, what="every notification arriving", interval=0.2
+        )
         # Long enough for any stray claim to lapse and be swept again, if it were going to double.
         time.sleep(LEASE_SECONDS + 3)
         seconds = time.monotonic() - began
@@ -172,11 +174,3 @@ def test_reminders_survive_killed_workers_and_a_redis_restart(tmp_path):
     assert beat_survived, "the one beat should ride out the Redis restart"
     assert set(sink.deliveries) == expected
     assert states == {Notification.State.SENT: len(expected), Notification.State.CANCELLED: len(cancelled_ids)}
-
-
-def _wait_for(condition, *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("not every notification arrived in time")
-        time.sleep(0.2)

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.mail.backends.locmem import EmailBackend
 from django.utils import timezone
 
@@ -21,13 +20,6 @@ from tests.factories import SurgeryDayFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 State = Notification.State
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _reminder(person, *, due_at=None, slot="test"):

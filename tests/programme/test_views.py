@@ -14,11 +14,11 @@ from tests.factories import (
     WorkshopFactory,
     booked_slot,
     facilitating,
+    fill_day,
     held_and_finished_day,
     past_day,
     registered,
 )
-from tests.workshops.test_views import fill_day
 from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db

@@ -7,14 +7,9 @@ from django.utils import timezone
 from outbox.models import Notification
 from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
-from tests.factories import SurgeryDayFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def day(organisation):
-    return SurgeryDayFactory(organisation=organisation, title="Spring surgery")
 
 
 def _url(day):

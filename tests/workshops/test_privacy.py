@@ -6,16 +6,11 @@ import time_machine
 
 from people.services import account_delete, account_export
 from surgeries.models import Commitment
-from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory, registered
+from tests.factories import UserFactory, WorkshopFactory, registered
 from workshops import services
 from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def day(organisation):
-    return SurgeryDayFactory(organisation=organisation)
 
 
 def full_workshop_with_waiting(*people):

@@ -9,9 +9,9 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     facilitating,
+    fill_day,
     registered,
 )
-from tests.workshops.test_views import fill_day
 from workshops import selectors, services
 from workshops.models import Workshop
 

@@ -13,6 +13,7 @@ from tests.factories import (
     PersonPerspectiveFactory,
     TopicFactory,
     UserFactory,
+    headline,
     past_day,
     past_place,
     past_session,
@@ -45,16 +46,12 @@ def busy_day(organisation):
     return day, sessions
 
 
-def _headline(report):
-    return {label: str(cell) for label, cell in report.headline}
-
-
 def test_day_report_counts_and_suppresses(busy_day, organisation):
     day, _ = busy_day
 
     report = impact_report(organisation=organisation, day=day)
 
-    assert _headline(report) == {
+    assert headline(report) == {
         "Sessions held": "6",
         "Learners helped (each day counted on its own)": "6",
         "Surgeons who helped": "fewer than 5",
@@ -132,7 +129,7 @@ def test_learners_who_later_help_as_surgeons_are_counted(busy_day, organisation)
 
     report = impact_report(organisation=organisation, day=day)
 
-    assert _headline(report)["Learners who later helped as surgeons or facilitators"] == "5"
+    assert headline(report)["Learners who later helped as surgeons or facilitators"] == "5"
 
 
 def test_report_is_the_same_after_no_show_marks_are_deleted(busy_day, organisation, settings):
@@ -158,7 +155,7 @@ def test_period_report_leaves_out_drafts_cancelled_and_other_organisations(busy_
 
     report = impact_report(organisation=organisation, start=day.starts_at.date(), end=day.starts_at.date())
 
-    assert (report.day_count, _headline(report)["Sessions held"]) == (1, "6")
+    assert (report.day_count, headline(report)["Sessions held"]) == (1, "6")
 
 
 def test_csv_holds_the_suppressed_tables(client, busy_day, organiser):

@@ -4,7 +4,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from people.models import User
 from surgeries.models import Commitment, SurgeryDay
 from surgeries.services import days_finish_ended
 from tests.factories import (
@@ -13,7 +12,9 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
     facilitating,
+    fill_day,
     local_datetime,
+    log_in_as,
     past_day,
     registered,
 )
@@ -33,18 +34,8 @@ ORGANISER_ONLY = {
 
 
 @pytest.fixture
-def day(organisation):
-    return SurgeryDayFactory(organisation=organisation)
-
-
-@pytest.fixture
 def workshop(day):
     return WorkshopFactory(day=day, title="Taking better photos on your phone", capacity=2)
-
-
-def log_in(client, request, persona: str):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
 
 
 def assert_login_redirect(response):
@@ -91,7 +82,7 @@ def _url(name: str, target: str, day, workshop, open_space) -> str:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_organiser_pages_permissions(client, request, day, workshop, name, target, persona):
     url = _url(name, target, day, workshop, OpenSpaceFactory(day=day))
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.get(url)
 
@@ -104,7 +95,7 @@ def test_organiser_pages_permissions(client, request, day, workshop, name, targe
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_open_space_delete_permissions(client, request, day, persona):
     block = OpenSpaceFactory(day=day)
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.post(reverse("workshops:open_space_delete", kwargs={"open_space_id": block.pk}))
 
@@ -118,7 +109,7 @@ def test_open_space_delete_permissions(client, request, day, persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_workshop_cancel_post_is_for_organisers_only(client, request, workshop, learner, persona):
     registered(workshop=workshop, person=learner)
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.post(reverse("workshops:workshop_cancel", kwargs={"workshop_id": workshop.pk}))
 
@@ -132,7 +123,7 @@ def test_workshop_cancel_post_is_for_organisers_only(client, request, workshop, 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_workshop_edit_post_is_for_organisers_only(client, request, workshop, persona):
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.post(reverse("workshops:workshop_edit", kwargs={"workshop_id": workshop.pk}), form_data())
 
@@ -146,7 +137,7 @@ def test_workshop_edit_post_is_for_organisers_only(client, request, workshop, pe
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_attendee_register_permissions(client, request, workshop, persona):
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.get(reverse("workshops:attendee_register", kwargs={"workshop_id": workshop.pk}))
 
@@ -182,7 +173,7 @@ def test_attendee_register_shows_facilitator_display_names_only(client, organise
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_public_pages_of_a_published_day_are_open_to_everyone(client, request, day, workshop, persona):
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     listing = client.get(reverse("workshops:day_workshops", kwargs={"day_id": day.pk}))
     detail = client.get(reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}))
@@ -194,7 +185,7 @@ def test_public_pages_of_a_published_day_are_open_to_everyone(client, request, d
 def test_public_pages_of_a_finished_day_stay_open_to_everyone(client, request, organisation, persona):
     workshop = WorkshopFactory(day=past_day(organisation, status=SurgeryDay.Status.PUBLISHED))
     days_finish_ended()
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     listing = client.get(reverse("workshops:day_workshops", kwargs={"day_id": workshop.day_id}))
     detail = client.get(reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}))
@@ -230,7 +221,7 @@ def test_finished_days_workshop_keeps_its_register_for_the_facilitator_and_offer
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_public_pages_of_a_draft_day_are_for_its_organisers_only(client, request, organisation, persona):
     workshop = WorkshopFactory(day=SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT))
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     listing = client.get(reverse("workshops:day_workshops", kwargs={"day_id": workshop.day_id}))
     detail = client.get(reverse("workshops:workshop_detail", kwargs={"workshop_id": workshop.pk}))
@@ -241,7 +232,7 @@ def test_public_pages_of_a_draft_day_are_for_its_organisers_only(client, request
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_register_needs_login_and_then_anyone_may_take_a_place(client, request, workshop, persona):
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.post(reverse("workshops:register", kwargs={"workshop_id": workshop.pk}))
 
@@ -264,7 +255,7 @@ def test_register_get_is_not_allowed(client, learner, workshop):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_own_registration_pages_are_for_the_person_only(client, request, workshop, persona):
     registration = registered(workshop=workshop, person=UserFactory(display_name="Owner"))
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     cancel = client.get(reverse("workshops:registration_cancel", kwargs={"registration_id": registration.pk}))
     ics = client.get(reverse("workshops:registration_ics", kwargs={"registration_id": registration.pk}))
@@ -278,7 +269,7 @@ def test_own_registration_pages_are_for_the_person_only(client, request, worksho
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_my_workshops_needs_login(client, request, persona):
-    log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.get(reverse("workshops:my_workshops"))
 
@@ -497,22 +488,6 @@ def test_organiser_form_times_across_the_clock_change_are_stored_in_utc(client, 
 
 
 # --- query counts -------------------------------------------------------------
-
-
-def fill_day(day, count: int) -> None:
-    """`count` workshops, each with a facilitator and a registration, and `count` open-space blocks."""
-    for index in range(count):
-        workshop = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(minutes=index))
-        person, attendee = (
-            User.objects.create(email=f"{kind}{index}@example.org", display_name=f"{kind} {index}", password="!")
-            for kind in ("facilitator", "attendee")
-        )
-        commitment = Commitment.objects.create(
-            person=person, day=day, starts_at=workshop.starts_at, ends_at=workshop.ends_at, role="facilitator"
-        )
-        WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
-        registered(workshop=workshop, person=attendee)
-        OpenSpaceFactory(day=day)
 
 
 @pytest.mark.parametrize("count", [1, 25])

@@ -22,6 +22,7 @@ from people.models import User
 from surgeries.errors import SurgeryError
 from surgeries.services import locking
 from tests.concurrency import race as shared_race
+from tests.concurrency import racers
 from tests.factories import WorkshopFactory
 from workshops import errors
 from workshops.models import Registration, Workshop
@@ -33,12 +34,6 @@ PLACES_LEFT = 5
 FULL = errors.WorkshopFull.default_message
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
 
 
 @pytest.fixture
@@ -74,20 +69,13 @@ def no_locks(monkeypatch):
     monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
 
 
-def _people(count: int, prefix: str) -> list[User]:
-    # Straight to the database: hashing hundreds of passwords would take minutes.
-    return User.objects.bulk_create(
-        User(email=f"{prefix}{i}@example.org", display_name=f"{prefix} {i}", password="!") for i in range(count)
-    )
-
-
 @pytest.fixture
 def nearly_full_workshop() -> tuple[Workshop, list[User]]:
     """A workshop with PLACES_LEFT places left, and ATTEMPTS people who want one."""
     workshop = WorkshopFactory(capacity=CAPACITY)
-    for person in _people(CAPACITY - PLACES_LEFT, "early"):
+    for person in racers(CAPACITY - PLACES_LEFT, "early"):
         registration.registration_create(workshop_id=workshop.pk, person=person)
-    return workshop, _people(ATTEMPTS, "racer")
+    return workshop, racers(ATTEMPTS, "racer")
 
 
 def race(attempt) -> Counter:

@@ -17,12 +17,11 @@ from importlib import import_module
 import pytest
 from django.db import connection
 
-from people.models import User
 from surgeries import errors
 from surgeries.models import Booking
 from surgeries.services import booking as booking_service
 from surgeries.services import booking_core, locking
-from tests.concurrency import THREADS
+from tests.concurrency import THREADS, racers
 from tests.concurrency import race as shared_race
 from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory
 
@@ -32,12 +31,6 @@ BUSY = errors.PersonBusy.default_message
 OVERLAP_MIGRATION = import_module("surgeries.migrations.0003_commitment_no_overlap")
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks and exclusion constraints (CI runs the suite on PostgreSQL)")
 
 
 @pytest.fixture
@@ -87,20 +80,13 @@ def without_database_constraints():
             cursor.execute(OVERLAP_MIGRATION.CONSTRAINT_SQL)
 
 
-def _people(count: int) -> list[User]:
-    # Straight to the database: hashing 200 passwords would take most of a minute.
-    return User.objects.bulk_create(
-        User(email=f"racer{i}@example.org", display_name=f"Racer {i}", password="!") for i in range(count)
-    )
-
-
 def _one_slot_many_learners():
-    return SlotFactory(), _people(ATTEMPTS)
+    return SlotFactory(), racers(ATTEMPTS)
 
 
 def _one_learner_many_overlapping_slots():
     day = SurgeryDayFactory()
-    learner, *surgeons = _people(ATTEMPTS + 1)
+    learner, *surgeons = racers(ATTEMPTS + 1)
     slots = [SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon)) for surgeon in surgeons]
     return learner, slots
 

@@ -26,11 +26,6 @@ from workshops.services.registration import waiting_lists_end_for_days
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def day(organisation):
-    return SurgeryDayFactory(organisation=organisation)
-
-
 def details_for(day, **changes) -> services.WorkshopDetails:
     details = services.WorkshopDetails(
         title="Wellbeing and boundaries online",

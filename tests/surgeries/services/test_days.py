@@ -12,16 +12,20 @@ from outbox.models import Notification
 from surgeries import errors, signals
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.services import day_cancel, days_finish_ended
-from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating, past_day, past_session
+from tests.factories import (
+    SurgeryDayFactory,
+    UserFactory,
+    WorkshopFactory,
+    facilitating,
+    past_day,
+    past_session,
+    status_of,
+)
 from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 
 Status = SurgeryDay.Status
-
-
-def _status(day: SurgeryDay) -> str:
-    return SurgeryDay.objects.get(pk=day.pk).status
 
 
 def test_days_finish_ended_finishes_only_published_days_that_have_ended(organisation):
@@ -38,7 +42,7 @@ def test_days_finish_ended_finishes_only_published_days_that_have_ended(organisa
     finished = days_finish_ended()
 
     assert finished == 1
-    assert [_status(day) for day in (ended, running_now, upcoming, never_published, cancelled)] == [
+    assert [status_of(day) for day in (ended, running_now, upcoming, never_published, cancelled)] == [
         Status.FINISHED,
         Status.PUBLISHED,
         Status.PUBLISHED,
@@ -60,7 +64,7 @@ def test_days_finish_ended_waits_for_the_end_time(organisation):
 
     assert days_finish_ended(now=day.ends_at - timedelta(seconds=1)) == 0
     assert days_finish_ended(now=day.ends_at) == 1
-    assert _status(day) == Status.FINISHED
+    assert status_of(day) == Status.FINISHED
 
 
 def test_finishing_a_day_keeps_its_sessions_and_workshop_places_and_sends_nothing(organisation, learner, surgeon):
@@ -118,7 +122,7 @@ def test_finishing_again_ends_a_waiting_entry_that_slipped_in_and_changes_nothin
     assert days_finish_ended() == 0
     assert _entry_statuses(first, late, late_for_workshop) == ["left", "left", "left"]
     assert days_finish_ended() == 0
-    assert _status(day) == Status.FINISHED
+    assert status_of(day) == Status.FINISHED
 
 
 def test_days_finished_is_sent_with_every_finished_day(organisation):
@@ -143,7 +147,7 @@ def test_finish_days_task_finishes_ended_days(organisation):
 
     result = celery_app.tasks["surgeries.finish_days"].delay().get()
 
-    assert (result, _status(day)) == (1, Status.FINISHED)
+    assert (result, status_of(day)) == (1, Status.FINISHED)
 
 
 def test_finish_ended_days_command_for_cron_finishes_ended_days(organisation):
@@ -153,7 +157,7 @@ def test_finish_ended_days_command_for_cron_finishes_ended_days(organisation):
     call_command("finish_ended_days", stdout=out)
 
     assert out.getvalue() == "Finished 1 surgery day(s).\n"
-    assert _status(day) == Status.FINISHED
+    assert status_of(day) == Status.FINISHED
 
 
 def test_beat_schedule_finishes_ended_days_every_hour():
@@ -180,7 +184,7 @@ def test_embedded_scheduler_finishes_ended_days(organisation, monkeypatch):
     monkeypatch.setattr("outbox.management.commands.run_scheduler.close_old_connections", lambda: None)
     call_command("run_scheduler", "--interval", "1", stdout=io.StringIO())
 
-    assert _status(day) == Status.FINISHED
+    assert status_of(day) == Status.FINISHED
 
 
 def test_day_cancel_refuses_a_finished_day_and_keeps_its_sessions(organisation, organiser, learner):
@@ -192,7 +196,7 @@ def test_day_cancel_refuses_a_finished_day_and_keeps_its_sessions(organisation, 
         day_cancel(day=day, by=organiser)
 
     assert refused.value.message == "This day has finished, so it cannot be cancelled."
-    assert _status(day) == Status.FINISHED
+    assert status_of(day) == Status.FINISHED
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
     assert not Notification.objects.exists()
 

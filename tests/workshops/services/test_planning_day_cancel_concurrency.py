@@ -22,12 +22,6 @@ from workshops.services import registration as registration_services
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-
-
 def test_giving_up_a_place_while_the_day_is_cancelled_does_not_deadlock(organisation, organiser, monkeypatch):
     workshop = WorkshopFactory(day__organisation=organisation, capacity=1)
     place = registered(workshop=workshop)

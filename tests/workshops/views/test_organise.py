@@ -10,7 +10,16 @@ from django.urls import reverse
 
 from outbox.models import Notification
 from people.models import Membership
-from tests.factories import MembershipFactory, SurgeryDayFactory, UserFactory, WorkshopFactory, facilitating, registered
+from tests.factories import (
+    SurgeryDayFactory,
+    UserFactory,
+    WorkshopFactory,
+    facilitating,
+    log_in_as,
+    member,
+    registered,
+    status_of,
+)
 from tests.mail import mail_to
 from workshops import services
 from workshops.models import Registration, WorkshopWaitingEntry
@@ -32,12 +41,6 @@ PERSONAS = {
 }
 
 
-def _member(organisation, name: str, role=Membership.Role.MEMBER):
-    person = UserFactory(display_name=name)
-    MembershipFactory(organisation=organisation, person=person, role=role)
-    return person
-
-
 @pytest.fixture
 def workshop(organisation):
     day = SurgeryDayFactory(organisation=organisation, title="Winter surgery")
@@ -46,14 +49,14 @@ def workshop(organisation):
 
 @pytest.fixture
 def facilitator(organisation, workshop):
-    person = _member(organisation, "Fran Facilitator", Membership.Role.SURGEON)
+    person = member(organisation, role=Membership.Role.SURGEON, display_name="Fran Facilitator")
     facilitating(workshop=workshop, person=person)
     return person
 
 
 @pytest.fixture
 def participant(organisation, workshop):
-    person = _member(organisation, "Pat Participant")
+    person = member(organisation, display_name="Pat Participant")
     registered(workshop=workshop, person=person)
     return person
 
@@ -71,21 +74,12 @@ def _register_url(workshop) -> str:
     return reverse("workshops:attendee_register", kwargs={"workshop_id": workshop.pk})
 
 
-def _log_in(client, request, persona: str) -> None:
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
-
-
-def _status(place: Registration) -> str:
-    return Registration.objects.get(pk=place.pk).status
-
-
 # --- who may -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_place_cancel_page_is_for_the_organisations_organisers_only(client, request, place, persona):
-    _log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.get(_url(place))
 
@@ -94,12 +88,12 @@ def test_place_cancel_page_is_for_the_organisations_organisers_only(client, requ
         assert response["Location"].startswith(reverse("account_login"))
     else:
         assert response.status_code == PERSONAS[persona]
-    assert _status(place) == Registration.Status.ACTIVE
+    assert status_of(place) == Registration.Status.ACTIVE
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_place_cancel_post_is_for_the_organisations_organisers_only(client, request, place, persona):
-    _log_in(client, request, persona)
+    log_in_as(client, request, persona)
 
     response = client.post(_url(place))
 
@@ -108,7 +102,7 @@ def test_place_cancel_post_is_for_the_organisations_organisers_only(client, requ
     else:
         assert response.status_code == {**PERSONAS, "organiser": 302}[persona]
     expected = Registration.Status.CANCELLED if persona == "organiser" else Registration.Status.ACTIVE
-    assert _status(place) == expected
+    assert status_of(place) == expected
 
 
 def test_place_cancel_of_a_place_in_another_workshop_is_not_found(client, organiser, workshop, place):
@@ -118,7 +112,7 @@ def test_place_cancel_of_a_place_in_another_workshop_is_not_found(client, organi
     url = reverse("workshops:place_cancel", kwargs={"workshop_id": elsewhere.pk, "registration_id": place.pk})
 
     assert (client.get(url).status_code, client.post(url).status_code) == (404, 404)
-    assert _status(place) == Registration.Status.ACTIVE
+    assert status_of(place) == Registration.Status.ACTIVE
 
 
 def test_place_cancel_needs_the_csrf_token(organiser, place):
@@ -128,7 +122,7 @@ def test_place_cancel_needs_the_csrf_token(organiser, place):
     response = client.post(_url(place))
 
     assert response.status_code == 403
-    assert _status(place) == Registration.Status.ACTIVE
+    assert status_of(place) == Registration.Status.ACTIVE
 
 
 # --- asking, then cancelling ---------------------------------------------------------
@@ -144,7 +138,7 @@ def test_place_cancel_get_asks_and_says_what_will_happen_without_cancelling(clie
     assert "Nobody is on the waiting list, so the place becomes free for anyone to take." in page
     assert 'type="submit">Cancel this place</button>' in page
     assert "csrfmiddlewaretoken" in page
-    assert _status(place) == Registration.Status.ACTIVE
+    assert status_of(place) == Registration.Status.ACTIVE
     assert not Notification.objects.filter(kind=PLACE_CANCELLED).exists()
 
 
@@ -172,7 +166,7 @@ def test_organiser_cancels_a_place_and_the_waiting_list_gets_it(
     page = response.content.decode()
     assert response.redirect_chain == [(_register_url(workshop), 302)]
     assert "Lee Learner no longer has a place at “Staying safe online”. They will be emailed." in page
-    assert _status(place) == Registration.Status.CANCELLED
+    assert status_of(place) == Registration.Status.CANCELLED
     assert WorkshopWaitingEntry.objects.get(person=waiting).status == WorkshopWaitingEntry.Status.REGISTERED
     assert [m.subject.split(":")[1].strip() for m in mail_to(place.person)] == ["Your place was cancelled"]
     assert Notification.objects.filter(kind=WAITING_LIST_PLACE, recipient=waiting).count() == 1
@@ -224,7 +218,7 @@ def test_once_the_workshop_has_started_places_can_no_longer_be_cancelled(client,
     assert asked.redirect_chain == [(_register_url(workshop), 302)]
     assert message in asked.content.decode()
     assert message in posted
-    assert _status(place) == Registration.Status.ACTIVE
+    assert status_of(place) == Registration.Status.ACTIVE
 
 
 def test_organiser_may_cancel_a_place_after_the_participants_cut_off(client, organiser, workshop, place):
@@ -235,7 +229,7 @@ def test_organiser_may_cancel_a_place_after_the_participants_cut_off(client, org
         client.post(_url(place))
 
     assert "Cancel place" in page
-    assert _status(place) == Registration.Status.CANCELLED
+    assert status_of(place) == Registration.Status.CANCELLED
 
 
 # --- query counts -------------------------------------------------------------------

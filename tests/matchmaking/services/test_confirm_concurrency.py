@@ -13,7 +13,6 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair
 from matchmaking.services import MatchmakingError, matchmaking_run
@@ -35,12 +34,6 @@ HAND_BOOKERS = 6
 PRESSES = 20
 STARTED = "started"
 ALREADY = {"This proposal is already being confirmed.", "This proposal has already been confirmed."}
-
-
-@pytest.fixture(autouse=True)
-def _needs_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks (CI runs the suite on PostgreSQL)")
 
 
 @pytest.fixture
