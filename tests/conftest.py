@@ -1,8 +1,12 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 
 from config.celery import app as celery_app
+from outbox.sweep import send_inline, sweep_due
 from people.models import Membership
 from tests.factories import (
     DaySurgeonFactory,
@@ -90,11 +94,6 @@ def stranger(db):
 @pytest.fixture
 def send_due(django_capture_on_commit_callbacks):
     """Run one outbox sweep at `at` (default: now) and send what it claims in this process."""
-    from datetime import UTC, datetime
-
-    import time_machine
-
-    from outbox.sweep import send_inline, sweep_due
 
     def send(at: datetime | None = None) -> int:
         with time_machine.travel(at or datetime.now(UTC), tick=False), django_capture_on_commit_callbacks(execute=True):

@@ -27,8 +27,9 @@ from people.models import (
 from people.services import hash_token
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
-from surgeries.services import days_finish_ended
+from surgeries.services import booking_create, days_finish_ended
 from workshops.models import Registration, Workshop, WorkshopFacilitator
+from workshops.services import registration_create
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
 
@@ -215,7 +216,6 @@ class SlotFactory(factory.django.DjangoModelFactory):
 
 def booked_slot(*, slot: Slot | None = None, learner: User | None = None, **booking_fields) -> Booking:
     """A booking made the ordinary way, through the service, so commitments exist too."""
-    from surgeries.services import booking_create
 
     slot = slot or SlotFactory()
     learner = learner or UserFactory()
@@ -253,7 +253,6 @@ class OpenSpaceFactory(factory.django.DjangoModelFactory):
 
 def registered(*, workshop=None, person: User | None = None):
     """A registration made the ordinary way, through the service, so its commitment exists too."""
-    from workshops.services import registration_create
 
     workshop = workshop or WorkshopFactory()
     person = person or UserFactory()
@@ -262,8 +261,6 @@ def registered(*, workshop=None, person: User | None = None):
 
 def facilitating(*, workshop=None, person: User | None = None):
     """Make `person` run `workshop`, with the commitment that keeps them free for it."""
-    from surgeries.models import Commitment
-    from workshops.models import WorkshopFacilitator
 
     workshop = workshop or WorkshopFactory()
     person = person or UserFactory()

@@ -1,7 +1,10 @@
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 from afterday.models import Feedback, WorkshopFeedback
 from afterday.notifications import (
@@ -10,6 +13,7 @@ from afterday.notifications import (
     feedback_requests_schedule,
     workshop_feedback_requests_schedule,
 )
+from config.celery import app
 from outbox.models import Notification
 from surgeries.models import SurgeryDay
 from surgeries.services import days_finish_ended
@@ -79,11 +83,6 @@ def test_request_still_goes_once_the_hourly_job_has_finished_the_day(organisatio
 
 
 def test_embedded_scheduler_runs_the_feedback_job_from_the_beat_schedule(organisation, learner, monkeypatch):
-    import io
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
     yesterday = timezone.now() - timedelta(days=1)
     day = SurgeryDayFactory(organisation=organisation, starts_at=yesterday - timedelta(hours=5), ends_at=yesterday)
     past_session(day, learner=learner)
@@ -181,8 +180,6 @@ def test_no_email_once_every_workshop_is_rated(organisation, learner, send_due):
 
 
 def test_one_job_in_the_beat_schedule_asks_about_sessions_and_workshops():
-    from config.celery import app
-
     tasks = [entry["task"] for entry in app.conf.beat_schedule.values()]
 
     assert tasks.count("surgeries.feedback_requests") == 1
@@ -193,8 +190,6 @@ def test_one_job_in_the_beat_schedule_asks_about_sessions_and_workshops():
 
 @pytest.mark.parametrize("task", ["surgeries.feedback_requests", "workshops.feedback_requests"])
 def test_the_hourly_job_asks_learners_and_workshop_participants(organisation, learner, surgeon, task):
-    from config.celery import app
-
     day = past_day(organisation, days_ago=1)
     past_session(day, learner=learner)
     past_place(past_workshop(day), surgeon)

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from afterday.models import WorkshopFeedback
 from afterday.services import day_personal_data_purge, registration_mark_no_show, retention_run, workshop_feedback_give
 from config.celery import app as celery_app
+from config.celery import schedule_periodic_tasks
 from surgeries import errors as surgery_errors
 from surgeries.models import Booking, DayAggregate, SurgeryDay
 from tests.factories import MembershipFactory, UserFactory, past_day, past_place, past_session, past_workshop
@@ -73,8 +75,6 @@ def test_no_feedback_on_places_or_workshops_that_did_not_happen(place, learner, 
 
 
 def test_an_invalid_score_saves_nothing(place, learner):
-    from django.core.exceptions import ValidationError
-
     with pytest.raises(ValidationError):
         workshop_feedback_give(registration_id=place.pk, by=learner, usefulness=9)
     assert WorkshopFeedback.objects.count() == 0
@@ -187,8 +187,6 @@ def test_management_command_and_celery_task_run_the_same_job(organisation, setti
 
 
 def test_beat_schedule_holds_the_after_the_day_jobs():
-    from config.celery import schedule_periodic_tasks
-
     added = []
 
     class Recorder:

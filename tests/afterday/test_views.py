@@ -1,18 +1,24 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from afterday.models import Feedback, SessionNote, WorkshopFeedback
+from afterday.services import session_feedback_give, session_note_write
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,
+    SlotFactory,
     UserFactory,
+    WorkshopFactory,
+    booked_slot,
     past_day,
     past_place,
     past_session,
     past_workshop,
+    registered,
 )
 from workshops.models import Registration
 
@@ -178,8 +184,6 @@ def test_giving_feedback_again_replaces_the_first_answer(client, session, learne
 
 
 def test_feedback_before_the_session_starts_is_refused(client, organisation, learner, surgeon):
-    from tests.factories import SlotFactory, booked_slot
-
     slot = SlotFactory(day_surgeon=DaySurgeonFactory(day__organisation=organisation, person=surgeon))
     booking = booked_slot(slot=slot, learner=learner)
     client.force_login(learner)
@@ -258,8 +262,6 @@ def test_next_steps_too_long_are_refused_with_a_message(client, session, surgeon
 
 
 def test_feedback_form_needs_the_csrf_token(session, learner):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(learner)
 
@@ -275,7 +277,6 @@ def test_feedback_form_needs_the_csrf_token(session, learner):
 def test_my_sessions_runs_a_fixed_number_of_queries(
     client, finished_day, learner, surgeon, size, django_assert_num_queries
 ):
-    from afterday.services import session_feedback_give, session_note_write
 
     for index in range(size):
         booking = past_session(finished_day, surgeon=surgeon, learner=learner, index=index)
@@ -374,8 +375,6 @@ def test_facilitator_marks_did_not_come_from_the_register_and_can_undo(client, p
 
 
 def test_attendance_buttons_appear_only_once_the_workshop_has_started(client, organisation, organiser):
-    from tests.factories import WorkshopFactory, registered
-
     workshop = WorkshopFactory(day__organisation=organisation)
     registered(workshop=workshop)
     client.force_login(organiser)

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from afterday.models import WorkshopFeedback
+from afterday.models import Feedback, WorkshopFeedback
 from afterday.selectors.report import day_comments, impact_report
 from afterday.services import day_personal_data_purge
 from people.enums import Perspective, Visibility
@@ -158,7 +158,6 @@ def test_workshop_participants_who_later_facilitate_or_do_surgery_are_counted(or
 def test_day_comments_include_workshop_comments_for_organisers_without_names(organisation):
     day = past_day(organisation)
     session = past_session(day)
-    from afterday.models import Feedback
 
     Feedback.objects.create(day=day, booking=session, author=session.learner, role="learner", usefulness=4, comment="A")
     place = past_place(past_workshop(day))

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+from tests.factories import TEST_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # by the test itself (arranging data, checking results) are still synchronous.
@@ -36,8 +39,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -77,9 +78,6 @@ def assert_accessible(page) -> None:
 
 def log_in(page, who, password: str | None = None, *, scan: bool = False) -> None:
     """Log in through the real form (as a person or an email address) and wait until the page says so."""
-    from playwright.sync_api import expect
-
-    from tests.factories import TEST_PASSWORD
 
     email = getattr(who, "email", who)
     page.goto("/accounts/login/")

@@ -6,7 +6,14 @@ from playwright.sync_api import expect
 
 from people.models import Membership, OrganisationBlock, Profile, User
 from tests.browser.conftest import assert_accessible, log_in
-from tests.factories import TEST_PASSWORD, MembershipFactory, OrganisationFactory, TopicFactory, UserFactory
+from tests.factories import (
+    TEST_PASSWORD,
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 
 def _log_out(page):
@@ -154,8 +161,6 @@ def test_organiser_filters_people_blocks_one_and_reads_the_audit_log(page):
 
 
 def test_invitation_opened_by_someone_else_explains_and_lets_the_invited_person_sign_in(page):
-    from tests.factories import InvitationFactory
-
     leeds, _, _ = _leeds_with_people()
     joan = UserFactory(email="joan@example.org", display_name="Joan")
     InvitationFactory(organisation=leeds, email="joan@example.org", token="forwarded", role="organiser")

@@ -4,6 +4,7 @@ import logging
 import uuid
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.utils import timezone
 
@@ -112,8 +113,6 @@ def test_sending_a_notification_claimed_by_someone_else_is_quiet(claimed, caplog
 @pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_refuses_a_message_from_another_database(claimed, mailoutbox):
-    from celery.contrib.testing.worker import start_worker
-
     row, token = claimed
     refusals = Recorder()
     logging.getLogger("config.celery").addHandler(refusals)

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache.backends.redis import RedisCache
+from django.db import OperationalError
 from django.utils import timezone
 
 from config import health
@@ -207,8 +208,6 @@ def test_readyz_ok(client, django_assert_num_queries):
 
 def test_readyz_database_down(client, monkeypatch):
     def refuse(*args, **kwargs):
-        from django.db import OperationalError
-
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(health.connection, "cursor", refuse)

@@ -4,14 +4,13 @@ import pytest
 
 from matchmaking.models import MatchRequest
 from matchmaking.services import matchmaking_run
+from people.services import account_delete, account_export
 from tests.factories import add_request, add_surgeon, make_day
 
 pytestmark = pytest.mark.django_db
 
 
 def test_requests_are_in_the_persons_export_and_go_with_their_account(organisation, learner):
-    from people.services import account_delete, account_export
-
     day, topics = make_day(organisation)
     add_request(
         day, learner=learner, topics={topics["Blogging"]: 3}, preferences=[("perspective", "volunteer", "must")]
@@ -26,8 +25,6 @@ def test_requests_are_in_the_persons_export_and_go_with_their_account(organisati
 
 
 def test_erasing_a_learner_removes_their_request_and_the_reason_they_were_left_out(organisation, organiser):
-    from people.services import account_delete
-
     day, topics = make_day(organisation)
     add_surgeon(day, offers={topics["Blogging"]: 2}, slots=1)
     add_request(day, topics={topics["Blogging"]: 1})

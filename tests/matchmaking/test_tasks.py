@@ -8,6 +8,7 @@ import sys
 from collections import Counter
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -62,8 +63,6 @@ def test_a_fresh_worker_process_knows_the_booking_jobs_by_name():
 @needs_redis
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_books_a_confirmed_proposal_through_redis(client, organisation, organiser):
-    from celery.contrib.testing.worker import start_worker
-
     day, proposal = _day_with_proposal(organisation, organiser, surgeons=2, slots_each=1)
     client.force_login(organiser)
 

@@ -10,9 +10,18 @@ from matchmaking.selectors import slots_ranked_for
 from matchmaking.services import matchmaking_run
 from matchmaking.services.confirm import proposal_confirm_pairs, proposal_confirm_start
 from people.enums import Visibility
-from people.models import OrganisationBlock
+from people.models import OrganisationBlock, PersonPerspective
 from surgeries.models import Booking, SurgeryDay
-from tests.factories import SurgeryDayFactory, UserFactory, add_request, add_surgeon, booked_slot, confirm_now, make_day
+from tests.factories import (
+    SurgeryDayFactory,
+    TopicWantFactory,
+    UserFactory,
+    add_request,
+    add_surgeon,
+    booked_slot,
+    confirm_now,
+    make_day,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -191,8 +200,6 @@ def test_proposal_page_shows_pairs_reasons_unmatched_and_totals(client, organisa
 
 
 def test_proposal_page_stops_showing_a_perspective_the_surgeon_hid_after_the_run(client, organisation, organiser):
-    from people.models import PersonPerspective
-
     day, topics = make_day(organisation)
     surgeon, _ = add_surgeon(
         day, offers={topics["Blogging"]: 2}, slots=1, perspectives={"lived_experience": Visibility.ORGANISERS}
@@ -469,8 +476,6 @@ def test_best_matches_books_a_slot(client, organisation, learner):
 
 
 def test_new_request_starts_from_profile_topics_and_can_be_withdrawn(client, organisation, learner):
-    from tests.factories import TopicWantFactory
-
     day, topics = make_day(organisation)
     TopicWantFactory(person=learner, topic=topics["Privacy settings"])
     client.force_login(learner)

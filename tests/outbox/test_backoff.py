@@ -22,6 +22,7 @@ import threading
 import time
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -135,8 +136,6 @@ def _healthy(label: str, count: int) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_stalled_mailboxes_and_backlogs_do_not_hold_up_other_messages(tmp_path):
-    from aiosmtpd.controller import Controller
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = StallingSink()
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())

@@ -24,6 +24,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -117,8 +118,6 @@ def _at(start: float, second: float) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_reminders_survive_killed_workers_and_a_redis_restart(tmp_path):
-    from aiosmtpd.controller import Controller
-
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sink's own chatter
     sink = CountingSink()
     smtp = Controller(sink, hostname="127.0.0.1", port=free_port())

@@ -11,6 +11,7 @@ from django.utils.module_loading import module_has_submodule
 from outbox import registry
 from outbox.checks import notification_kinds_check
 from outbox.registry import NOTICE_SEND_WITHIN, NotificationKind, kinds_by_name
+from surgeries.notifications.failures import failure_digest_schedule
 
 # Every kind the site sends today (docs/reminders.md), so a module the outbox stops
 # finding, or a kind renamed by mistake, fails here rather than at the first send.
@@ -105,6 +106,4 @@ def test_kinds_check_fails_when_an_app_declares_a_name_twice_differently(monkeyp
 
 
 def test_failure_listeners_are_collected_from_the_apps():
-    from surgeries.notifications.failures import failure_digest_schedule
-
     assert registry.failure_listeners() == (failure_digest_schedule,)

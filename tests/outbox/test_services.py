@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from outbox import delivery
 from outbox.models import Notification
+from outbox.registry import UnknownNotificationKind
 from outbox.services import (
     notification_preference_set,
     notification_schedule,
@@ -20,7 +22,8 @@ from outbox.services import (
     notifications_reschedule_for,
 )
 from outbox.sweep import send_inline, sweep_due
-from outbox.tasks import send_notification
+from outbox.tasks import send_notification, sweep_notifications
+from people.services import account_delete
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory, UserFactory
@@ -81,8 +84,6 @@ def test_sweep_after_commit_queues_exactly_once(learner, django_capture_on_commi
 
 
 def test_sweep_through_celery_task_sends_once(learner, django_capture_on_commit_callbacks):
-    from outbox.tasks import sweep_notifications
-
     _remind(SurgeryDayFactory(), learner)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -355,8 +356,6 @@ def test_run_scheduler_sweeps_until_interrupted(learner, monkeypatch, django_cap
 
 
 def _fail_smtp(monkeypatch, error, *, times=None):
-    from django.core.mail.backends.locmem import EmailBackend
-
     real_send = EmailBackend.send_messages
     calls = {"count": 0}
 
@@ -391,15 +390,11 @@ def test_row_cancelled_mid_send_is_not_revived_while_its_sender_may_still_hold_i
 
 
 def test_misspelt_kind_fails_when_scheduling(learner):
-    from outbox.registry import UnknownNotificationKind
-
     with pytest.raises(UnknownNotificationKind):
         notification_schedule(kind="surgeries.day_remindr", recipient=learner, subject=SurgeryDayFactory())
 
 
 def test_account_delete_drops_unsent_notifications_and_keeps_sent_ones():
-    from people.services import account_delete
-
     person = UserFactory()
     day = SurgeryDayFactory()
     pending = _remind(day, person, slot=HOUR_BEFORE, due_at=day.starts_at)

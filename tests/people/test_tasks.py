@@ -1,7 +1,10 @@
 """The verification email task through a real Celery worker and a real Redis broker."""
 
+import time
+
 import pytest
 from allauth.account.models import EmailAddress
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
@@ -17,8 +20,6 @@ pytestmark = [
 
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_the_verification_email_through_redis():
-    from celery.contrib.testing.worker import start_worker
-
     person = UserFactory(verified_email=False)
     address = EmailAddress.objects.create(user=person, email=person.email, verified=False, primary=True)
 
@@ -30,8 +31,6 @@ def test_real_worker_sends_the_verification_email_through_redis():
 
 
 def _wait_for_outbox(timeout: float = 20.0) -> None:
-    import time
-
     deadline = time.monotonic() + timeout
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.05)

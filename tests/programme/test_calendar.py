@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from surgeries.models import CalendarFeed, SurgeryDay
-from surgeries.services import days_finish_ended
+from surgeries.models import Booking, CalendarFeed, SurgeryDay
+from surgeries.services import booking_reschedule, days_finish_ended
 from tests.factories import (
     DaySurgeonFactory,
     SlotFactory,
@@ -176,10 +176,6 @@ def test_calendar_feed_unknown_token_is_404(client):
 
 
 def test_a_moved_booking_keeps_its_event_in_the_calendar_feed(client, learner, day, surgeon):
-    from surgeries.models import Booking, CalendarFeed
-    from surgeries.services import booking_reschedule
-    from tests.factories import SlotFactory
-
     first = SlotFactory(day=day, surgeon=surgeon)
     second = SlotFactory(day=day, surgeon=surgeon, starts_at=first.ends_at)
     third = SlotFactory(day=day, surgeon=surgeon, starts_at=second.ends_at)

@@ -8,7 +8,7 @@ from afterday.models import Feedback, WorkshopFeedback
 from afterday.selectors.report import impact_report
 from afterday.services import day_personal_data_purge
 from people.enums import Perspective, Visibility
-from surgeries.models import DaySurgeon
+from surgeries.models import DaySurgeon, WaitingListEntry
 from tests.factories import (
     PersonPerspectiveFactory,
     TopicFactory,
@@ -75,8 +75,6 @@ def test_day_report_counts_and_suppresses(busy_day, organisation):
 
 
 def test_topics_count_waiting_list_requests_and_surgeons_offering(organisation):
-    from surgeries.models import WaitingListEntry
-
     day = past_day(organisation)
     trolls, blogging = (
         TopicFactory(organisation=organisation, name="Trolls"),

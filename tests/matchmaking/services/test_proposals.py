@@ -3,6 +3,7 @@
 import pytest
 
 from matchmaking.models import MatchProposal, MatchRequest
+from matchmaking.selectors import reason_for_learner
 from matchmaking.services import (
     MatchmakingError,
     matchmaking_run,
@@ -10,6 +11,8 @@ from matchmaking.services import (
     proposal_pair_remove,
     proposal_slot_choose,
 )
+from people.enums import Visibility
+from people.models import PersonPerspective
 from surgeries import errors
 from tests.factories import UserFactory, add_request, add_surgeon, booked_slot, confirm_now, make_day
 
@@ -127,10 +130,6 @@ def test_rerun_after_confirm_keeps_confirmed_bookings(organisation, organiser):
 
 
 def test_matched_learner_is_told_only_what_the_surgeon_shows_them_now(organisation, organiser, learner):
-    from matchmaking.selectors import reason_for_learner
-    from people.enums import Visibility
-    from people.models import PersonPerspective
-
     day, topics = make_day(organisation)
     surgeon, _ = add_surgeon(
         day, offers={topics["Blogging"]: 2}, slots=1, perspectives={"volunteer": Visibility.PAIRED}

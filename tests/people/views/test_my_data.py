@@ -6,18 +6,24 @@ from datetime import timedelta
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
+from axes.models import AccessLog
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from config.celery import app
 from people import services
-from people.models import AuditEntry, PersonPerspective, Profile, TopicOffer, TopicWant, User
+from people.models import AuditEntry, Invitation, PersonPerspective, Profile, TopicOffer, TopicWant, User
+from people.services import account_delete, invitation_accept
+from people.tasks import audit_retention
 from tests.factories import (
     TEST_PASSWORD,
+    InvitationFactory,
     PersonPerspectiveFactory,
     ProfileFactory,
     TopicOfferFactory,
     TopicWantFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -202,8 +208,6 @@ def test_audit_record_stores_field_names_never_values(organiser, learner):
 
 
 def test_account_delete_removes_log_in_records_kept_under_the_email(client, full_profile):
-    from axes.models import AccessLog
-
     email = full_profile.email
     client.post(reverse("account_login"), {"login": email, "password": TEST_PASSWORD})
     assert AccessLog.objects.filter(username=email).exists()
@@ -241,12 +245,6 @@ def test_my_audit_query_count_is_constant(client, django_assert_num_queries, org
 
 
 def test_my_audit_pages_from_newest_to_oldest(client, organiser, learner):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from people.models import AuditEntry
-
     for age in range(55):
         AuditEntry.objects.create(
             actor=organiser,
@@ -272,13 +270,6 @@ def test_my_audit_pages_from_newest_to_oldest(client, organiser, learner):
 
 
 def test_old_audit_entries_are_deleted_after_the_retention_period(organiser, learner, settings):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from people.models import AuditEntry
-    from people.tasks import audit_retention
-
     settings.AUDIT_RETENTION_DAYS = 365
     now = timezone.now()
     old = AuditEntry.objects.create(
@@ -294,16 +285,10 @@ def test_old_audit_entries_are_deleted_after_the_retention_period(organiser, lea
 
 
 def test_audit_retention_is_in_the_one_beat_schedule():
-    from config.celery import app
-
     assert "people.audit_retention" in {entry["task"] for entry in app.conf.beat_schedule.values()}
 
 
 def test_account_delete_removes_the_invitation_they_accepted(organisation, organiser):
-    from people.models import Invitation
-    from people.services import account_delete, invitation_accept
-    from tests.factories import InvitationFactory, UserFactory
-
     joiner = UserFactory(email="joiner@example.org")
     InvitationFactory(organisation=organisation, email="joiner@example.org", invited_by=organiser, token="t" * 40)
     invitation_accept(token="t" * 40, person=joiner)

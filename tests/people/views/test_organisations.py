@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -279,8 +280,6 @@ def test_block_someone_outside_the_organisation_is_not_found(client, organiser, 
 
 
 def _people_url(organisation, **params):
-    from urllib.parse import urlencode
-
     return reverse("people:organisation_people", args=[organisation.slug]) + ("?" + urlencode(params) if params else "")
 
 

@@ -1,14 +1,25 @@
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core import mail
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from people.models import OrganisationBlock
 from surgeries import errors
 from surgeries.models import Booking, Commitment, SurgeryDay
+from surgeries.services import booking as booking_service
 from surgeries.services import booking_cancel, booking_create, booking_reschedule
-from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, TopicFactory, UserFactory, booked_slot
+from tests.factories import (
+    DaySurgeonFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    TopicFactory,
+    UserFactory,
+    booked_slot,
+    past_day,
+    past_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +162,6 @@ def test_database_refuses_booking_with_oneself_written_directly():
 
 @pytest.mark.postgres
 def test_database_refuses_overlapping_commitments_written_directly(learner):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("exclusion constraints need PostgreSQL")
     booking = booked_slot(learner=learner)
@@ -220,8 +229,6 @@ def test_booking_cancel_by_organiser_ignores_cut_off(organisation, organiser):
 
 
 def test_organisers_cannot_cancel_or_move_sessions_of_a_finished_day(organisation, organiser):
-    from django.core import mail
-
     day = SurgeryDayFactory(organisation=organisation)
     booking = booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day)))
     other = SlotFactory(day_surgeon=booking.slot.day_surgeon, starts_at=booking.slot.ends_at)
@@ -272,10 +279,6 @@ def test_booking_reschedule_to_taken_slot_keeps_the_old_booking():
 
 
 def test_booking_create_turns_a_deadlock_into_a_try_again_message(monkeypatch, learner):
-    from django.db import OperationalError
-
-    from surgeries.services import booking as booking_service
-
     class DeadlockCause(Exception):
         pgcode = "40P01"
 
@@ -290,10 +293,6 @@ def test_booking_create_turns_a_deadlock_into_a_try_again_message(monkeypatch, l
 
 
 def test_booking_create_lets_other_database_errors_through(monkeypatch, learner):
-    from django.db import OperationalError
-
-    from surgeries.services import booking as booking_service
-
     def broken(**kwargs):
         raise OperationalError("server closed the connection")
 
@@ -306,7 +305,6 @@ def test_booking_create_lets_other_database_errors_through(monkeypatch, learner)
 def test_organisers_cannot_move_sessions_of_a_day_that_has_ended_but_is_not_yet_marked_finished(
     organisation, organiser
 ):
-    from tests.factories import past_day, past_session
 
     day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
     booking = past_session(day)

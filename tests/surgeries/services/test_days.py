@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from config.celery import schedule_periodic_tasks
 from outbox.models import Notification
 from surgeries import errors, signals
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
@@ -161,8 +162,6 @@ def test_finish_ended_days_command_for_cron_finishes_ended_days(organisation):
 
 
 def test_beat_schedule_finishes_ended_days_every_hour():
-    from config.celery import schedule_periodic_tasks
-
     added = []
 
     class Recorder:
@@ -202,8 +201,6 @@ def test_day_cancel_refuses_a_finished_day_and_keeps_its_sessions(organisation, 
 
 
 def test_a_day_that_has_ended_cannot_be_cancelled_before_the_job_marks_it_finished(organisation, organiser):
-    from tests.factories import past_day
-
     day = past_day(organisation, status=SurgeryDay.Status.PUBLISHED)
 
     with pytest.raises(errors.DayError, match="This day has finished"):

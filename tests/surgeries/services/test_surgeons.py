@@ -5,9 +5,11 @@ import pytest
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.services import (
+    DayDetails,
     availability_set,
     booking_cancel,
     day_cancel,
+    day_update,
     slot_starts,
     waiting_list_join,
 )
@@ -124,8 +126,6 @@ def test_day_cancel_cancels_bookings_and_clears_waiting_list(organisation, organ
 
 @pytest.mark.django_db
 def test_day_update_with_longer_sessions_remakes_slots_but_never_drops_a_booking(organisation, organiser):
-    from surgeries.services import DayDetails, day_update
-
     day = SurgeryDayFactory(organisation=organisation)
     day_surgeon = DaySurgeonFactory(day=day)
     start = day.starts_at

@@ -1,10 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from people.models import User
-from surgeries.models import Booking
-from tests.factories import SlotFactory, UserFactory, booked_slot
+from surgeries.models import Booking, DayAggregate
+from tests.factories import DaySurgeonFactory, SlotFactory, UserFactory, booked_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -109,10 +111,6 @@ def test_desk_anonymous_goes_to_login(client, slot):
 
 @pytest.mark.parametrize("booking_count", [1, 20])
 def test_desk_query_count_does_not_grow(client, django_assert_num_queries, organiser, day, booking_count):
-    from datetime import timedelta
-
-    from tests.factories import DaySurgeonFactory
-
     for index in range(booking_count):
         booked_slot(
             slot=SlotFactory(
@@ -178,8 +176,6 @@ def test_the_learner_never_sees_the_organisers_note(client, slot, learner):
 
 
 def test_no_notes_or_no_show_marks_once_the_days_private_data_is_deleted(client, organiser, slot):
-    from surgeries.models import DayAggregate
-
     booking = booked_slot(slot=slot)
     DayAggregate.objects.create(day=slot.day)
     client.force_login(organiser)

@@ -9,6 +9,7 @@ from outbox.models import Notification
 from people.models import OrganisationBlock
 from surgeries import errors as surgery_errors
 from surgeries.models import Commitment, SurgeryDay
+from surgeries.services import day_cancel
 from tests.factories import (
     SlotFactory,
     SurgeryDayFactory,
@@ -17,6 +18,7 @@ from tests.factories import (
     booked_slot,
     facilitating,
     past_day,
+    past_workshop,
     registered,
 )
 from workshops import errors, services
@@ -433,8 +435,6 @@ def test_open_space_save_and_delete(organiser, day):
 
 
 def test_cancelling_the_day_cancels_its_workshops_and_frees_everyone(organiser, day, surgeon, learner):
-    from surgeries.services import day_cancel
-
     workshop = services.workshop_create(day=day, by=organiser, details=details_for(day, facilitator_ids=[surgeon.pk]))
     registered(workshop=workshop, person=learner)
 
@@ -447,8 +447,6 @@ def test_cancelling_the_day_cancels_its_workshops_and_frees_everyone(organiser, 
 
 
 def test_a_workshop_that_has_ended_cannot_be_cancelled_before_its_day_is_marked_finished(organisation, organiser):
-    from tests.factories import past_workshop
-
     # The day ended two days ago, but the hourly job has not marked it finished.
     workshop = past_workshop(past_day(organisation, status=SurgeryDay.Status.PUBLISHED))
 
