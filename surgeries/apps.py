@@ -9,6 +9,6 @@ class SurgeriesConfig(AppConfig):
         # What export and erasure do with bookings: people's hooks, so people never
         # imports surgeries.
         from surgeries import tasks  # noqa: F401, PLC0415 -- app ready: registers the periodic task
-        from surgeries.services import privacy  # noqa: PLC0415 -- app ready
+        from surgeries import privacy  # noqa: PLC0415 -- app ready
 
         privacy.register()
