@@ -8,7 +8,9 @@ class SurgeriesConfig(AppConfig):
     def ready(self) -> None:
         # What export and erasure do with bookings: people's hooks, so people never
         # imports surgeries.
-        from surgeries import tasks  # noqa: F401, PLC0415 -- app ready: registers the periodic task
-        from surgeries import privacy  # noqa: PLC0415 -- app ready
+        from surgeries import (  # noqa: PLC0415 -- app ready
+            privacy,
+            tasks,  # noqa: F401 - registers the periodic task
+        )
 
         privacy.register()
