@@ -39,6 +39,8 @@ from people.models import PersonPerspective, Profile
 from people.selectors import blocked_people, topics_offered_for
 from people.visibility import levels_visible_to
 from surgeries import models
+from surgeries.models.booking import overlaps_any
+from surgeries.selectors import busy_times
 
 # A person who has not said which languages they use is taken to use the day's
 # working language, so they can still be matched.
@@ -167,20 +169,9 @@ def surgeon_profiles(*, person_ids: list[int], viewer: str = ORGANISER) -> tuple
     )
 
 
-def busy_times(*, day: models.SurgeryDay, person_ids: Iterable[int]) -> dict[int, list[Interval]]:
-    """When each person already has something on (bookings, workshops): one query."""
-    busy: dict[int, list[Interval]] = defaultdict(list)
-    commitments = models.Commitment.objects.overlapping(set(person_ids), day.starts_at, day.ends_at).values_list(
-        "person_id", "starts_at", "ends_at"
-    )
-    for person_id, start, end in commitments:
-        busy[person_id].append((start, end))
-    return busy
-
-
 def clashes(intervals: Iterable[Interval], slot: Slot) -> bool:
-    """The one clash test on the pure side (the database's is Commitment.objects.overlapping)."""
-    return any(start < slot.end and slot.start < end for start, end in intervals)
+    """Whether a core slot overlaps any of these times, by surgeries' one overlap rule."""
+    return overlaps_any(intervals, slot.start, slot.end)
 
 
 def possible_pairs(

@@ -11,7 +11,6 @@ from matchmaking.core.fit import Audience, LearnerRequest, explain_pair, pair_fi
 from matchmaking.core.instance import ReasonKind, ReasonPart
 from matchmaking.loading import (
     build_day_problem,
-    busy_times,
     clashes,
     language_set,
     learner_request,
@@ -23,6 +22,7 @@ from people.enums import EVENT, ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile, TopicWant, User
 from people.visibility import levels_visible_to
 from surgeries.models import SurgeryDay
+from surgeries.selectors import busy_times
 
 
 def match_request_for(*, day: SurgeryDay, learner: User) -> MatchRequest | None:

@@ -56,23 +56,23 @@ def _booking_row(booking: Booking, person: User) -> dict:
 def bookings_erase(person: User) -> None:
     """Run inside the erasure transaction, before the account is scrubbed.
 
-    1. Withdraw the person's own upcoming surgeon slots, so nobody is booked with them.
+    1. Withdraw the person's own upcoming surgeon slots, so nobody is booked with them,
+       and take them off waiting lists, so no freed slot goes back to them.
     2. Cancel every upcoming booking they are part of: the other person is told, and a
        slot that is still offered goes to the waiting list as after any cancellation.
     3. Blank the notes they wrote for surgeons and organisers' notes on their
-       bookings (free text may mention their health),
-       take them off waiting lists and revoke their calendar address. Past bookings
-       stay, so organisers' counts hold.
+       bookings (free text may mention their health) and revoke their calendar
+       address. Past bookings stay, so organisers' counts hold.
     """
     now = timezone.now()
     Slot.objects.filter(surgeon=person, starts_at__gt=now).update(is_offered=False)
+    waiting_entries_end(WaitingListEntry.objects.filter(person=person))
     upcoming = Booking.objects.filter(
         Q(learner=person) | Q(surgeon=person), status=Booking.Status.ACTIVE, slot__starts_at__gt=now
     ).order_by("slot_id")
     for booking_id in upcoming.values_list("pk", flat=True):
         booking_release_locked(booking=_locked_booking(booking_id), by=person, now=now)
     Booking.objects.filter(learner=person).update(note="", organiser_note="")
-    waiting_entries_end(WaitingListEntry.objects.filter(person=person))
     WaitingListEntry.objects.filter(person=person).update(note="")
     # The secret calendar address would otherwise keep publishing their sessions.
     CalendarFeed.objects.filter(person=person).delete()

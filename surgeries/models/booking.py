@@ -61,6 +61,13 @@ class Booking(models.Model):
         return self.calendar_uid or f"booking-{self.pk}@surgeryday"
 
 
+def overlaps_any(intervals: Iterable[tuple[datetime, datetime]], starts_at: datetime, ends_at: datetime) -> bool:
+    """The overlap rule of `CommitmentQuerySet.overlapping`, for times already loaded:
+    does any (start, end) in `intervals` overlap `starts_at`..`ends_at`? Touching is not
+    overlapping."""
+    return any(start < ends_at and starts_at < end for start, end in intervals)
+
+
 class CommitmentQuerySet(models.QuerySet):
     def overlapping(self, person_ids: Iterable[int], starts_at: datetime, ends_at: datetime) -> "CommitmentQuerySet":
         """The active commitments of these people that overlap the time from `starts_at` to `ends_at`.

@@ -12,6 +12,7 @@ from surgeries.selectors.days import days_organised_by, upcoming_published_days
 from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
+    busy_times,
     free_slots,
     programme,
     slots_by_surgeon,
@@ -20,6 +21,7 @@ from surgeries.selectors.slots import (
 __all__ = [
     "MyBookings",
     "ProgrammeRow",
+    "busy_times",
     "calendar_bookings",
     "day_bookings",
     "days_organised_by",

@@ -1,6 +1,7 @@
 """Reads about slots: what is free, and the programme of a day."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay
+from surgeries.models.booking import overlaps_any
 
 
 def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_id: int | None = None) -> list[Slot]:
@@ -26,12 +28,7 @@ def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_i
     )
     if not slots:
         return []
-    surgeon_ids = {slot.surgeon_id for slot in slots}
-    busy = defaultdict(list)
-    for person_id, start, end in Commitment.objects.overlapping(surgeon_ids, day.starts_at, day.ends_at).values_list(
-        "person_id", "starts_at", "ends_at"
-    ):
-        busy[person_id].append((start, end))
+    busy = busy_times(day=day, person_ids={slot.surgeon_id for slot in slots})
     booked = dict(
         DaySurgeon.objects.filter(day=day)
         .annotate(taken=Count("slots__bookings", filter=Q(slots__bookings__status=Booking.Status.ACTIVE)))
@@ -42,8 +39,17 @@ def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_i
         for slot in slots
         if slot.surgeon_id != exclude_person_id
         and booked.get(slot.day_surgeon_id, 0) < slot.day_surgeon.max_sessions
-        and not any(s < slot.ends_at and e > slot.starts_at for s, e in busy[slot.surgeon_id])
+        and not overlaps_any(busy[slot.surgeon_id], slot.starts_at, slot.ends_at)
     ]
+
+
+def busy_times(*, day: SurgeryDay, person_ids: Iterable[int]) -> defaultdict[int, list[tuple[datetime, datetime]]]:
+    """When each person already has something on during the day (sessions, workshops): one query."""
+    busy: defaultdict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    commitments = Commitment.objects.overlapping(person_ids, day.starts_at, day.ends_at)
+    for person_id, start, end in commitments.values_list("person_id", "starts_at", "ends_at"):
+        busy[person_id].append((start, end))
+    return busy
 
 
 def slots_by_surgeon(slots: list[Slot]) -> list[tuple[DaySurgeon, list[Slot]]]:

@@ -99,7 +99,11 @@ def day_create(*, organisation: Organisation, by: User, details: DayDetails) -> 
 def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
     """Change a day. Times that would leave booked sessions outside the day are refused."""
     _require_organiser(by=by, organisation=day.organisation)
-    day = SurgeryDay.objects.select_for_update().get(pk=day.pk)
+    # "No key update", as in day_cancel: a change to a day never touches its key, and
+    # rows being added that point at the day (a seat handed on under its workshop's
+    # lock) may finish, so the workshop locks taken later through day_updated cannot
+    # deadlock with them.
+    day = SurgeryDay.objects.select_for_update(no_key=True).get(pk=day.pk)
     if day.status in (SurgeryDay.Status.CANCELLED, SurgeryDay.Status.FINISHED):
         raise errors.DayError("A cancelled or finished day cannot be changed.")
     outside = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE).exclude(

@@ -53,7 +53,9 @@ def waiting_list_fill(
     given: list[Place] = []
     if places <= 0:
         return given
-    for entry in entries.select_for_update().select_related("person").order_by("created_at", "id"):
+    # Only the entries: their people are locked later, in id order, by the booking or
+    # seat code, and locking them here in queue order could deadlock with that.
+    for entry in entries.select_for_update(of=("self",)).select_related("person").order_by("created_at", "id"):
         try:
             with transaction.atomic():
                 place = take_place(entry)

@@ -135,3 +135,18 @@ def test_erasing_a_learner_deletes_organisers_notes_on_their_bookings(slot, lear
     account_delete(person=learner)
 
     assert Booking.objects.get(pk=booking.pk).organiser_note == ""
+
+
+def test_erasing_someone_booked_and_waiting_on_one_day_does_not_book_them_back_into_their_freed_slot(
+    slot, learner, django_capture_on_commit_callbacks
+):
+    # Booked at one time and waiting for another the same day: cancelling the booking
+    # frees the slot, which must not go to the person being erased.
+    booked_slot(slot=slot, learner=learner)
+    waiting_list_join(day=slot.day, person=learner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(person=learner)
+
+    assert not Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).exists()
+    assert not WaitingListEntry.objects.filter(person=learner, status=WaitingListEntry.Status.WAITING).exists()

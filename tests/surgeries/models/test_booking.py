@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from surgeries.models import Commitment
+from surgeries.models.booking import overlaps_any
 from tests.factories import SurgeryDayFactory, UserFactory, busy
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,26 @@ def test_overlapping_only_looks_at_the_people_asked_about(day):
             "person_id", flat=True
         )
     ) == {other.pk}
+
+
+@pytest.mark.parametrize(
+    ("start_minutes", "end_minutes", "expected"),
+    [
+        (30, 90, True),  # overlaps the end of 0-60
+        (-30, 10, True),  # overlaps its start
+        (10, 20, True),  # inside it
+        (60, 120, False),  # starts as it ends: touching only
+        (-60, 0, False),  # ends as it starts
+    ],
+)
+def test_overlaps_any_follows_the_same_rule_as_the_query(day, start_minutes, end_minutes, expected):
+    person = UserFactory()
+    busy(person, day, day.starts_at, minutes=60)
+    starts_at = day.starts_at + timedelta(minutes=start_minutes)
+    ends_at = day.starts_at + timedelta(minutes=end_minutes)
+    loaded = [(day.starts_at, day.starts_at + timedelta(minutes=60))]
+
+    in_python = overlaps_any(loaded, starts_at, ends_at)
+    in_the_database = Commitment.objects.overlapping([person.pk], starts_at, ends_at).exists()
+
+    assert in_python == in_the_database == expected
