@@ -10,6 +10,7 @@ an answer for a page. Everyone else is refused the same way on every page:
   it is not theirs), with an optional sentence saying why.
 """
 
+from collections.abc import Callable
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
@@ -75,9 +76,21 @@ def visible_day(*, user: User, day_id: int) -> SurgeryDay:
     """
     day = _day(day_id)
     day.viewer_access = standing(user=user, organisation=day.organisation)
-    if day.status == SurgeryDay.Status.DRAFT and day.viewer_access != ORGANISER:
+    if _hidden(day, lambda: day.viewer_access):
         raise Http404
     return day
+
+
+def may_see_day(*, user: User, day: SurgeryDay) -> bool:
+    """visible_day's rule for a day already loaded (with a workshop, say); asks who
+    the viewer is only for a draft."""
+    return not _hidden(day, lambda: standing(user=user, organisation=day.organisation))
+
+
+def _hidden(day: SurgeryDay, access: Callable[[], str]) -> bool:
+    # The one rule: published, finished and cancelled days are public; a draft is
+    # shown only to its organisers.
+    return day.status == SurgeryDay.Status.DRAFT and access() != ORGANISER
 
 
 def refuse_viewer(day: SurgeryDay, *, why: str = "") -> NoReturn:

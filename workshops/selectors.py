@@ -7,7 +7,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from people.models import User
-from people.selectors import is_organiser
 from surgeries.models import SurgeryDay
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 
@@ -31,11 +30,6 @@ class ProgrammeItem:
     @property
     def is_full(self) -> bool:
         return self.places_left == 0
-
-
-def day_is_visible(*, day: SurgeryDay, user: User) -> bool:
-    """Published, finished and cancelled days are public; drafts only to their organisers."""
-    return day.status != SurgeryDay.Status.DRAFT or is_organiser(user=user, organisation=day.organisation)
 
 
 def workshops_for_day(*, day: SurgeryDay, include_cancelled: bool = False) -> QuerySet[Workshop]:

@@ -9,8 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from people.models import User
-from surgeries.access import require_organiser
-from surgeries.models import SurgeryDay
+from surgeries.access import may_see_day, require_organiser
 from workshops import selectors
 from workshops.models import OpenSpace, Workshop
 
@@ -27,15 +26,8 @@ def organiser_open_space(*, user: User, open_space_id: int) -> OpenSpace:
     return block
 
 
-def visible_day(*, user: User, day_id: int) -> SurgeryDay:
-    day = get_object_or_404(SurgeryDay.objects.select_related("organisation", "venue"), pk=day_id)
-    if not selectors.day_is_visible(day=day, user=user):
-        raise Http404
-    return day
-
-
 def visible_workshop(*, user: User, workshop_id: int) -> Workshop:
     workshop = selectors.workshop_with_places(workshop_id=workshop_id)
-    if workshop is None or not selectors.day_is_visible(day=workshop.day, user=user):
+    if workshop is None or not may_see_day(user=user, day=workshop.day):
         raise Http404
     return workshop

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people.selectors import is_organiser
-from surgeries.access import refuse
+from surgeries.access import ORGANISER, refuse, visible_day
 from surgeries.errors import SurgeryError
 from workshops import selectors, services
 from workshops.calendar import registration_calendar
 from workshops.models import Registration
 from workshops.services.registration import organiser_may_cancel_places, registration_is_open
-from workshops.views.access import visible_day, visible_workshop
+from workshops.views.access import visible_workshop
 
 
 def day_workshops(request: HttpRequest, day_id: int) -> HttpResponse:
@@ -24,7 +24,7 @@ def day_workshops(request: HttpRequest, day_id: int) -> HttpResponse:
     context = {
         "day": day,
         "items": selectors.programme_items(day=day),
-        "is_organiser": is_organiser(user=request.user, organisation=day.organisation),
+        "is_organiser": day.viewer_access == ORGANISER,
     }
     return render(request, "workshops/day_workshops.html", context)
 
