@@ -42,6 +42,12 @@ class Venue(models.Model):
         return self.name
 
 
+class SurgeryDayQuerySet(models.QuerySet):
+    def accepting_requests(self, now: datetime) -> "SurgeryDayQuerySet":
+        """The days for which `SurgeryDay.accepts_requests(now)` holds, as a query."""
+        return self.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__gt=now)
+
+
 class SurgeryDay(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -49,8 +55,12 @@ class SurgeryDay(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         FINISHED = "finished", "Finished"
 
+    objects = SurgeryDayQuerySet.as_manager()
+
     # Days that took place: counted in reports, asked about afterwards.
     HELD_STATUSES = (Status.PUBLISHED, Status.FINISHED)
+    # Days whose plan can no longer change: no new surgeons, workshops or details.
+    CLOSED_STATUSES = (Status.CANCELLED, Status.FINISHED)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="surgery_days")
     title = models.CharField(max_length=150)
@@ -97,6 +107,10 @@ class SurgeryDay(models.Model):
     def time_zone(self) -> str:
         return self.venue.time_zone
 
+    def is_closed(self) -> bool:
+        """Cancelled or finished: its plan (surgeons, workshops, details) cannot change."""
+        return self.status in self.CLOSED_STATUSES
+
     def is_over(self, now: datetime) -> bool:
         """Finished, or ended already though the hourly job has not marked it so yet."""
         return self.status == self.Status.FINISHED or self.ends_at <= now
@@ -106,7 +120,8 @@ class SurgeryDay(models.Model):
 
         Drafts are not public yet, a cancelled day will not happen, and once the day
         has ended no match could be booked (whether or not the hourly job has marked
-        it finished).
+        it finished). `SurgeryDay.objects.accepting_requests(now)` is the same rule as
+        a query: change both together.
         """
         return self.status == self.Status.PUBLISHED and self.ends_at > now
 

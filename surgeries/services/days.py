@@ -104,7 +104,7 @@ def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
     # lock) may finish, so the workshop locks taken later through day_updated cannot
     # deadlock with them.
     day = SurgeryDay.objects.select_for_update(no_key=True).get(pk=day.pk)
-    if day.status in (SurgeryDay.Status.CANCELLED, SurgeryDay.Status.FINISHED):
+    if day.is_closed():
         raise errors.DayError("A cancelled or finished day cannot be changed.")
     outside = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE).exclude(
         slot__starts_at__gte=details.starts_at, slot__ends_at__lte=details.ends_at

@@ -63,7 +63,7 @@ def surgeon_join(*, day: SurgeryDay, person: User, by: User, max_sessions: int =
         if not (day.surgeons_may_opt_in and member) and not is_organiser(user=by, organisation=day.organisation):
             raise errors.NotAllowed("Only people invited by the organisers can help as surgeons on this day.")
         joined_via = DaySurgeon.JoinedVia.OPTED_IN
-    if day.status in (SurgeryDay.Status.CANCELLED, SurgeryDay.Status.FINISHED):
+    if day.is_closed():
         raise errors.DayError("This day is over or cancelled.")
     day_surgeon = DaySurgeon(day=day, person=person, joined_via=joined_via, max_sessions=max_sessions)
     day_surgeon.full_clean()

@@ -20,8 +20,6 @@ from workshops.services.commitments import busy_people, new_commitment
 from workshops.services.locking import lock_workshop
 from workshops.services.registration import waiting_list_promote
 
-CLOSED_DAY = (SurgeryDay.Status.CANCELLED, SurgeryDay.Status.FINISHED)
-
 
 @dataclass
 class WorkshopDetails:
@@ -41,7 +39,7 @@ class WorkshopDetails:
 def _require_organiser(*, by: User, day: SurgeryDay) -> None:
     if not is_organiser(user=by, organisation=day.organisation):
         raise NotAllowed()
-    if day.status in CLOSED_DAY:
+    if day.is_closed():
         raise errors.WorkshopError("This day is over or cancelled, so its programme cannot be changed.")
 
 

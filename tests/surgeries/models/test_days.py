@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from surgeries.models import SurgeryDay
+from tests.factories import SurgeryDayFactory
 
 NOW = datetime(2031, 3, 4, 12, 0, tzinfo=UTC)
 Status = SurgeryDay.Status
@@ -54,3 +55,27 @@ def test_is_over_once_ended_before_the_job_marks_it():
 )
 def test_takes_bookings_only_while_published_and_inside_the_booking_window(status, times, expected):
     assert _day(status, **times).takes_bookings(NOW) is expected
+
+
+@pytest.mark.parametrize(
+    ("status", "closed"),
+    [
+        (SurgeryDay.Status.DRAFT, False),
+        (SurgeryDay.Status.PUBLISHED, False),
+        (SurgeryDay.Status.CANCELLED, True),
+        (SurgeryDay.Status.FINISHED, True),
+    ],
+)
+def test_only_a_cancelled_or_finished_day_is_closed_to_changes_of_plan(status, closed):
+    assert SurgeryDay(status=status).is_closed() is closed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("ends_in", [timedelta(hours=3), timedelta(0), -timedelta(minutes=1)])
+def test_the_query_for_days_accepting_requests_agrees_with_the_model(status, ends_in):
+    day = SurgeryDayFactory(status=status, starts_at=NOW - timedelta(hours=4), ends_at=NOW + ends_in)
+
+    in_the_database = SurgeryDay.objects.accepting_requests(NOW).filter(pk=day.pk).exists()
+
+    assert in_the_database == day.accepts_requests(NOW)
