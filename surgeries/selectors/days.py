@@ -14,9 +14,7 @@ def upcoming_published_days(*, now: datetime | None = None) -> QuerySet[SurgeryD
     """Published days that have not ended yet, soonest first."""
     now = now or timezone.now()
     return (
-        SurgeryDay.objects.accepting_requests(now)
-        .select_related("venue", "organisation")
-        .order_by("starts_at", "id")
+        SurgeryDay.objects.accepting_requests(now).select_related("venue", "organisation").order_by("starts_at", "id")
     )
 
 
