@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from directory import selectors, services
 from directory.forms import ListingForm, MessageForm, TopicFilterForm
+from people.access import organisation_for
+from people.forms import add_validation_errors
 from people.models import ContactBlock, DirectoryListing, DirectoryMessage, User
-from people.views.common import add_validation_errors, organisation_for
 
 
 @login_required

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import escape, format_html
@@ -282,3 +283,12 @@ class PeopleFilterForm(forms.Form):
         choices = [("", "Any"), *[(str(t.pk), t.name) for t in topics]]
         self.fields["topic_offered"].choices = choices
         self.fields["topic_wanted"].choices = choices
+
+
+def add_validation_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the matching fields (or at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from people import selectors, services
-from people.forms import InvitationForm, OrganisationForm, PeopleFilterForm, TopicForm
+from people.access import organisation_for
+from people.forms import InvitationForm, OrganisationForm, PeopleFilterForm, TopicForm, add_validation_errors
 from people.models import AuditEntry, Membership, Topic
-from people.views.common import add_validation_errors, audit_page_context, organisation_for
+from people.views.common import audit_page_context
 from people.visibility import visible_profiles
 
 

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_http_methods
 
 from people import selectors, services
 from people.enums import EVENT, ORGANISER, PAIRED
-from people.forms import ProfileForm, SkillsForm
+from people.forms import ProfileForm, SkillsForm, add_validation_errors
 from people.models import AuditEntry, User
-from people.views.common import add_validation_errors
 from people.visibility import preview_profile, visible_profile
 
 PREVIEW_AUDIENCES = {

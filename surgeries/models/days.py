@@ -55,8 +55,6 @@ class SurgeryDay(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         FINISHED = "finished", "Finished"
 
-    objects = SurgeryDayQuerySet.as_manager()
-
     # Days that took place: counted in reports, asked about afterwards.
     HELD_STATUSES = (Status.PUBLISHED, Status.FINISHED)
     # Days whose plan can no longer change: no new surgeons, workshops or details.
@@ -91,6 +89,8 @@ class SurgeryDay(models.Model):
     reminder_offsets_minutes = models.JSONField(
         default=default_reminder_offsets, validators=[validate_reminder_offsets]
     )
+
+    objects = SurgeryDayQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
