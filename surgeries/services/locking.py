@@ -13,9 +13,10 @@ from django.db.models import QuerySet
 from people.models import User
 from surgeries.models import Slot, SurgeryDay
 
-# Tests switch this off to show that the concurrency tests catch the race. Every row
-# lock of every app (workshops too) is taken through `maybe_lock`, so this one
-# switch turns them all off.
+# Tests switch this off to show that the concurrency tests catch the race. The locks
+# that keep bookings and seats right (slots, people, workshops) are taken through
+# `maybe_lock`, so this one switch turns them all off; locks on a day's own row,
+# waiting entries and matchmaking rows are taken directly.
 LOCKS_ENABLED = True
 
 
