@@ -3,7 +3,8 @@
 import zoneinfo
 from datetime import UTC, datetime, time
 
-from people.models import Membership, Organisation, User
+from people.models import Organisation, User
+from people.selectors import organisers_of
 from surgeries.models import SurgeryDay
 from workshops import errors, services
 from workshops.models import OpenSpace, Workshop
@@ -68,12 +69,10 @@ def _seed_workshop(day: SurgeryDay, organiser: User, spec: dict) -> Workshop:
 
 
 def seed_workshops(*, organisation: Organisation, days: list[SurgeryDay]) -> list[Workshop]:
-    organiser = User.objects.filter(
-        memberships__organisation=organisation, memberships__role=Membership.Role.ORGANISER
-    ).first()
+    organiser = organisers_of(organisation=organisation).order_by("pk").first()
     workshops = []
     for day in days:
-        if day.status in (SurgeryDay.Status.CANCELLED, SurgeryDay.Status.FINISHED) or organiser is None:
+        if day.is_closed() or organiser is None:
             continue
         workshops += [_seed_workshop(day, organiser, spec) for spec in DEMO_WORKSHOPS]
         OpenSpace.objects.update_or_create(

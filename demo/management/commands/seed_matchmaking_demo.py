@@ -21,6 +21,7 @@ from matchmaking.selectors import proposal_page
 from matchmaking.services import RequestDetails, match_request_save, matchmaking_run, proposal_confirm_start
 from people.enums import Perspective, Visibility
 from people.models import Membership, PersonPerspective, Profile, Topic, TopicOffer, User
+from people.selectors import organisers_of
 from surgeries.models import DaySurgeon, SurgeryDay
 from surgeries.services import availability_set, surgeon_join
 
@@ -44,9 +45,9 @@ class Command(BaseCommand):
     def handle(self, *args, learners: int, seed: int, timed: bool, confirm: bool, **options):
         rng = random.Random(seed)  # noqa: S311 -- repeatable demo data, not a secret
         with transaction.atomic():
-            organisation, people = seed_people()
+            organisation, _people_seeded = seed_people()
             day = seed_surgery_days(organisation=organisation)[0]
-            organiser = next(p for p in people if Membership.objects.filter(person=p, role="organiser").exists())
+            organiser = organisers_of(organisation=organisation).order_by("pk").first()
             topics = list(Topic.objects.filter(organisation=organisation, is_active=True))
             surgeons = _people(organisation, "surgeon", max(4, -(-learners // LEARNERS_PER_SURGEON)))
             _surgeon_profiles(rng, surgeons, topics)
