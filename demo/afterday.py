@@ -15,6 +15,7 @@ from afterday.models import Feedback, SessionNote
 from directory.services import listing_save
 from people.enums import Perspective, Visibility
 from people.models import Membership, Organisation, PersonPerspective, Topic, User
+from people.selectors import active_topics_of
 from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue
 
 TITLE = "Autumn social media surgery"
@@ -102,7 +103,7 @@ def seed_after_the_day(*, organisation: Organisation) -> SurgeryDay:
     day = SurgeryDay.objects.filter(organisation=organisation, title=TITLE).first()
     if day is not None:
         return day
-    topics = list(Topic.objects.filter(organisation=organisation, is_active=True).order_by("name"))
+    topics = list(active_topics_of(organisation_id=organisation.pk).order_by("name"))
     day = _day(organisation)
     bookings = _sessions(day, _learners(organisation), topics)
     _feedback(day, bookings)

@@ -6,6 +6,7 @@ from django import forms
 
 from directory.services import LISTING_FIELDS
 from people.models import DirectoryListing, Topic
+from people.selectors import active_topics_of
 
 
 def _helper(label: str, method: str = "post") -> FormHelper:
@@ -45,6 +46,6 @@ class TopicFilterForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.filter(organisation=organisation, is_active=True)
+        self.fields["topic"].queryset = active_topics_of(organisation_id=organisation.pk)
         self.helper = _helper("Filter", method="get")
         self.helper.disable_csrf = True

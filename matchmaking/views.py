@@ -16,7 +16,7 @@ from matchmaking import selectors, services
 from matchmaking.forms import MatchRequestForm
 from matchmaking.models import MatchRequest
 from matchmaking.services import confirm as confirming
-from people.selectors import is_blocked, profile_of, topics_wanted
+from people.selectors import active_topics_of, is_blocked, profile_of, topics_wanted
 from surgeries import errors
 from surgeries.access import organiser_day
 from surgeries.models import SurgeryDay
@@ -90,7 +90,7 @@ def _matched(request, day: SurgeryDay, match: MatchRequest):
 
 
 def _request_form(request, day: SurgeryDay, existing: MatchRequest | None) -> MatchRequestForm:
-    topics = day.organisation.topics.filter(is_active=True).order_by("name")
+    topics = active_topics_of(organisation_id=day.organisation_id).order_by("name")
     wanted = topics_wanted(request.user).values_list("topic_id", flat=True) if existing is None else ()
     languages = profile_of(person=request.user).languages
     initial = MatchRequestForm.initial_for(request=existing, profile_languages=languages, wanted_topic_ids=wanted)

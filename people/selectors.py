@@ -137,6 +137,11 @@ def topics_available_to(*, person: User) -> QuerySet[Topic]:
     )
 
 
+def active_topics_of(*, organisation_id: int) -> QuerySet[Topic]:
+    """The topics people may choose now (retired ones stay only on what already has them)."""
+    return Topic.objects.filter(organisation_id=organisation_id, is_active=True)
+
+
 def topics_of(*, organisation: Organisation) -> QuerySet[Topic]:
     return Topic.objects.filter(organisation=organisation).order_by("-is_active", "name")
 

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 
 from people.models import Topic, User
+from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
 from surgeries.services import DayDetails
 
@@ -252,7 +253,7 @@ class AvailabilityForm(forms.Form):
     def __init__(self, *args, day: SurgeryDay, **kwargs):
         super().__init__(*args, **kwargs)
         self.day = day
-        self.fields["topics"].queryset = day.organisation.topics.filter(is_active=True)
+        self.fields["topics"].queryset = active_topics_of(organisation_id=day.organisation_id)
         self.helper = _helper("Save my availability")
 
     def clean_windows(self):

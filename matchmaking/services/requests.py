@@ -12,8 +12,8 @@ from django.utils import timezone
 from matchmaking.errors import MatchmakingError
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestPreference, RequestTopic, RequestWindow
 from people.enums import Perspective
-from people.models import Topic, User
-from people.selectors import is_blocked
+from people.models import User
+from people.selectors import active_topics_of, is_blocked
 from surgeries import errors
 from surgeries.models import SurgeryDay
 
@@ -69,7 +69,7 @@ def match_request_save(*, day: SurgeryDay, learner: User, details: RequestDetail
     request.note = details.note.strip()
     request.full_clean(validate_constraints=False)
     request.save()
-    topics = Topic.objects.filter(organisation_id=day.organisation_id, is_active=True, pk__in=list(details.topics))
+    topics = active_topics_of(organisation_id=day.organisation_id).filter(pk__in=list(details.topics))
     children = [RequestTopic(request=request, topic=t, priority=details.topics[t.pk]) for t in topics]
     children += [
         RequestPreference(request=request, kind=k, value=v.strip(), strength=s) for k, v, s in details.preferences

@@ -14,7 +14,7 @@ from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
 from people.models import Topic, User
-from people.selectors import is_blocked
+from people.selectors import active_topics_of, is_blocked
 from surgeries import errors
 from surgeries.models import Booking, Commitment, Slot, SurgeryDay
 from surgeries.services.locking import lock_people
@@ -105,7 +105,7 @@ def _check_people_free(*, slot: Slot, learner: User) -> None:
 
 
 def _valid_topics(*, day: SurgeryDay, topic_ids: Iterable[int]) -> list[Topic]:
-    return list(Topic.objects.filter(organisation_id=day.organisation_id, pk__in=list(topic_ids), is_active=True))
+    return list(active_topics_of(organisation_id=day.organisation_id).filter(pk__in=list(topic_ids)))
 
 
 def book_locked_slot(

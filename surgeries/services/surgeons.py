@@ -7,7 +7,7 @@ from itertools import pairwise
 from django.db import transaction
 
 from people.models import Membership, User
-from people.selectors import is_organiser
+from people.selectors import active_topics_of, is_organiser
 from surgeries import errors
 from surgeries.models import AvailabilityWindow, Booking, DaySurgeon, Slot, SurgeryDay
 from surgeries.services.locking import lock_slots
@@ -147,4 +147,6 @@ def availability_set(*, day_surgeon: DaySurgeon, by: User, windows: Sequence[Win
 
 @transaction.atomic
 def surgeon_topics_set(*, day_surgeon: DaySurgeon, topic_ids: Iterable[int]) -> None:
-    day_surgeon.topics.set(day_surgeon.day.organisation.topics.filter(pk__in=list(topic_ids), is_active=True))
+    day_surgeon.topics.set(
+        active_topics_of(organisation_id=day_surgeon.day.organisation_id).filter(pk__in=list(topic_ids))
+    )

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 
 from people.models import User
-from people.selectors import is_blocked
+from people.selectors import active_topics_of, is_blocked
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
 from surgeries.models.surgeons import Slot
@@ -96,7 +96,7 @@ def waiting_list_join(
             entry.save()
     except IntegrityError as error:
         raise errors.BookingError("You are already on the waiting list for this day.") from error
-    entry.topics.set(day.organisation.topics.filter(pk__in=list(topic_ids), is_active=True))
+    entry.topics.set(active_topics_of(organisation_id=day.organisation_id).filter(pk__in=list(topic_ids)))
     return entry
 
 

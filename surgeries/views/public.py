@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from people.selectors import active_topics_of
 from surgeries import errors, selectors, services
 from surgeries.access import visible_day
 from surgeries.forms import BookingForm
@@ -31,7 +32,7 @@ def day_detail(request, day_id: int):
             day=day, person=user, status=WaitingListEntry.Status.WAITING
         ).exists()
         context["is_surgeon"] = DaySurgeon.objects.filter(day=day, person=user).exists()
-        context["waiting_form"] = BookingForm(topics=day.organisation.topics.filter(is_active=True))
+        context["waiting_form"] = BookingForm(topics=active_topics_of(organisation_id=day.organisation_id))
     return render(request, "surgeries/day_detail.html", context)
 
 
@@ -39,7 +40,7 @@ def day_detail(request, day_id: int):
 def book(request, day_id: int, slot_id: int):
     day = visible_day(user=request.user, day_id=day_id)
     slot = get_object_or_404(Slot.objects.select_related("surgeon", "day_surgeon"), pk=slot_id, day=day)
-    topics = day.organisation.topics.filter(is_active=True)
+    topics = active_topics_of(organisation_id=day.organisation_id)
     form = BookingForm(request.POST if request.method == "POST" else None, topics=topics)
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,7 +63,7 @@ def book(request, day_id: int, slot_id: int):
 @require_POST
 def waiting_join(request, day_id: int):
     day = visible_day(user=request.user, day_id=day_id)
-    form = BookingForm(request.POST, topics=day.organisation.topics.filter(is_active=True))
+    form = BookingForm(request.POST, topics=active_topics_of(organisation_id=day.organisation_id))
     if not form.is_valid():
         messages.error(request, "Please check what you entered and try again.")
         return redirect("surgeries:day_detail", day_id=day.pk)

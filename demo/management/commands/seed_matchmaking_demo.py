@@ -21,7 +21,7 @@ from matchmaking.selectors import proposal_page
 from matchmaking.services import RequestDetails, match_request_save, matchmaking_run, proposal_confirm_start
 from people.enums import Perspective, Visibility
 from people.models import Membership, PersonPerspective, Profile, Topic, TopicOffer, User
-from people.selectors import organisers_of
+from people.selectors import active_topics_of, organisers_of
 from surgeries.models import DaySurgeon, SurgeryDay
 from surgeries.services import availability_set, surgeon_join
 
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             organisation, _people_seeded = seed_people()
             day = seed_surgery_days(organisation=organisation)[0]
             organiser = organisers_of(organisation=organisation).order_by("pk").first()
-            topics = list(Topic.objects.filter(organisation=organisation, is_active=True))
+            topics = list(active_topics_of(organisation_id=organisation.pk))
             surgeons = _people(organisation, "surgeon", max(4, -(-learners // LEARNERS_PER_SURGEON)))
             _surgeon_profiles(rng, surgeons, topics)
             _join_day(rng, day, surgeons, organiser)
