@@ -23,7 +23,6 @@ from afterday.forms import (
     SessionNoteForm,
     WorkshopFeedbackForm,
 )
-from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from afterday.selectors import sessions as selectors
 from afterday.selectors.report import ImpactReport, day_comments, impact_report
 from surgeries import errors
@@ -53,7 +52,7 @@ def my_sessions(request):
 @login_required
 def session_feedback(request, booking_id: int):
     booking = _booking_for(request, booking_id, party="learner")
-    existing = Feedback.objects.filter(booking=booking, author=request.user).first()
+    existing = selectors.session_feedback_of(booking=booking, author=request.user)
     fields = ("usefulness", "comment", "comment_audience")
     initial = {name: getattr(existing, name) for name in fields} if existing else None
     form = SessionFeedbackForm(request.POST or None, initial=initial)
@@ -75,7 +74,7 @@ def day_feedback(request, day_id: int):
     role = services.helper_role(day=day, person=request.user)
     if role is None:
         refuse_viewer(day)
-    existing = Feedback.objects.filter(day=day, author=request.user, booking=None, role=role).first()
+    existing = selectors.day_feedback_of(day=day, author=request.user, role=role)
     initial = {"usefulness": existing.usefulness, "comment": existing.comment} if existing else None
     form = DayFeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +91,7 @@ def day_feedback(request, day_id: int):
 @login_required
 def session_note(request, booking_id: int):
     booking = _booking_for(request, booking_id, party="surgeon")
-    existing = SessionNote.objects.filter(booking=booking).first()
+    existing = selectors.session_note_of(booking=booking)
     form = SessionNoteForm(request.POST or None, initial={"text": existing.text} if existing else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,7 +237,7 @@ def workshop_feedback(request: HttpRequest, registration_id: int) -> HttpRespons
     )
     if registration.person_id != request.user.pk:
         raise Http404
-    existing = WorkshopFeedback.objects.filter(registration=registration).first()
+    existing = selectors.workshop_feedback_of(registration=registration)
     fields = ("usefulness", "comment", "comment_audience")
     initial = {name: getattr(existing, name) for name in fields} if existing else None
     form = WorkshopFeedbackForm(request.POST or None, initial=initial)

@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from afterday import workshops
-from afterday.models import Feedback, SessionNote
+from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from people.models import User
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
+from workshops.models import Registration
 
 
 @dataclass
@@ -82,3 +83,22 @@ def learner_notes(*, person: User) -> list[SessionNote]:
         .select_related("booking__slot", "booking__day__venue", "booking__surgeon")
         .order_by("booking__slot__starts_at", "booking_id")
     )
+
+
+# --- What a person already wrote, to show in the form again --------------------------
+
+
+def session_feedback_of(*, booking: Booking, author: User) -> Feedback | None:
+    return Feedback.objects.filter(booking=booking, author=author).first()
+
+
+def day_feedback_of(*, day: SurgeryDay, author: User, role: str) -> Feedback | None:
+    return Feedback.objects.filter(day=day, author=author, booking=None, role=role).first()
+
+
+def session_note_of(*, booking: Booking) -> SessionNote | None:
+    return SessionNote.objects.filter(booking=booking).first()
+
+
+def workshop_feedback_of(*, registration: Registration) -> WorkshopFeedback | None:
+    return WorkshopFeedback.objects.filter(registration=registration).first()

@@ -8,7 +8,13 @@ from surgeries.selectors.bookings import (
     surgeon_sessions,
     waiting_list,
 )
-from surgeries.selectors.days import days_organised_by, upcoming_published_days
+from surgeries.selectors.days import (
+    MyPartInDay,
+    day_surgeon_of,
+    days_organised_by,
+    my_part_in_day,
+    upcoming_published_days,
+)
 from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
@@ -20,13 +26,16 @@ from surgeries.selectors.slots import (
 
 __all__ = [
     "MyBookings",
+    "MyPartInDay",
     "ProgrammeRow",
     "busy_times",
     "calendar_bookings",
     "day_bookings",
+    "day_surgeon_of",
     "days_organised_by",
     "free_slots",
     "my_bookings",
+    "my_part_in_day",
     "programme",
     "relationships_for",
     "slots_by_surgeon",

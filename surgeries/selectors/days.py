@@ -1,5 +1,6 @@
 """Reads about surgery days."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import organisations_organised_by
-from surgeries.models import SurgeryDay
+from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
 
 
 def upcoming_published_days(*, now: datetime | None = None) -> QuerySet[SurgeryDay]:
@@ -25,3 +26,28 @@ def days_organised_by(*, user: User) -> QuerySet[SurgeryDay]:
         .select_related("venue", "organisation")
         .order_by("-starts_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class MyPartInDay:
+    """What the signed-in person already has on a day: shown on the day page."""
+
+    bookings: list[Booking]
+    waiting: bool
+    is_surgeon: bool
+
+
+def my_part_in_day(*, day: SurgeryDay, person: User) -> MyPartInDay:
+    """Three queries: their active bookings as a learner, their waiting-list place, their surgeon row."""
+    bookings = Booking.objects.filter(day=day, learner=person, status=Booking.Status.ACTIVE)
+    waiting = WaitingListEntry.objects.filter(day=day, person=person, status=WaitingListEntry.Status.WAITING)
+    return MyPartInDay(
+        bookings=list(bookings.select_related("slot", "surgeon")),
+        waiting=waiting.exists(),
+        is_surgeon=day_surgeon_of(day=day, person=person) is not None,
+    )
+
+
+def day_surgeon_of(*, day: SurgeryDay, person: User) -> DaySurgeon | None:
+    """The person's place as a surgeon on the day, or None."""
+    return DaySurgeon.objects.filter(day=day, person=person).select_related("person").first()

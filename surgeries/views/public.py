@@ -9,7 +9,7 @@ from people.selectors import active_topics_of
 from surgeries import errors, selectors, services
 from surgeries.access import visible_day
 from surgeries.forms import BookingForm
-from surgeries.models import Booking, DaySurgeon, Slot, WaitingListEntry
+from surgeries.models import Slot
 
 
 def home(request):
@@ -23,15 +23,8 @@ def day_detail(request, day_id: int):
     free = selectors.free_slots(day=day, exclude_person_id=user.pk if user.is_authenticated else None)
     context = {"day": day, "free_slots": free, "by_surgeon": selectors.slots_by_surgeon(free)}
     if user.is_authenticated:
-        context["my_day_bookings"] = list(
-            Booking.objects.filter(day=day, learner=user, status=Booking.Status.ACTIVE).select_related(
-                "slot", "surgeon"
-            )
-        )
-        context["waiting"] = WaitingListEntry.objects.filter(
-            day=day, person=user, status=WaitingListEntry.Status.WAITING
-        ).exists()
-        context["is_surgeon"] = DaySurgeon.objects.filter(day=day, person=user).exists()
+        mine = selectors.my_part_in_day(day=day, person=user)
+        context.update(my_day_bookings=mine.bookings, waiting=mine.waiting, is_surgeon=mine.is_surgeon)
         context["waiting_form"] = BookingForm(topics=active_topics_of(organisation_id=day.organisation_id))
     return render(request, "surgeries/day_detail.html", context)
 

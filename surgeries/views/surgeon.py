@@ -35,7 +35,7 @@ def _save_availability(request, day_surgeon, form) -> bool:
 def availability(request, day_id: int):
     """Set when I am free. Joining the day as a surgeon happens here too, where allowed."""
     day = visible_day(user=request.user, day_id=day_id)
-    day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).first()
+    day_surgeon = selectors.day_surgeon_of(day=day, person=request.user)
     if day_surgeon is None:
         if not (day.surgeons_may_opt_in and day.viewer_access != OUTSIDER):
             refuse_viewer(day)
@@ -67,7 +67,7 @@ def day_sheet(request, day_id: int):
         # person__pk, not person_id: only the former turns an id too large for the database into "not found".
         day_surgeon = get_object_or_404(DaySurgeon.objects.select_related("person"), day=day, person__pk=person_id)
     else:
-        day_surgeon = DaySurgeon.objects.filter(day=day, person=request.user).select_related("person").first()
+        day_surgeon = selectors.day_surgeon_of(day=day, person=request.user)
         if day_surgeon is None:
             refuse_viewer(day)
     sessions = selectors.surgeon_sessions(day_surgeon=day_surgeon)
