@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from people.models import DirectoryListing, Organisation, Profile, TopicOffer, TopicWant, User
+from people.models import ContactBlock, DirectoryListing, Organisation, Profile, TopicOffer, TopicWant, User
 from people.selectors import blocked_people
 
 
@@ -78,3 +78,13 @@ def directory_entry(*, organisation: Organisation, viewer: User, person_id: int)
     return next(
         (e for e in directory_entries(organisation=organisation, viewer=viewer) if e.person_id == person_id), None
     )
+
+
+def listing_of(*, organisation: Organisation, person: User) -> DirectoryListing | None:
+    """The person's own listing in the organisation's directory, or None."""
+    return DirectoryListing.objects.filter(organisation=organisation, person=person).first()
+
+
+def blocks_by(*, person: User) -> QuerySet[ContactBlock]:
+    """The people this person has stopped from writing to them, with who they are."""
+    return ContactBlock.objects.filter(blocker=person).select_related("blocked")

@@ -11,7 +11,7 @@ from directory import selectors, services
 from directory.forms import ListingForm, MessageForm, TopicFilterForm
 from people.access import organisation_for
 from people.forms import add_validation_errors
-from people.models import ContactBlock, DirectoryListing, DirectoryMessage, User
+from people.models import DirectoryListing, DirectoryMessage, User
 
 
 @login_required
@@ -22,7 +22,7 @@ def directory_list(request, slug: str):
     entries = selectors.directory_entries(
         organisation=organisation, viewer=request.user, topic_id=topic.pk if topic else None
     )
-    listed = DirectoryListing.objects.filter(organisation=organisation, person=request.user).exists()
+    listed = selectors.listing_of(organisation=organisation, person=request.user) is not None
     context = {"organisation": organisation, "entries": entries, "form": form, "listed": listed, "topic": topic}
     return render(request, "directory/list.html", context)
 
@@ -31,7 +31,7 @@ def directory_list(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def my_listing(request, slug: str):
     organisation = organisation_for(request, slug, organisers_only=False)
-    listing = DirectoryListing.objects.filter(organisation=organisation, person=request.user).first()
+    listing = selectors.listing_of(organisation=organisation, person=request.user)
     form = ListingForm(request.POST or None, instance=listing or DirectoryListing())
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,7 +44,7 @@ def my_listing(request, slug: str):
         else:
             messages.success(request, "Your directory listing is saved.")
             return redirect("directory:list", slug=slug)
-    blocks = ContactBlock.objects.filter(blocker=request.user).select_related("blocked")
+    blocks = selectors.blocks_by(person=request.user)
     context = {"organisation": organisation, "form": form, "listing": listing, "blocks": blocks}
     return render(request, "directory/my_listing.html", context)
 

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay
+from people.models import User
+from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, SurgeryDay
 from surgeries.selectors import programme
 from workshops.selectors import programme_items
 
@@ -91,3 +92,8 @@ def programme_timeline(*, day: SurgeryDay) -> list[TimelineRow]:
     for entry in programme_entries(day=day):
         rows.setdefault(entry.starts_at, TimelineRow(starts_at=entry.starts_at)).entries.append(entry)
     return [rows[moment] for moment in sorted(rows)]
+
+
+def calendar_feed_of(*, person: User) -> CalendarFeed | None:
+    """The person's private calendar address, if they have made one."""
+    return CalendarFeed.objects.filter(person=person).first()

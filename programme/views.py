@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from programme.agenda import my_bookings as agenda_my_bookings
 from programme.calendar import feed_ics
-from programme.selectors import programme_timeline
+from programme.selectors import calendar_feed_of, programme_timeline
 from surgeries import errors, selectors, services
 from surgeries.access import ORGANISER, visible_day
 from surgeries.calendar import bookings_to_ics
@@ -42,7 +42,7 @@ def _own_active_booking(request, booking_id: int) -> Booking:
 
 @login_required
 def my_bookings(request):
-    feed = CalendarFeed.objects.filter(person=request.user).first()
+    feed = calendar_feed_of(person=request.user)
     feed_url = request.build_absolute_uri(reverse("surgeries:calendar_feed", args=[feed.token])) if feed else None
     context = {"mine": agenda_my_bookings(person=request.user), "feed_url": feed_url}
     return render(request, "programme/my_bookings.html", context)
