@@ -166,10 +166,10 @@ def visible_profiles(*, viewer: User, people: Iterable[User]) -> list[VisiblePro
     people = list(people)
     relationships = relationships_between(viewer=viewer, person_ids=[p.pk for p in people])
     data = profile_data_for(person_ids=[p.pk for p in people])
-    return [_build(person, relationships[person.pk], data[person.pk]) for person in people]
+    return [_profile_as_seen_with(person, relationships[person.pk], data[person.pk]) for person in people]
 
 
-def _build(person: User, relationships: set[str], data: ProfileData) -> VisibleProfile:
+def _profile_as_seen_with(person: User, relationships: set[str], data: ProfileData) -> VisibleProfile:
     profile = data.profile
     shown: list[str] = []
     perspectives = tuple(
@@ -220,4 +220,4 @@ def preview_profile(*, person: User, relationship: str) -> VisibleProfile:
     if relationship not in RELATIONSHIPS - {SELF}:
         raise ValueError(f"Unknown relationship {relationship!r}")
     data = profile_data_for(person_ids=[person.pk])
-    return _build(person, {relationship}, data[person.pk])
+    return _profile_as_seen_with(person, {relationship}, data[person.pk])
