@@ -1,6 +1,7 @@
 """factory_boy factories shared by every test module."""
 
 import zoneinfo
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import factory
@@ -29,7 +30,7 @@ from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, 
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
 from surgeries.services import booking_create, days_finish_ended
 from workshops.models import Registration, Workshop, WorkshopFacilitator
-from workshops.services import registration_create
+from workshops.services import WorkshopDetails, registration_create
 
 TEST_PASSWORD = "a-long-test-passphrase-42"
 
@@ -272,6 +273,23 @@ def facilitating(*, workshop=None, person: User | None = None):
         role=Commitment.Role.FACILITATOR,
     )
     return WorkshopFacilitator.objects.create(workshop=workshop, person=person, commitment=commitment)
+
+
+def details_for(day, **changes) -> WorkshopDetails:
+    """What an organiser fills in for a one-hour workshop on `day`, with `changes` applied."""
+    details = WorkshopDetails(
+        title="Wellbeing and boundaries online",
+        description="How to look after yourself online.",
+        room="Room 2",
+        starts_at=day.starts_at + timedelta(hours=1),
+        ends_at=day.starts_at + timedelta(hours=2),
+        capacity=12,
+    )
+    return replace(details, **changes)
+
+
+def active_commitments(person) -> list[tuple[str, object]]:
+    return list(Commitment.objects.filter(person=person, is_active=True).values_list("role", "starts_at"))
 
 
 def fill_day(day, count: int) -> None:
