@@ -8,6 +8,7 @@ import factory
 import time_machine
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from matchmaking.services import RequestDetails, match_request_save, proposal_confirm_pairs, proposal_confirm_start
@@ -103,6 +104,11 @@ def log_in_as(client, request, persona: str) -> None:
     """Log the test client in as the persona fixture of that name; "anonymous" stays logged out."""
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def status_of(instance) -> str:
