@@ -1,4 +1,4 @@
-"""Days that have ended become finished, once, by the hourly job; a finished day stays as it was."""
+"""Organisers changing and cancelling days; ended days become finished, once, by the hourly job, and stay so."""
 
 import io
 from datetime import timedelta
@@ -12,11 +12,21 @@ from config.celery import schedule_periodic_tasks
 from outbox.models import Notification
 from surgeries import errors, signals
 from surgeries.models import Booking, SurgeryDay, WaitingListEntry
-from surgeries.services import day_cancel, days_finish_ended
+from surgeries.services import (
+    DayDetails,
+    availability_set,
+    day_cancel,
+    day_update,
+    days_finish_ended,
+    waiting_list_join,
+)
 from tests.factories import (
+    DaySurgeonFactory,
+    SlotFactory,
     SurgeryDayFactory,
     UserFactory,
     WorkshopFactory,
+    booked_slot,
     facilitating,
     past_day,
     past_session,
@@ -206,3 +216,40 @@ def test_a_day_that_has_ended_cannot_be_cancelled_before_the_job_marks_it_finish
     with pytest.raises(errors.DayError, match="This day has finished"):
         day_cancel(day=day, by=organiser)
     assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_day_cancel_cancels_bookings_and_clears_waiting_list(organisation, organiser):
+    day = SurgeryDayFactory(organisation=organisation)
+    booking = booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day)))
+    waiting_list_join(day=day, person=UserFactory())
+
+    count = day_cancel(day=day, by=organiser)
+
+    booking.refresh_from_db()
+    assert (count, booking.status) == (1, Booking.Status.CANCELLED)
+    assert not WaitingListEntry.objects.filter(status=WaitingListEntry.Status.WAITING).exists()
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.CANCELLED
+
+
+@pytest.mark.django_db
+def test_day_update_with_longer_sessions_remakes_slots_but_never_drops_a_booking(organisation, organiser):
+    day = SurgeryDayFactory(organisation=organisation)
+    day_surgeon = DaySurgeonFactory(day=day)
+    start = day.starts_at
+    availability_set(
+        day_surgeon=day_surgeon, by=organiser, windows=[(start, start + timedelta(hours=1))], max_sessions=4
+    )
+    details = DayDetails(
+        title=day.title, venue=day.venue, starts_at=day.starts_at, ends_at=day.ends_at, slot_minutes=60
+    )
+
+    day_update(day=day, by=organiser, details=details)
+    offered = list(day.slots.filter(is_offered=True).values_list("ends_at", flat=True))
+    booked_slot(slot=day.slots.get(is_offered=True))
+    details.slot_minutes = 20
+
+    assert offered == [start + timedelta(hours=1)]
+    with pytest.raises(errors.DayError):
+        day_update(day=day, by=organiser, details=details)
+    assert SurgeryDay.objects.get(pk=day.pk).slot_minutes == 60

@@ -1,13 +1,14 @@
-"""The waiting-list engine and ending the wait, shared by slots and workshops."""
+"""The waiting-list engine and ending the wait, shared by slots and workshops; a day's own list."""
 
 from datetime import timedelta
 
 import pytest
 
 from surgeries import errors
-from surgeries.models import WaitingListEntry
+from surgeries.models import Booking, WaitingListEntry
+from surgeries.services import booking_cancel, waiting_list_join
 from surgeries.services.waiting import waiting_entries_end, waiting_list_fill
-from tests.factories import SurgeryDayFactory, UserFactory, WorkshopFactory
+from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory, UserFactory, WorkshopFactory, booked_slot
 from workshops.models import WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,43 @@ def test_waiting_entries_end_works_for_workshop_lists_too():
     assert waiting_entries_end(WorkshopWaitingEntry.objects.filter(workshop=workshop)) == 0
     entry.refresh_from_db()
     assert entry.status == WorkshopWaitingEntry.Status.LEFT
+
+
+@pytest.mark.django_db
+def test_cancellation_books_the_longest_waiting_person_exactly_once():
+    booking = booked_slot()
+    first, second = UserFactory(), UserFactory()
+    waiting_list_join(day=booking.day, person=first)
+    waiting_list_join(day=booking.day, person=second)
+
+    booking_cancel(booking_id=booking.pk, by=booking.learner)
+
+    promoted = Booking.objects.get(slot=booking.slot, status=Booking.Status.ACTIVE)
+    assert promoted.learner == first
+    assert WaitingListEntry.objects.get(person=first).status == WaitingListEntry.Status.BOOKED
+    assert WaitingListEntry.objects.get(person=second).status == WaitingListEntry.Status.WAITING
+
+
+@pytest.mark.django_db
+def test_waiting_list_skips_person_who_is_busy_then_and_keeps_their_place():
+    booking = booked_slot()
+    busy = UserFactory()
+    booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=booking.day)), learner=busy)
+    free = UserFactory()
+    waiting_list_join(day=booking.day, person=busy)
+    waiting_list_join(day=booking.day, person=free)
+
+    booking_cancel(booking_id=booking.pk, by=booking.learner)
+
+    assert Booking.objects.get(slot=booking.slot, status=Booking.Status.ACTIVE).learner == free
+    assert WaitingListEntry.objects.get(person=busy).status == WaitingListEntry.Status.WAITING
+
+
+@pytest.mark.django_db
+def test_waiting_list_join_twice_is_refused():
+    day = SurgeryDayFactory()
+    person = UserFactory()
+    waiting_list_join(day=day, person=person)
+
+    with pytest.raises(errors.BookingError, match="already on the waiting list"):
+        waiting_list_join(day=day, person=person)
