@@ -1,5 +1,7 @@
 import pytest
 
+from tests.factories import PersonPerspectiveFactory, ProfileFactory, TopicOfferFactory, TopicWantFactory
+
 _provided: dict = {}
 
 
@@ -15,3 +17,13 @@ def provided(settings):
     _provided.clear()
     yield _provided
     _provided.clear()
+
+
+@pytest.fixture
+def full_profile(organisation, learner):
+    """The learner persona with a profile, a perspective, and a topic offered and wanted."""
+    ProfileFactory(person=learner, bio="About me", access_needs=["bsl"], access_needs_other="Large screen")
+    PersonPerspectiveFactory(person=learner, perspective="lived_experience", visibility="paired")
+    TopicOfferFactory(person=learner, topic__organisation=organisation, topic__name="Blogging", confidence=2)
+    TopicWantFactory(person=learner, topic__organisation=organisation, topic__name="Podcasts")
+    return learner

@@ -1,23 +1,27 @@
-"""The verification email task through a real Celery worker and a real Redis broker."""
+"""People's jobs: the verification email through a real Celery worker and a real Redis broker, and audit retention."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from config.celery import app
-from people.tasks import send_email_confirmation
+from people.models import AuditEntry
+from people.tasks import audit_retention, send_email_confirmation
 from tests.factories import UserFactory
 
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis"),
-]
+pytestmark = pytest.mark.django_db
+
+needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
 
 
+@pytest.mark.redis
+@needs_redis
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_the_verification_email_through_redis():
     person = UserFactory(verified_email=False)
@@ -34,3 +38,22 @@ def _wait_for_outbox(timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not mail.outbox and time.monotonic() < deadline:
         time.sleep(0.05)
+
+
+def test_old_audit_entries_are_deleted_after_the_retention_period(organiser, learner, settings):
+    settings.AUDIT_RETENTION_DAYS = 365
+    now = timezone.now()
+    old = AuditEntry.objects.create(
+        actor=organiser, subject=learner, action="viewed", created_at=now - timedelta(days=366)
+    )
+    kept = AuditEntry.objects.create(
+        actor=organiser, subject=learner, action="viewed", created_at=now - timedelta(days=364)
+    )
+
+    assert audit_retention.delay().get() == 1
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.filter(pk=kept.pk).exists()
+
+
+def test_audit_retention_is_in_the_one_beat_schedule():
+    assert "people.audit_retention" in {entry["task"] for entry in app.conf.beat_schedule.values()}
