@@ -13,7 +13,7 @@ from config import health
 from outbox.models import Notification
 from outbox.services import sweep_heartbeat_record
 from outbox.sweep import send_inline, sweep_due
-from tests.config.test_settings import _run_manage
+from tests.commands import _run_manage
 from tests.factories import day_reminder
 from tests.workers import free_port
 

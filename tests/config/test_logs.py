@@ -14,7 +14,7 @@ from config import health
 from config.celery import name_the_database
 from config.logs import REQUEST_ID_TASK_HEADER, ContextFilter, request_id
 from outbox.tasks import send_notification
-from tests.config.test_settings import _run_manage
+from tests.commands import _run_manage
 from tests.workers import free_port
 
 pytestmark = pytest.mark.django_db

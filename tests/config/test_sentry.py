@@ -4,7 +4,7 @@ import sentry_sdk
 from sentry_sdk.transport import Transport
 
 from config.sentry import scrub_event, sentry_options
-from tests.config.test_settings import _run_manage
+from tests.commands import _run_manage
 
 EMAIL = "lee.learner@example.org"
 

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.config.test_settings import PRODUCTION_ENV, _run_manage
+from tests.commands import PRODUCTION_ENV, _run_manage
 
 
 def test_collectstatic_with_production_settings_hashes_every_vendored_file(tmp_path):
