@@ -89,6 +89,11 @@ def log_in(page, who, password: str | None = None, *, scan: bool = False) -> Non
     expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
+def _log_out(page):
+    page.goto("/accounts/logout/")
+    page.get_by_role("button", name="Sign Out").click()
+
+
 def assert_fits_width(page) -> None:
     """WCAG 1.4.10 reflow: nothing widens the page beyond the screen on a phone."""
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -11,8 +11,7 @@ from matchmaking.services import matchmaking_run
 from people.enums import Visibility
 from people.models import Membership
 from surgeries.models import Booking
-from tests.browser.conftest import assert_accessible, log_in
-from tests.browser.test_people import _log_out
+from tests.browser.conftest import _log_out, assert_accessible, log_in
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,

@@ -5,7 +5,7 @@ import json
 from playwright.sync_api import expect
 
 from people.models import Membership, OrganisationBlock, Profile, User
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import _log_out, assert_accessible, log_in
 from tests.factories import (
     TEST_PASSWORD,
     InvitationFactory,
@@ -14,11 +14,6 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
-
-
-def _log_out(page):
-    page.goto("/accounts/logout/")
-    page.get_by_role("button", name="Sign Out").click()
 
 
 def _leeds_with_people():

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
-from tests.browser.test_workshops import log_in
+from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,
