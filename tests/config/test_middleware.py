@@ -1,4 +1,4 @@
-"""Checks every page gets: personal pages kept out of caches."""
+"""Checks every page gets: personal pages kept out of caches, addresses with a NUL character refused."""
 
 import pytest
 from django.urls import reverse
@@ -62,3 +62,11 @@ def test_public_page_for_a_visitor_may_be_cached(client):
     response = client.get(reverse("code_of_conduct"))
 
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("address", ["/calendar/%00.ics", "/days/1/?page=%00", "/?a%00=1"])
+def test_address_with_a_nul_character_is_refused_in_plain_english(client, address):
+    response = client.get(address)
+
+    assert response.status_code == 400
+    assert "Sorry, we could not understand that address" in response.content.decode()

@@ -46,11 +46,3 @@ def test_missing_page_is_explained_in_plain_english(client):
 
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
-
-
-@pytest.mark.parametrize("address", ["/calendar/%00.ics", "/days/1/?page=%00", "/?a%00=1"])
-def test_address_with_a_nul_character_is_refused_in_plain_english(client, address):
-    response = client.get(address)
-
-    assert response.status_code == 400
-    assert "Sorry, we could not understand that address" in response.content.decode()
