@@ -17,7 +17,7 @@ PRODUCTION_ENV = {
 }
 
 
-def _run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # Only the variables a real deployment would have: nothing left over from the test run.
     inherited = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
     base_env = {key: value for key, value in os.environ.items() if key in inherited}

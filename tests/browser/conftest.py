@@ -89,7 +89,7 @@ def log_in(page, who, password: str | None = None, *, scan: bool = False) -> Non
     expect(page.get_by_role("link", name="Log out")).to_be_visible()
 
 
-def _log_out(page):
+def log_out(page):
     page.goto("/accounts/logout/")
     page.get_by_role("button", name="Sign Out").click()
 

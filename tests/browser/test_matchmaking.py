@@ -11,7 +11,7 @@ from matchmaking.services import matchmaking_run
 from people.enums import Visibility
 from people.models import Membership
 from surgeries.models import Booking
-from tests.browser.conftest import _log_out, assert_accessible, log_in
+from tests.browser.conftest import log_out, assert_accessible, log_in
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,
@@ -69,7 +69,7 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     page.get_by_role("link", name="See the best free slots for me").click()
     expect(page.get_by_role("table", name="Free slots, best fit first")).to_be_visible()
     assert_accessible(page)
-    _log_out(page)
+    log_out(page)
 
     log_in(page, "priya@example.org")
     page.goto(f"/days/{day.pk}/matchmaking/")
@@ -100,7 +100,7 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     assert_accessible(page)
     page.get_by_role("link", name="Back to matchmaking").click()
     expect(page.get_by_text("2 pairs booked.", exact=False)).to_be_visible()
-    _log_out(page)
+    log_out(page)
 
     alex = Booking.objects.get(learner__display_name="Alex")
     assert str(alex.slot_id) != current

@@ -5,7 +5,7 @@ import json
 from playwright.sync_api import expect
 
 from people.models import Membership, OrganisationBlock, Profile, User
-from tests.browser.conftest import _log_out, assert_accessible, log_in
+from tests.browser.conftest import log_out, assert_accessible, log_in
 from tests.factories import (
     TEST_PASSWORD,
     InvitationFactory,
@@ -60,7 +60,7 @@ def test_fill_profile_set_visibility_and_see_it_as_an_organiser(page):
     expect(page.get_by_text("Volunteer")).to_be_visible()
     assert "Lived experience" not in page.content()
     assert "I write about my recovery." not in page.content()
-    _log_out(page)
+    log_out(page)
 
     log_in(page, "priya@example.org")
     page.goto(f"/people/{learner.pk}/")

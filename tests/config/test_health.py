@@ -13,7 +13,7 @@ from config import health
 from outbox.models import Notification
 from outbox.services import sweep_heartbeat_record
 from outbox.sweep import send_inline, sweep_due
-from tests.commands import _run_manage
+from tests.commands import run_manage
 from tests.factories import day_reminder
 from tests.workers import free_port
 
@@ -227,8 +227,8 @@ def test_sweep_late_threshold_follows_the_sweep_interval():
     code = "from django.conf import settings; print(settings.HEALTH_SWEEP_LATE_SECONDS)"
     show = ["shell", "--no-imports", "-c", code]
 
-    assert _run_manage(*show, env={"NOTIFICATION_SWEEP_SECONDS": "20"}).stdout.strip() == "60"
-    assert _run_manage(*show, env={"HEALTH_SWEEP_LATE_SECONDS": "45"}).stdout.strip() == "45"
+    assert run_manage(*show, env={"NOTIFICATION_SWEEP_SECONDS": "20"}).stdout.strip() == "60"
+    assert run_manage(*show, env={"HEALTH_SWEEP_LATE_SECONDS": "45"}).stdout.strip() == "45"
 
 
 def test_healthz_reports_a_rabbitmq_broker_that_does_not_answer(client, settings, swept_just_now):

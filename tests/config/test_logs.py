@@ -14,7 +14,7 @@ from config import health
 from config.celery import name_the_database
 from config.logs import REQUEST_ID_TASK_HEADER, ContextFilter, request_id
 from outbox.tasks import send_notification
-from tests.commands import _run_manage
+from tests.commands import run_manage
 from tests.workers import free_port
 
 pytestmark = pytest.mark.django_db
@@ -91,9 +91,9 @@ def test_log_format_defaults_to_json_in_production_and_plain_in_development():
     production = {"DEBUG": "false", "SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "surgeryday.example.org"}
     show = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.LOG_FORMAT)"]
 
-    assert _run_manage(*show, env=production).stdout.strip() == "json"
-    assert _run_manage(*show, env={}).stdout.strip() == "plain"
-    assert _run_manage(*show, env={**production, "LOG_FORMAT": "plain"}).stdout.strip() == "plain"
+    assert run_manage(*show, env=production).stdout.strip() == "json"
+    assert run_manage(*show, env={}).stdout.strip() == "plain"
+    assert run_manage(*show, env={**production, "LOG_FORMAT": "plain"}).stdout.strip() == "plain"
 
 
 def test_log_line_about_a_request_leaves_out_its_query_string(client, json_lines):
@@ -128,7 +128,7 @@ def test_task_queued_during_a_request_names_the_request():
 
 
 def test_unknown_log_format_stops_start_up():
-    result = _run_manage("check", env={"LOG_FORMAT": "xml"})
+    result = run_manage("check", env={"LOG_FORMAT": "xml"})
 
     assert result.returncode != 0
     assert "LOG_FORMAT must be one of" in result.stderr

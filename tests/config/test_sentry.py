@@ -4,7 +4,7 @@ import sentry_sdk
 from sentry_sdk.transport import Transport
 
 from config.sentry import scrub_event, sentry_options
-from tests.commands import _run_manage
+from tests.commands import run_manage
 
 EMAIL = "lee.learner@example.org"
 
@@ -120,7 +120,7 @@ def test_captured_error_reaches_the_transport_scrubbed():
 
 def test_site_starts_with_a_sentry_dsn():
     # A loopback DSN: even if something were sent, it would go nowhere.
-    result = _run_manage(
+    result = run_manage(
         "shell", "--no-imports", "-c", "import sentry_sdk; print(sentry_sdk.get_client().is_active())",
         env={"SENTRY_DSN": "http://key@127.0.0.1:9/1"},
     )  # fmt: skip

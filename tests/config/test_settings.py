@@ -1,29 +1,29 @@
 """Settings are read at start-up, so each case runs Django in a fresh process."""
 
-from tests.commands import PRODUCTION_ENV, _run_manage
+from tests.commands import PRODUCTION_ENV, run_manage
 
 
 def test_production_without_secret_key_refuses_to_start():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    result = _run_manage("check", env=env)
+    result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_misspelt_boolean_stops_start_up():
-    result = _run_manage("check", env={"DEBUG": "maybe"})
+    result = run_manage("check", env={"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
 
 
 def test_production_settings_pass_deploy_checks():
-    result = _run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
 def _broker_url(env: dict[str, str]) -> str:
-    result = _run_manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_BROKER_URL)", env=env)
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_BROKER_URL)", env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 

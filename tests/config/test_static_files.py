@@ -2,11 +2,11 @@
 
 import json
 
-from tests.commands import PRODUCTION_ENV, _run_manage
+from tests.commands import PRODUCTION_ENV, run_manage
 
 
 def test_collectstatic_with_production_settings_hashes_every_vendored_file(tmp_path):
-    result = _run_manage("collectstatic", "--noinput", env={**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)})
+    result = run_manage("collectstatic", "--noinput", env={**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)})
 
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
