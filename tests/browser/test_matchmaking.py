@@ -11,7 +11,7 @@ from matchmaking.services import matchmaking_run
 from people.enums import Visibility
 from people.models import Membership
 from surgeries.models import Booking
-from tests.browser.conftest import log_out, assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, log_out
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,

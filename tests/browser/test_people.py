@@ -5,7 +5,7 @@ import json
 from playwright.sync_api import expect
 
 from people.models import Membership, OrganisationBlock, Profile, User
-from tests.browser.conftest import log_out, assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, log_in, log_out
 from tests.factories import (
     TEST_PASSWORD,
     InvitationFactory,

@@ -18,7 +18,7 @@ from workshops.models import Registration, Workshop
 from workshops.services import waiting_list_join
 
 
-def log_out(page) -> None:
+def log_out_through_the_menu(page) -> None:
     page.get_by_role("link", name="Log out").click()
     page.get_by_role("button", name="Sign Out").click()
 
@@ -104,7 +104,7 @@ def test_full_workshop_waiting_list_then_place_given_when_someone_cancels(page):
     page.get_by_role("button", name="Join the waiting list").click()
     expect(page.get_by_text("You are on the waiting list. If a place comes free, it is yours.")).to_be_visible()
     assert_accessible(page)
-    log_out(page)
+    log_out_through_the_menu(page)
 
     log_in(page, holder)
     page.goto("/my-workshops/")
@@ -113,7 +113,7 @@ def test_full_workshop_waiting_list_then_place_given_when_someone_cancels(page):
     assert_accessible(page)
     page.get_by_role("button", name="Cancel my place").click()
     expect(page.get_by_text("Your place at “Blogging for your group” is cancelled.")).to_be_visible()
-    log_out(page)
+    log_out_through_the_menu(page)
 
     log_in(page, learner)
     page.goto(f"/workshops/{workshop.pk}/")
