@@ -455,3 +455,12 @@ def held_and_finished_day(organisation, learner, surgeon) -> SurgeryDay:
         registered(workshop=workshop, person=learner)
     days_finish_ended()
     return day
+
+
+# --- Who may open an organiser-only page ----------------------------------------------
+
+# The conftest personas who are signed in, and what an organiser-only page answers
+# each: a member who is not an organiser is refused (403); someone from outside the
+# organisation is told the page does not exist (404).
+SIGNED_IN_PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
+ORGANISER_ONLY = {"organiser": 200, "surgeon": 403, "learner": 403, "other_organiser": 404, "stranger": 404}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from afterday.services import session_feedback_give, session_note_write
 from tests.factories import (
+    SIGNED_IN_PERSONAS,
     DaySurgeonFactory,
     MembershipFactory,
     SlotFactory,
@@ -22,7 +23,7 @@ from tests.factories import (
 )
 from workshops.models import Registration
 
-PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
+PERSONAS = SIGNED_IN_PERSONAS
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from people.enums import Visibility
 from people.models import OrganisationBlock, PersonPerspective
 from surgeries.models import Booking, SurgeryDay
 from tests.factories import (
+    ORGANISER_ONLY,
+    SIGNED_IN_PERSONAS,
     SurgeryDayFactory,
     TopicWantFactory,
     UserFactory,
@@ -25,8 +27,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
-ORGANISER_ONLY = {"organiser": 200, "surgeon": 403, "learner": 403, "other_organiser": 404, "stranger": 404}
+PERSONAS = SIGNED_IN_PERSONAS
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import InvitationFactory, TopicFactory
+from tests.factories import ORGANISER_ONLY, SIGNED_IN_PERSONAS, InvitationFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
+PERSONAS = SIGNED_IN_PERSONAS
 
-ORGANISER_ONLY = {"organiser": 200, "surgeon": 403, "learner": 403, "other_organiser": 404, "stranger": 404}
 MEMBERS = {"organiser": 200, "surgeon": 200, "learner": 200, "other_organiser": 404, "stranger": 404}
 ANYONE_SIGNED_IN = dict.fromkeys(PERSONAS, 200)
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from surgeries.models import SurgeryDay
 from surgeries.services import days_finish_ended
 from tests.factories import (
+    ORGANISER_ONLY,
+    SIGNED_IN_PERSONAS,
     SurgeryDayFactory,
     UserFactory,
     WorkshopFactory,
@@ -23,14 +25,7 @@ from workshops.models import Registration, Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger", "anonymous"]
-ORGANISER_ONLY = {
-    "organiser": 200,
-    "surgeon": 403,
-    "learner": 403,
-    "other_organiser": 404,
-    "stranger": 404,
-}
+PERSONAS = [*SIGNED_IN_PERSONAS, "anonymous"]
 
 
 # --- permissions, view by view ----------------------------------------------

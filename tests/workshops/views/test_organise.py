@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from surgeries.models import Commitment
 from tests.factories import (
+    ORGANISER_ONLY,
+    SIGNED_IN_PERSONAS,
     OpenSpaceFactory,
     SurgeryDayFactory,
     WorkshopFactory,
@@ -19,14 +21,7 @@ from workshops.models import Workshop, WorkshopFacilitator
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger", "anonymous"]
-ORGANISER_ONLY = {
-    "organiser": 200,
-    "surgeon": 403,
-    "learner": 403,
-    "other_organiser": 404,
-    "stranger": 404,
-}
+PERSONAS = [*SIGNED_IN_PERSONAS, "anonymous"]
 
 
 def form_data(**changes) -> dict:
