@@ -5,7 +5,7 @@ Registered with people's hooks from AfterdayConfig.ready(), so people never impo
 
 from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from people.models import User
-from people.services import register_erasure_handler, register_export_section
+from people.privacy import register_erasure_handler, register_export_section
 
 
 def export_after_the_day(person: User) -> dict:

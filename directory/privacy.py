@@ -1,6 +1,6 @@
 """What "export my data" and "delete my account" do with the directory.
 
-Registered with `people.services` from `DirectoryConfig.ready()`, so `people` never
+Registered with `people.privacy` from `DirectoryConfig.ready()`, so `people` never
 imports this app.
 """
 
@@ -9,7 +9,7 @@ from django.db.models import Q
 from directory.services import LISTING_FIELDS
 from outbox.services import notifications_cancel_for
 from people.models import ContactBlock, DirectoryListing, DirectoryMessage, User
-from people.services import register_erasure_handler, register_export_section
+from people.privacy import register_erasure_handler, register_export_section
 
 
 def export_directory(person: User) -> dict:

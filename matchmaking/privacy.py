@@ -5,7 +5,7 @@ Registered with people's hooks from MatchmakingConfig.ready(), so people never i
 
 from matchmaking.models import MatchProposal, MatchRequest
 from people.models import User
-from people.services import register_erasure_handler, register_export_section
+from people.privacy import register_erasure_handler, register_export_section
 
 
 def match_requests_export(person: User) -> list[dict]:

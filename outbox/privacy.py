@@ -2,7 +2,7 @@
 
 from outbox.models import Notification, NotificationPreference
 from people.models import User
-from people.services import register_erasure_handler
+from people.privacy import register_erasure_handler
 
 
 def outbox_erase(person: User) -> None:

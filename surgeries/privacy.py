@@ -1,6 +1,6 @@
 """What "export my data" and "delete my account" do with surgery-day bookings.
 
-Registered with `people.services` from `SurgeriesConfig.ready()`, so `people` never
+Registered with `people.privacy` from `SurgeriesConfig.ready()`, so `people` never
 imports this app.
 """
 
@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import User
-from people.services import register_erasure_handler, register_export_section
+from people.privacy import register_erasure_handler, register_export_section
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, WaitingListEntry
 from surgeries.services.booking import _locked_booking, booking_release_locked
 from surgeries.services.waiting import waiting_entries_end

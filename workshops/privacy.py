@@ -1,6 +1,6 @@
 """What "export my data" and "delete my account" do with workshops.
 
-Registered with `people.services` from `WorkshopsConfig.ready()`, so `people` never
+Registered with `people.privacy` from `WorkshopsConfig.ready()`, so `people` never
 imports this app.
 """
 
@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import User
-from people.services import register_erasure_handler, register_export_section
+from people.privacy import register_erasure_handler, register_export_section
 from surgeries.models import Commitment
 from surgeries.services.waiting import waiting_entries_end
 from workshops.models import Registration, WorkshopFacilitator, WorkshopWaitingEntry

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from people import selectors, services
+from people import privacy, selectors
 from people.forms import AccountDeleteForm
 from people.views.common import audit_page_context
 
@@ -22,7 +22,7 @@ def my_data(request):
 
 @login_required
 def data_export(request):
-    data = services.account_export(person=request.user)
+    data = privacy.account_export(person=request.user)
     filename = f"surgery-day-my-data-{timezone.now():%Y-%m-%d}.json"
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
@@ -36,7 +36,7 @@ def data_export(request):
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
-        services.account_delete(person=request.user)
+        privacy.account_delete(person=request.user)
         logout(request)
         messages.success(request, "Your account is deleted. Thank you for taking part.")
         return redirect("home")

@@ -1,6 +1,6 @@
 from afterday.models import Feedback, SessionNote
 from afterday.services import session_feedback_give, session_note_write
-from people.services import account_delete, account_export
+from people.privacy import account_delete, account_export
 from tests.factories import past_day, past_session
 
 

@@ -1,6 +1,6 @@
 from directory.services import contact_block, listing_save, message_send
 from people.models import ContactBlock, DirectoryListing, DirectoryMessage
-from people.services import account_delete, account_export
+from people.privacy import account_delete, account_export
 
 
 def test_export_holds_listing_messages_and_blocks(organisation, surgeon, learner):

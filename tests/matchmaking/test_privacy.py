@@ -4,7 +4,7 @@ import pytest
 
 from matchmaking.models import MatchRequest
 from matchmaking.services import matchmaking_run
-from people.services import account_delete, account_export
+from people.privacy import account_delete, account_export
 from tests.factories import add_request, add_surgeon, make_day
 
 pytestmark = pytest.mark.django_db

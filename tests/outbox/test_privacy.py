@@ -3,7 +3,7 @@
 import pytest
 
 from outbox.models import Notification
-from people.services import account_delete
+from people.privacy import account_delete
 from tests.factories import SlotFactory, booked_slot
 
 pytestmark = pytest.mark.django_db

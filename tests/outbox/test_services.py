@@ -23,7 +23,7 @@ from outbox.services import (
 )
 from outbox.sweep import send_inline, sweep_due
 from outbox.tasks import send_notification, sweep_notifications
-from people.services import account_delete
+from people.privacy import account_delete
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER, HOUR_BEFORE
 from tests.factories import SurgeryDayFactory, UserFactory

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from outbox.sweep import send_inline, sweep_due
-from people.services import account_delete, account_export
+from people.privacy import account_delete, account_export
 from people.visibility import relationships_between
 from surgeries.models import Booking, CalendarFeed, Slot, WaitingListEntry
 from surgeries.services import waiting_list_join

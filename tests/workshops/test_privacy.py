@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from people.services import account_delete, account_export
+from people.privacy import account_delete, account_export
 from surgeries.models import Commitment
 from tests.factories import UserFactory, WorkshopFactory, registered
 from workshops import services

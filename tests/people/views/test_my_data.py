@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from people import services
+from people import privacy, services
 from people.models import AuditEntry, PersonPerspective, Profile, TopicOffer, TopicWant, User
 from tests.factories import TEST_PASSWORD, ProfileFactory
 
@@ -39,8 +39,8 @@ def test_data_export_downloads_everything_about_me(client, full_profile, organis
 
 
 def test_data_export_includes_sections_other_apps_register(client, learner, monkeypatch):
-    monkeypatch.setattr(services, "_export_sections", {})
-    services.register_export_section("bookings", lambda person: [{"slot": "10:00", "person": person.pk}])
+    monkeypatch.setattr(privacy, "_export_sections", {})
+    privacy.register_export_section("bookings", lambda person: [{"slot": "10:00", "person": person.pk}])
     client.force_login(learner)
 
     data = json.loads(client.get(reverse("people:data_export")).content)

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from people.models import Membership, User
-from people.services import account_delete
+from people.privacy import account_delete
 from surgeries.models import Booking
 from surgeries.selectors import relationships_for
 from tests.factories import (
