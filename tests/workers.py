@@ -85,6 +85,27 @@ def database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def worker_environment(*, redis_port: int, **settings: str) -> dict[str, str]:
+    """What a worker or beat started by a test runs with: the test's PATH and virtualenv,
+    the private Redis, no database connections kept between tasks, and `settings`."""
+    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
+    return {
+        **{key: value for key, value in os.environ.items() if key in keep},
+        "CONN_MAX_AGE": "0",
+        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
+        **settings,
+    }
+
+
+def worker_command(*, hostname: str, concurrency: int) -> list[str]:
+    """A Celery worker on every queue, quiet and alone (no gossip with the others)."""
+    return [
+        CELERY, "-A", "config", "worker", "--pool", "prefork", "--concurrency", str(concurrency),
+        "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "--hostname", f"{hostname}@%h",
+    ]  # fmt: skip
+
+
 class CountingSink:
     """An aiosmtpd handler that counts each Message-ID it accepts."""
 

@@ -2,7 +2,6 @@
 periodic jobs, the other stands by and takes over when the first is killed."""
 
 import json
-import os
 import shutil
 import time
 from collections import Counter
@@ -19,7 +18,7 @@ from outbox.models import Notification
 from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for, worker_environment
 
 pytestmark = [
     pytest.mark.redis,
@@ -31,18 +30,15 @@ ACQUIRED = b"beat: Acquired lock"
 
 
 def _environment(tmp_path, *, redis_port: int, **extra: str) -> dict[str, str]:
-    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
-    return {
-        **{key: value for key, value in os.environ.items() if key in keep},
-        "CONN_MAX_AGE": "0",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "VAR_DIR": str(tmp_path),
-        "NOTIFICATION_SWEEP_SECONDS": "1",
+    return worker_environment(
+        redis_port=redis_port,
+        VAR_DIR=str(tmp_path),
+        NOTIFICATION_SWEEP_SECONDS="1",
         # The resume job would otherwise run again every minute and blur the counts.
-        "MATCHMAKING_CONFIRM_STALLED_SECONDS": "7200",
-        "LOG_LEVEL": "INFO",
+        MATCHMAKING_CONFIRM_STALLED_SECONDS="7200",
+        LOG_LEVEL="INFO",
         **extra,
-    }
+    )
 
 
 def _start_beats(processes: Processes) -> None:

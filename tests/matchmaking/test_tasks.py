@@ -22,7 +22,16 @@ from outbox.models import Notification
 from surgeries.models import Booking
 from surgeries.notifications import BOOKING_CONFIRMED
 from tests.factories import add_request, add_surgeon, make_day, status_of
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for
+from tests.workers import (
+    CELERY,
+    Processes,
+    database_url,
+    free_port,
+    start_redis,
+    wait_for,
+    worker_command,
+    worker_environment,
+)
 
 needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
 
@@ -126,24 +135,18 @@ def test_confirmation_finishes_after_its_worker_is_killed_half_way(tmp_path, mon
 
 
 def _environment(tmp_path, *, redis_port: int) -> dict[str, str]:
-    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
-    return {
-        **{key: value for key, value in os.environ.items() if key in keep},
-        "DATABASE_URL": database_url(),
-        "CONN_MAX_AGE": "0",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
-        "VAR_DIR": str(tmp_path),
-        "MATCHMAKING_CONFIRM_STALLED_SECONDS": "2",
-        "LOG_LEVEL": "WARNING",
-    }
+    return worker_environment(
+        redis_port=redis_port,
+        DATABASE_URL=database_url(),
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        VAR_DIR=str(tmp_path),
+        MATCHMAKING_CONFIRM_STALLED_SECONDS="2",
+        LOG_LEVEL="WARNING",
+    )
 
 
 def _worker_command(index: int) -> list[str]:
-    return [
-        CELERY, "-A", "config", "worker", "--pool", "prefork", "--concurrency", "1", "--loglevel", "WARNING",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"confirm{index}@%h",
-    ]  # fmt: skip
+    return worker_command(hostname=f"confirm{index}", concurrency=1)
 
 
 def _booked(proposal) -> int:

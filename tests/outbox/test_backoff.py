@@ -16,7 +16,6 @@ another. Measured:
 import asyncio
 import email
 import logging
-import os
 import shutil
 import threading
 import time
@@ -33,7 +32,7 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for
+from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for, worker_environment
 
 pytestmark = [
     pytest.mark.redis,
@@ -96,23 +95,20 @@ def _worker(name: str, queues: str, concurrency: int) -> list[str]:
 
 
 def _environment(*, redis_port: int, smtp_port: int) -> dict[str, str]:
-    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
-    return {
-        **{key: value for key, value in os.environ.items() if key in keep},
-        "DATABASE_URL": database_url(),
-        "CONN_MAX_AGE": "0",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_USE_TLS": "false",
-        "EMAIL_TIMEOUT": str(EMAIL_TIMEOUT),
-        "NOTIFICATION_SMTP_TIMEOUT": str(SMTP_TIMEOUT),
-        "NOTIFICATION_DOMAIN_BACKOFF_SECONDS": "120",
-        "NOTIFICATION_SWEEP_SECONDS": "1",
-        "NOTIFICATION_LEASE_SECONDS": "60",
-        "NOTIFICATION_RETRY_SECONDS": "5",
-        "LOG_LEVEL": "WARNING",
-    }
+    return worker_environment(
+        redis_port=redis_port,
+        DATABASE_URL=database_url(),
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        EMAIL_USE_TLS="false",
+        EMAIL_TIMEOUT=str(EMAIL_TIMEOUT),
+        NOTIFICATION_SMTP_TIMEOUT=str(SMTP_TIMEOUT),
+        NOTIFICATION_DOMAIN_BACKOFF_SECONDS="120",
+        NOTIFICATION_SWEEP_SECONDS="1",
+        NOTIFICATION_LEASE_SECONDS="60",
+        NOTIFICATION_RETRY_SECONDS="5",
+        LOG_LEVEL="WARNING",
+    )
 
 
 def _schedule(label: str, addresses: list[str], *, kind: str = DAY_REMINDER, day=None) -> dict[str, str]:

@@ -17,7 +17,6 @@ FRESH_ACCEPT_SECONDS, so a kill never lands inside that window by chance.
 """
 
 import logging
-import os
 import shutil
 import time
 from collections import Counter
@@ -36,7 +35,17 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
-from tests.workers import CELERY, CountingSink, Processes, database_url, free_port, start_redis, wait_for
+from tests.workers import (
+    CELERY,
+    CountingSink,
+    Processes,
+    database_url,
+    free_port,
+    start_redis,
+    wait_for,
+    worker_command,
+    worker_environment,
+)
 
 pytestmark = [
     pytest.mark.redis,
@@ -56,28 +65,22 @@ LEASE_SECONDS = 6
 
 
 def _worker_command(index: int) -> list[str]:
-    return [
-        CELERY, "-A", "config", "worker", "--pool", "prefork", "--concurrency", "4", "--loglevel", "WARNING",
-        "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname", f"fault{index}@%h",
-    ]  # fmt: skip
+    return worker_command(hostname=f"fault{index}", concurrency=4)
 
 
 def _environment(*, redis_port: int, smtp_port: int) -> dict[str, str]:
-    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
-    return {
-        **{key: value for key, value in os.environ.items() if key in keep},
-        "DATABASE_URL": database_url(),
-        "CONN_MAX_AGE": "0",
-        "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_USE_TLS": "false",
-        "EMAIL_TIMEOUT": "5",
-        "NOTIFICATION_SWEEP_SECONDS": "1",
-        "NOTIFICATION_LEASE_SECONDS": str(LEASE_SECONDS),
-        "NOTIFICATION_RETRY_SECONDS": "1",
-        "LOG_LEVEL": "WARNING",
-    }
+    return worker_environment(
+        redis_port=redis_port,
+        DATABASE_URL=database_url(),
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        EMAIL_USE_TLS="false",
+        EMAIL_TIMEOUT="5",
+        NOTIFICATION_SWEEP_SECONDS="1",
+        NOTIFICATION_LEASE_SECONDS=str(LEASE_SECONDS),
+        NOTIFICATION_RETRY_SECONDS="1",
+        LOG_LEVEL="WARNING",
+    )
 
 
 def _schedule_reminders() -> tuple[list[SurgeryDay], dict[int, SurgeryDay]]:
