@@ -2,12 +2,11 @@
 
 from datetime import date, timedelta
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils import timezone
 
 from afterday.models import Feedback, WorkshopFeedback
+from people.forms import form_helper
 
 USEFULNESS_CHOICES = [
     (5, "5: very useful"),
@@ -16,14 +15,6 @@ USEFULNESS_CHOICES = [
     (2, "2: a little useful"),
     (1, "1: not useful"),
 ]
-
-
-def _helper(label: str, method: str = "post") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    helper.attrs = {"novalidate": ""}
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class RatingForm(forms.Form):
@@ -54,7 +45,7 @@ class RatingForm(forms.Form):
         self.fields["comment_audience"].choices = self.audience_choices
         # "Only the organisers" is always the last choice and the default.
         self.fields["comment_audience"].initial = self.audience_choices[-1][0]
-        self.helper = _helper("Send feedback")
+        self.helper = form_helper("Send feedback")
 
 
 class SessionFeedbackForm(RatingForm):
@@ -76,7 +67,7 @@ class DayFeedbackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Send feedback")
+        self.helper = form_helper("Send feedback")
 
 
 class SessionNoteForm(forms.Form):
@@ -91,7 +82,7 @@ class SessionNoteForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save next steps")
+        self.helper = form_helper("Save next steps")
 
 
 class ReportPeriodForm(forms.Form):
@@ -102,7 +93,7 @@ class ReportPeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Show report", method="get")
+        self.helper = form_helper("Show report", method="get")
         self.helper.disable_csrf = True
 
     @staticmethod

@@ -1,20 +1,11 @@
 """Forms of the network directory: a listing, a message, the topic filter."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 
 from directory.services import LISTING_FIELDS
+from people.forms import form_helper
 from people.models import DirectoryListing, Topic
 from people.selectors import active_topics_of
-
-
-def _helper(label: str, method: str = "post") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    helper.attrs = {"novalidate": ""}
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class ListingForm(forms.ModelForm):
@@ -24,7 +15,7 @@ class ListingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save my listing")
+        self.helper = form_helper("Save my listing")
 
 
 class MessageForm(forms.Form):
@@ -38,7 +29,7 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, submit_label: str = "Send message", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(submit_label)
+        self.helper = form_helper(submit_label)
 
 
 class TopicFilterForm(forms.Form):
@@ -47,5 +38,5 @@ class TopicFilterForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = active_topics_of(organisation_id=organisation.pk)
-        self.helper = _helper("Filter", method="get")
+        self.helper = form_helper("Filter", method="get")
         self.helper.disable_csrf = True

@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
@@ -292,3 +292,13 @@ def add_validation_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def form_helper(label: str, method: str = "post") -> FormHelper:
+    """The site's usual form: one submit button, and the browser's own checks off so
+    every message comes from the server, in the site's words."""
+    helper = FormHelper()
+    helper.form_method = method
+    helper.attrs = {"novalidate": ""}
+    helper.add_input(Submit("submit", label))
+    return helper

@@ -4,24 +4,16 @@ import re
 import zoneinfo
 from datetime import date, datetime, time
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 
+from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
 from surgeries.services import DayDetails
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
-
-
-def _helper(label: str) -> FormHelper:
-    helper = FormHelper()
-    helper.attrs = {"novalidate": ""}
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 def local_to_utc(day: date, clock: time, zone: str) -> datetime:
@@ -69,7 +61,7 @@ class BookingForm(forms.Form):
     def __init__(self, *args, topics, submit_label="Book this session", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = topics
-        self.helper = _helper(submit_label)
+        self.helper = form_helper(submit_label)
 
 
 class SlotChoiceForm(forms.Form):
@@ -81,7 +73,7 @@ class SlotChoiceForm(forms.Form):
         self.fields["slot"].choices = [
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
-        self.helper = _helper(submit_label)
+        self.helper = form_helper(submit_label)
 
 
 class OrganiserNoteForm(forms.Form):
@@ -99,7 +91,7 @@ class OrganiserNoteForm(forms.Form):
             f"{settings.RETENTION_DAYS} days after the day. Write only what the day needs: the person can ask to "
             "read it. Leave it empty to remove the note."
         )
-        self.helper = _helper("Save note")
+        self.helper = form_helper("Save note")
 
 
 class VenueForm(forms.ModelForm):
@@ -117,7 +109,7 @@ class VenueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("Save venue")
+        self.helper = form_helper("Save venue")
 
 
 class DayForm(forms.Form):
@@ -158,7 +150,7 @@ class DayForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["venue"].queryset = Venue.objects.filter(organisation=organisation)
-        self.helper = _helper("Save day")
+        self.helper = form_helper("Save day")
 
     def clean_reminders(self) -> list[int]:
         try:
@@ -254,7 +246,7 @@ class AvailabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.day = day
         self.fields["topics"].queryset = active_topics_of(organisation_id=day.organisation_id)
-        self.helper = _helper("Save my availability")
+        self.helper = form_helper("Save my availability")
 
     def clean_windows(self):
         zone = self.day.time_zone
@@ -270,7 +262,7 @@ class InviteSurgeonForm(forms.Form):
         self.fields["person"].queryset = User.objects.filter(memberships__organisation=day.organisation).exclude(
             surgeon_days__day=day
         )
-        self.helper = _helper("Invite")
+        self.helper = form_helper("Invite")
 
 
 class WalkInForm(forms.Form):
@@ -294,4 +286,4 @@ class WalkInForm(forms.Form):
         self.fields["slot"].choices = [
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
-        self.helper = _helper("Book walk-in")
+        self.helper = form_helper("Book walk-in")
