@@ -96,8 +96,10 @@ def test_two_beats_queue_each_periodic_job_once_per_interval(tmp_path):
     others = {entry["task"] for entry in app.conf.beat_schedule.values()} - {SWEEP_TASK}
     print(f"\ntwo beats: {queued[SWEEP_TASK]} sweeps in {seconds:.0f} s, standby took over after {took_over:.0f} s")
     assert {task: queued[task] for task in others} == dict.fromkeys(others, 1)
-    # At most one sweep per second the active beat was alive, none while the lock lapsed.
-    assert 5 <= queued[SWEEP_TASK] <= seconds - took_over + 1
+    # A beat in charge for T seconds sends at most T + 1 sweeps (one as it takes charge,
+    # then one a second), and two took charge in turn; none while the lock lapsed. Two
+    # beats in charge together would send about twice as many.
+    assert 5 <= queued[SWEEP_TASK] <= seconds - took_over + 2
     assert took_over <= 10 + settings.CELERY_BEAT_MAX_LOOP_INTERVAL + 2
 
 
