@@ -28,6 +28,8 @@ from tests.factories import DaySurgeonFactory, SlotFactory, SurgeryDayFactory
 ATTEMPTS = 200
 TAKEN = errors.SlotTaken.default_message
 BUSY = errors.PersonBusy.default_message
+# What a person is told when the database broke a lock cycle (booking_core.friendly_database_errors).
+TRY_AGAIN = "Lots of people are booking right now. Please try again."
 OVERLAP_MIGRATION = import_module("surgeries.migrations.0003_commitment_no_overlap")
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -110,9 +112,10 @@ def test_race_without_lock_is_stopped_by_the_database_with_a_friendly_message(
 
     outcomes = race(lambda i: booking_service.booking_create(slot_id=slot.pk, learner=learners[i]))
 
-    # Unlocked, some late checks see the surgeon already busy: also a friendly refusal.
+    # Unlocked, some late checks see the surgeon already busy, and inserts that reach the
+    # surgeon's overlap constraint together may end as a deadlock: friendly refusals too.
     assert outcomes["booked"] == 1
-    assert set(outcomes) <= {"booked", TAKEN, errors.SurgeonBusy.default_message}
+    assert set(outcomes) <= {"booked", TAKEN, errors.SurgeonBusy.default_message, TRY_AGAIN}
     assert len(integrity_errors) > 0
     assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
 
@@ -146,8 +149,17 @@ def test_race_without_lock_for_one_person_is_stopped_by_the_exclusion_constraint
 
     outcomes = race(lambda i: booking_service.booking_create(slot_id=slots[i].pk, learner=learner))
 
-    assert outcomes == Counter({"booked": 1, BUSY: ATTEMPTS - 1})
-    assert len(integrity_errors) > 0
+    # PostgreSQL refuses an overlapping insert once the first commits ("already
+    # booked"); inserts that reach the constraint together can wait on each other,
+    # and it breaks that cycle as a deadlock ("try again"). Both are refusals; how
+    # many of each depends on timing (a loaded machine saw only the second).
+    refusals = Counter({message: count for message, count in outcomes.items() if message != "booked"})
+    assert outcomes["booked"] == 1
+    assert set(refusals) <= {BUSY, TRY_AGAIN}
+    assert refusals.total() == ATTEMPTS - 1
+    assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1
+    # The database, not the service's own check, stopped some of them.
+    assert len(integrity_errors) + refusals[TRY_AGAIN] > 0
 
 
 def test_race_for_one_person_across_overlapping_slots_books_exactly_once(wide_race_window, integrity_errors):
