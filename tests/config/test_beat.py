@@ -2,7 +2,6 @@
 periodic jobs, the other stands by and takes over when the first is killed."""
 
 import json
-import shutil
 import time
 from collections import Counter
 from datetime import timedelta
@@ -18,13 +17,19 @@ from outbox.models import Notification
 from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for, worker_environment
+from tests.workers import (
+    CELERY,
+    Processes,
+    database_url,
+    free_port,
+    needs_private_redis,
+    needs_redis,
+    start_redis,
+    wait_for,
+    worker_environment,
+)
 
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL: this test runs real Celery beats"),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis"),
-]
+pytestmark = [pytest.mark.redis, needs_redis, needs_private_redis]
 SWEEP_TASK = "people.notifications.sweep"
 ACQUIRED = b"beat: Acquired lock"
 

@@ -2,7 +2,6 @@
 and finished after its worker is killed half way."""
 
 import os
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -10,7 +9,6 @@ from collections import Counter
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from config.celery import app
@@ -27,13 +25,14 @@ from tests.workers import (
     Processes,
     database_url,
     free_port,
+    needs_private_redis,
+    needs_redis,
+    needs_shared_database,
     start_redis,
     wait_for,
     worker_command,
     worker_environment,
 )
-
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
 
 SURGEONS = 8
 SLOTS_EACH = 10
@@ -91,11 +90,8 @@ def test_real_worker_books_a_confirmed_proposal_through_redis(client, organisati
 
 @pytest.mark.redis
 @needs_redis
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="worker subprocesses must share the test database, which needs PostgreSQL (set DATABASE_URL)",
-)
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis")
+@needs_shared_database
+@needs_private_redis
 @pytest.mark.django_db(transaction=True)
 def test_confirmation_finishes_after_its_worker_is_killed_half_way(tmp_path, monkeypatch, organisation, organiser):
     """The job is never queued (as if the broker were away when the organiser pressed

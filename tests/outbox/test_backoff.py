@@ -16,14 +16,11 @@ another. Measured:
 import asyncio
 import email
 import logging
-import shutil
 import threading
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from outbox.emails import message_id_for
@@ -32,17 +29,18 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory
-from tests.workers import CELERY, Processes, database_url, free_port, start_redis, wait_for, worker_environment
+from tests.workers import (
+    CELERY,
+    REAL_WORKERS,
+    Processes,
+    database_url,
+    free_port,
+    start_redis,
+    wait_for,
+    worker_environment,
+)
 
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL: this test runs real Celery workers and beat"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="worker subprocesses must share the test database, which needs PostgreSQL (set DATABASE_URL)",
-    ),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis"),
-]
+pytestmark = REAL_WORKERS
 
 STALLED = "stalled.example"
 BUSY = "busy.example"

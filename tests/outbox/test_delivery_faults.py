@@ -17,15 +17,12 @@ FRESH_ACCEPT_SECONDS, so a kill never lands inside that window by chance.
 """
 
 import logging
-import shutil
 import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from outbox.emails import message_id_for
@@ -37,6 +34,7 @@ from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
 from tests.workers import (
     CELERY,
+    REAL_WORKERS,
     CountingSink,
     Processes,
     database_url,
@@ -47,15 +45,7 @@ from tests.workers import (
     worker_environment,
 )
 
-pytestmark = [
-    pytest.mark.redis,
-    pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL: this test runs real Celery workers and beat"),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="worker subprocesses must share the test database, which needs PostgreSQL (set DATABASE_URL)",
-    ),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis"),
-]
+pytestmark = REAL_WORKERS
 
 ROWS = 240
 LIVE_DAYS = 10

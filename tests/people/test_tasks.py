@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
@@ -14,10 +13,9 @@ from config.celery import app
 from people.models import AuditEntry
 from people.tasks import audit_retention, send_email_confirmation
 from tests.factories import UserFactory
+from tests.workers import needs_redis
 
 pytestmark = pytest.mark.django_db
-
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
 
 
 @pytest.mark.redis
