@@ -17,13 +17,12 @@ from outbox.models import Notification
 from outbox.services import notification_schedule
 from surgeries.notifications import DAY_REMINDER
 from tests.factories import SurgeryDayFactory, UserFactory
+from tests.markers import needs_private_redis, needs_redis
 from tests.workers import (
     CELERY,
     Processes,
     database_url,
     free_port,
-    needs_private_redis,
-    needs_redis,
     start_redis,
     wait_for,
     worker_environment,

@@ -20,14 +20,12 @@ from outbox.models import Notification
 from surgeries.models import Booking
 from surgeries.notifications import BOOKING_CONFIRMED
 from tests.factories import add_request, add_surgeon, make_day, status_of
+from tests.markers import needs_private_redis, needs_redis, needs_shared_database
 from tests.workers import (
     CELERY,
     Processes,
     database_url,
     free_port,
-    needs_private_redis,
-    needs_redis,
-    needs_shared_database,
     start_redis,
     wait_for,
     worker_command,

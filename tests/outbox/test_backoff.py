@@ -29,9 +29,9 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_CANCELLED, DAY_REMINDER
 from tests.factories import SurgeryDayFactory
+from tests.markers import REAL_WORKERS
 from tests.workers import (
     CELERY,
-    REAL_WORKERS,
     Processes,
     database_url,
     free_port,

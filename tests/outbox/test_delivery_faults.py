@@ -32,9 +32,9 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import DAY_REMINDER, day_cancellation_notify
 from tests.factories import OrganisationFactory, SurgeryDayFactory, VenueFactory
+from tests.markers import REAL_WORKERS
 from tests.workers import (
     CELERY,
-    REAL_WORKERS,
     CountingSink,
     Processes,
     database_url,

@@ -13,7 +13,7 @@ from config.celery import app
 from people.models import AuditEntry
 from people.tasks import audit_retention, send_email_confirmation
 from tests.factories import UserFactory
-from tests.workers import needs_redis
+from tests.markers import needs_redis
 
 pytestmark = pytest.mark.django_db
 
