@@ -2,7 +2,6 @@
 
 import email
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -12,23 +11,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.db import connection
 
 CELERY = str(Path(sys.executable).parent / "celery")
 
-# Why a test with real workers may not run here; each skip says what to set.
-needs_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="set REDIS_URL to run a real worker against Redis")
-needs_private_redis = pytest.mark.skipif(
-    shutil.which("redis-server") is None, reason="needs redis-server to run a private Redis"
-)
-needs_shared_database = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="worker subprocesses must share the test database, which needs PostgreSQL (set DATABASE_URL)",
-)
-# Every mark of a test whose workers and beat run as subprocesses on a private Redis.
-REAL_WORKERS = [pytest.mark.redis, needs_redis, needs_shared_database, needs_private_redis]
 # A worker killed within this long of the SMTP server accepting a message may not have
 # marked it sent: the one duplicate window no outbox can close (docs/reminders.md).
 FRESH_ACCEPT_SECONDS = 0.3
