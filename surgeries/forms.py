@@ -7,10 +7,12 @@ from datetime import date, datetime, time
 from django import forms
 from django.conf import settings
 
+from people.enums import Perspective
 from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
+from surgeries.selectors import free_times
 from surgeries.services import DayDetails
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
@@ -62,6 +64,55 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = topics
         self.helper = form_helper(submit_label)
+
+
+class FreeTimesForm(forms.Form):
+    """How a person narrows the free times of a day. Every field may be left out.
+
+    The choices come from the day itself, so a value that is not one of them (an old
+    link, a typed address) is not an error for the person: `query()` leaves it out
+    and `ignored()` says which ones were, for the page to mention.
+    """
+
+    when = forms.ChoiceField(label="When", required=False)
+    topic = forms.ChoiceField(label="Topic", required=False)
+    perspective = forms.ChoiceField(label="Surgeon's perspective", required=False)
+    group = forms.ChoiceField(
+        label="Group by",
+        required=False,
+        choices=[(free_times.GROUP_BY_HOUR, "Hour"), (free_times.GROUP_BY_TOPIC, "Topic")],
+    )
+
+    IGNORED = {
+        "when": "We did not recognise the time you chose, so all times are shown.",
+        "topic": "There are no free sessions for the topic you chose, so all topics are shown.",
+        "perspective": "We did not recognise the perspective you chose, so all surgeons are shown.",
+        "group": "We did not recognise how you wanted the times grouped, so they are grouped by hour.",
+    }
+    SIGN_IN_FOR_PERSPECTIVE = "Log in to choose a surgeon by perspective."
+
+    def __init__(self, data, *, day: SurgeryDay, topics: list[tuple[str, str]], signed_in: bool):
+        super().__init__(data)
+        self.signed_in = signed_in
+        hours = free_times.hour_choices(day)
+        self.fields["when"].choices = [("", "Any time"), *free_times.part_of_day_choices(day), *hours]
+        self.fields["topic"].choices = [("", "Any topic"), *topics]
+        self.fields["perspective"].choices = [("", "Any surgeon"), *Perspective.choices]
+        self.fields["perspective"].help_text = "Only surgeons who share this with everyone at their events."
+        self.is_valid()
+
+    def query(self, page: str = "") -> free_times.FreeTimesQuery:
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        if not self.signed_in:
+            # Perspectives are shared with people at the surgeon's events, not with everyone online.
+            data.pop("perspective", None)
+        return free_times.FreeTimesQuery(**data, page=page)
+
+    def ignored(self) -> list[str]:
+        notes = [self.IGNORED[name] for name in self.fields if name in self.errors]
+        if not self.signed_in and self.data.get("perspective"):
+            notes.append(self.SIGN_IN_FOR_PERSPECTIVE)
+        return notes
 
 
 class SlotChoiceForm(forms.Form):

@@ -464,3 +464,41 @@ def held_and_finished_day(organisation, learner, surgeon) -> SurgeryDay:
 # organisation is told the page does not exist (404).
 SIGNED_IN_PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
 ORGANISER_ONLY = {"organiser": 200, "surgeon": 403, "learner": 403, "other_organiser": 404, "stranger": 404}
+
+
+def big_day(organisation, *, surgeons: int = 250, slots_each: int = 6, topics: int = 12) -> SurgeryDay:
+    """A published day as big as a city-wide surgery: bulk-created, so it takes a second, not a minute.
+
+    Each surgeon offers `slots_each` half-hour sessions spread over the day's five
+    hours and two of the organisation's topics; none is booked, so all are free.
+    """
+    day = SurgeryDayFactory(organisation=organisation, title="City-wide surgery")
+    offered = Topic.objects.bulk_create(
+        Topic(organisation=organisation, name=f"Topic {index:02d}") for index in range(topics)
+    )
+    people = User.objects.bulk_create(
+        User(email=f"big-surgeon-{day.pk}-{index}@example.org", display_name=f"Surgeon {index:03d}", password="!")
+        for index in range(surgeons)
+    )
+    day_surgeons = DaySurgeon.objects.bulk_create(
+        DaySurgeon(day=day, person=person, max_sessions=20) for person in people
+    )
+    through = DaySurgeon.topics.through
+    through.objects.bulk_create(
+        through(daysurgeon_id=ds.pk, topic_id=offered[(index + k) % topics].pk)
+        for index, ds in enumerate(day_surgeons)
+        for k in (0, 1)
+    )
+    starts = [day.starts_at + timedelta(minutes=30 * k) for k in range(10)]
+    Slot.objects.bulk_create(
+        Slot(
+            day=day,
+            day_surgeon=ds,
+            surgeon_id=ds.person_id,
+            starts_at=starts[(index + k) % len(starts)],
+            ends_at=starts[(index + k) % len(starts)] + timedelta(minutes=30),
+        )
+        for index, ds in enumerate(day_surgeons)
+        for k in range(slots_each)
+    )
+    return day

@@ -130,11 +130,13 @@ class SurgeryDay(models.Model):
         window if the organiser set one. Whether the slot or workshop itself has
         started is the caller's to check.
         """
-        if self.status != self.Status.PUBLISHED:
-            return False
-        if self.booking_opens_at and now < self.booking_opens_at:
+        if self.status != self.Status.PUBLISHED or self.opens_for_booking_later(now):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
+
+    def opens_for_booking_later(self, now: datetime) -> bool:
+        """Published, but the organiser's booking window has not opened yet: pages say when it will."""
+        return self.status == self.Status.PUBLISHED and bool(self.booking_opens_at and now < self.booking_opens_at)
 
     def clean(self) -> None:
         errors = {}

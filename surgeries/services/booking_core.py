@@ -18,6 +18,7 @@ from people.selectors import active_topics_of, is_blocked
 from surgeries import errors
 from surgeries.models import Booking, Commitment, Slot, SurgeryDay
 from surgeries.services.locking import lock_people
+from surgeries.templatetags.venue_time import venue_date_at_time
 
 # What else the database refuses when a session is booked, by a word of its message.
 SESSION_REFUSALS: Sequence[tuple[str, type[errors.SurgeryError]]] = (("oneself", errors.BookingWithOneself),)
@@ -79,6 +80,8 @@ def _check_can_book(*, slot: Slot, day: SurgeryDay, learner: User, at_desk: bool
     """Every booking rule except overlaps, which need the people locked first."""
     if day.status != SurgeryDay.Status.PUBLISHED or not slot.is_offered:
         raise errors.BookingClosed()
+    if not at_desk and day.opens_for_booking_later(now):
+        raise errors.BookingClosed(f"Booking opens on {venue_date_at_time(day.booking_opens_at, day.time_zone)}.")
     if not at_desk and not booking_window_is_open(day=day, slot=slot, now=now):
         raise errors.BookingClosed()
     if learner.pk == slot.surgeon_id:
