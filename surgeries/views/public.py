@@ -78,7 +78,9 @@ def book(request, day_id: int, slot_id: int):
         messages.success(request, "You are booked in. We look forward to seeing you.")
         return redirect("surgeries:my_bookings")
     offered = slot.day_surgeon.topics.all()
-    return render(request, "surgeries/book.html", {"day": day, "slot": slot, "form": form, "offered": offered})
+    context = {"day": day, "slot": slot, "form": form, "offered": offered}
+    context["opens_later"] = day.opens_for_booking_later(timezone.now())
+    return render(request, "surgeries/book.html", context)
 
 
 @login_required

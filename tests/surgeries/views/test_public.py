@@ -214,6 +214,15 @@ def test_book_before_booking_opens_is_refused_saying_when_it_opens(client, learn
     assert not Booking.objects.filter(learner=learner).exists()
 
 
+def test_book_page_before_booking_opens_says_when_and_has_no_book_button(client, learner, opens_later):
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:book", args=[opens_later.day_id, opens_later.pk])).content.decode()
+
+    assert "Booking opens on Tuesday 1 December 2026 at 09:00 GMT." in page
+    assert "Book this session" not in page
+
+
 def test_day_detail_once_booking_opens_offers_book_buttons(client, learner, opens_later):
     client.force_login(learner)
 
