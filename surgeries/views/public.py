@@ -41,7 +41,7 @@ def day_detail(request, day_id: int):
         "free": free_times.free_times(day=day, slots=free, query=query),
         "query": query,
     }
-    if _wants_fragment(request):
+    if _wants_fragment(request) and day.status == day.Status.PUBLISHED:
         response = render(request, "surgeries/_free_times.html", context)
     else:
         if user.is_authenticated:

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from people.enums import Perspective, Visibility
+from surgeries.models import SurgeryDay
 from surgeries.selectors.free_times import PAGE_SIZE
 from tests.factories import DaySurgeonFactory, PersonPerspectiveFactory, SlotFactory, TopicFactory
 
@@ -213,3 +214,12 @@ def test_free_times_by_perspective_cost_one_more_query(client, django_assert_num
     # the 14 of the page for a signed-in person, and the surgeons who show the perspective
     with django_assert_num_queries(15):
         client.get(_url(day), {"perspective": Perspective.VOLUNTEER})
+
+
+def test_free_times_for_htmx_on_a_day_no_longer_published_are_the_whole_page(client, spread_day):
+    SurgeryDay.objects.filter(pk=spread_day.pk).update(status=SurgeryDay.Status.CANCELLED)
+
+    page = client.get(_url(spread_day), headers={"HX-Request": "true"}).content.decode()
+
+    assert "Cancelled" in page
+    assert "free-time-who" not in page
