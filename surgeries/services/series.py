@@ -53,9 +53,9 @@ def series_dates(
     return to_come
 
 
-def is_future_draft(day: SurgeryDay, now: datetime) -> bool:
+def series_may_change(day: SurgeryDay, now: datetime | None = None) -> bool:
     """The days a series may change: drafts still to come."""
-    return day.status == SurgeryDay.Status.DRAFT and day.starts_at > now
+    return day.status == SurgeryDay.Status.DRAFT and day.starts_at > (now or timezone.now())
 
 
 def _require_organiser(*, by: User, day: SurgeryDay) -> None:
@@ -97,7 +97,7 @@ def series_plan(*, series: DaySeries, rule: Rule, now: datetime | None = None) -
     made = set()
     for day in series.days.select_related("venue").order_by("starts_at"):
         made.add(day.series_date)
-        if is_future_draft(day, now) and day.series_date not in wanted:
+        if series_may_change(day, now) and day.series_date not in wanted:
             plan.remove.append(day)
         else:
             plan.kept.append(day)
@@ -142,7 +142,7 @@ def _changeable_day(series: DaySeries, on: date, *, action: str) -> SurgeryDay |
     if on not in rule_dates(rule_of(series), after=local_date(series.source_day), most=MAX_SERIES_DATES):
         raise errors.DayError(f"{on:%-d %B %Y} is not one of this series' dates.")
     day = series.days.filter(series_date=on).first()
-    if day is not None and not is_future_draft(day, timezone.now()):
+    if day is not None and not series_may_change(day):
         raise errors.DayError(
             f"The day on {local_date(day):%-d %B %Y} is published, cancelled or over, so the series "
             f"cannot {action} it. Change or cancel it on its own page, so everyone coming is told."
