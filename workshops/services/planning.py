@@ -224,7 +224,7 @@ def _cancel_locked(workshop: Workshop, *, with_day: bool) -> int:
 
 def _local_span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
     tz = zoneinfo.ZoneInfo(zone)
-    return f"{starts_at.astimezone(tz):%H:%M} to {ends_at.astimezone(tz):%H:%M}"
+    return f"{starts_at.astimezone(tz):%H:%M} to {ends_at.astimezone(tz):%H:%M %Z}"
 
 
 @transaction.atomic

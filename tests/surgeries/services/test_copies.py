@@ -98,8 +98,8 @@ def test_copy_brings_workshops_and_open_space_but_no_places(source, organiser, l
     assert not copy.registrations.exists() and not copy.facilitators.exists()
     assert OpenSpace.objects.get(day=copied.day).starts_at == datetime(2026, 11, 14, 12, tzinfo=UTC)
     assert copied.programme == [
-        "Workshop “Staying safe online”, 10:00 to 11:00 in Room 2 (facilitators to ask again: Fola Facilitator)",
-        "“Open space”, 12:00 to 13:00 in Main hall",
+        "Workshop “Staying safe online”, 10:00 to 11:00 GMT in Room 2 (facilitators to ask again: Fola Facilitator)",
+        "“Open space”, 12:00 to 13:00 GMT in Main hall",
     ]
 
 
