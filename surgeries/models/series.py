@@ -30,7 +30,7 @@ class DaySeries(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="day_series")
     # Every date is a copy of this day: its venue, times, breaks, surgeons, workshops.
     # Should it ever be deleted the series goes too; the days it made stay.
-    source_day = models.ForeignKey("surgeries.SurgeryDay", on_delete=models.CASCADE, related_name="+")
+    source_day = models.ForeignKey("surgeries.SurgeryDay", on_delete=models.CASCADE, related_name="series_made")
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     interval = models.PositiveSmallIntegerField(default=1)
     # Monday is 0, as in Python's date.weekday().

@@ -7,10 +7,10 @@ import pytest
 import time_machine
 
 from surgeries import errors
-from surgeries.models import DaySeries, SeriesException, SurgeryDay
+from surgeries.models import Commitment, DaySeries, SeriesException, SurgeryDay
 from surgeries.recurrence import Rule
 from surgeries.services import copies, day_cancel, day_publish, series_create, series_move, series_skip, series_update
-from tests.factories import SurgeryDayFactory, WorkshopFactory, local_datetime, status_of
+from tests.factories import SurgeryDayFactory, WorkshopFactory, facilitating, local_datetime, member, status_of
 from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
@@ -242,3 +242,19 @@ def test_skip_and_move_by_someone_who_does_not_organise_are_refused(source, orga
         series_update(series=series, by=other_organiser, rule=Rule("weekly", 1, SATURDAY, count=2))
 
     assert series.days.count() == 6
+
+
+@time_machine.travel(SEPTEMBER, tick=False)
+def test_skipping_a_draft_whose_workshop_has_a_facilitator_is_refused_and_keeps_everything(
+    source, organiser, organisation
+):
+    series = series_create(day=source, by=organiser, rule=MONTHLY_SECOND_SATURDAY)
+    october = series.days.order_by("starts_at").first()
+    facilitating(workshop=WorkshopFactory(day=october), person=member(organisation))
+
+    with pytest.raises(errors.DayError, match="has workshop facilitators"):
+        series_skip(series=series, by=organiser, on=date(2026, 10, 10))
+
+    assert SurgeryDay.objects.filter(pk=october.pk).exists()
+    assert Commitment.objects.filter(day_id=october.pk, is_active=True).count() == 1
+    assert not series.exceptions.exists()

@@ -232,3 +232,15 @@ def test_change_the_series_shows_the_plan_then_changes_future_drafts(client, org
     assert "Drafts to remove" in preview and "Saturday 13 February 2027, 10:00 GMT" in preview
     assert "Series changed: 0 dates added, 2 drafts removed." in response.content.decode()
     assert series.days.count() == 4
+
+
+def test_day_pages_link_to_the_series(client, organiser, source, series):
+    client.force_login(organiser)
+    member_day = series.days.order_by("starts_at").first()
+
+    source_page = client.get(reverse("surgeries:day_manage", args=[source.pk])).content.decode()
+    member_page = client.get(reverse("surgeries:day_manage", args=[member_day.pk])).content.decode()
+
+    link = reverse("surgeries:series_manage", args=[series.pk])
+    assert f'href="{link}">Series made from this day on Tuesday 1 September 2026' in source_page
+    assert f'href="{link}">All dates of its series' in member_page
