@@ -41,6 +41,30 @@ def parse_time_ranges(text: str, *, on: date, zone: str, with_labels: bool = Fal
     return ranges
 
 
+# The browser's date and time inputs read and send ISO values whatever the page's
+# language; Django would otherwise write the first British input format into them
+# (03/12/2026), which a date input cannot show, so an unchanged form came back empty.
+class DateWidget(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeWidget(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class DateTimeLocalWidget(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def format_time_ranges(ranges, zone: str) -> str:
     tz = zoneinfo.ZoneInfo(zone)
     return "\n".join(f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e in ranges)
@@ -168,9 +192,9 @@ class DayForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     venue = forms.ModelChoiceField(queryset=Venue.objects.none(), empty_label=None)
     online_link = forms.URLField(label="Online link (optional)", required=False, assume_scheme="https")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="At the venue.")
-    starts = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(widget=DateWidget, help_text="At the venue.")
+    starts = forms.TimeField(label="Starts", widget=TimeWidget)
+    ends = forms.TimeField(label="Ends", widget=TimeWidget)
     slot_minutes = forms.IntegerField(label="Session length (minutes)", min_value=10, max_value=180, initial=30)
     breaks = forms.CharField(
         required=False,
@@ -180,13 +204,13 @@ class DayForm(forms.Form):
     booking_opens = forms.DateTimeField(
         label="Booking opens (optional)",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalWidget,
         help_text="Leave empty to open booking as soon as the day is published.",
     )
     booking_closes = forms.DateTimeField(
         label="Booking closes (optional)",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalWidget,
         help_text="Leave empty to take bookings until each session starts.",
     )
     cancellation_cutoff_hours = forms.IntegerField(
