@@ -9,15 +9,24 @@ with slot *i*, and learners left unmatched. Nothing here is used by the site its
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from datetime import timedelta
+from unittest import mock
 from uuid import uuid4
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
-from people.models import Membership, Topic, User
-from surgeries.models import DaySurgeon, Slot, SurgeryDay
+from matchmaking.services.confirm import proposal_confirm_pairs, proposal_confirm_start
+from outbox.models import Notification
+from outbox.tasks import sweep_notifications
+from people.models import Membership, Organisation, Topic, User
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, Venue
+from surgeries.notifications import BOOKING_CONFIRMED
 
 SLOT_MINUTES = 30
 REASON = [{"kind": "topic", "value": "Blogging", "points": 2, "must": False, "visible_to_pair": True}]
@@ -72,3 +81,49 @@ def big_proposal(
         for request, slot in zip(requests, slots, strict=False)
     )
     return proposal
+
+
+def _bench_day() -> tuple[SurgeryDay, User, Topic]:
+    tag = uuid4().hex[:8]
+    organisation = Organisation.objects.create(name=f"Benchmark network {tag}", slug=f"bench-{tag}")
+    venue = Venue.objects.create(organisation=organisation, name="Town hall", address="1 High Street")
+    starts_at = (timezone.now() + timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+    day = SurgeryDay.objects.create(
+        organisation=organisation,
+        venue=venue,
+        title="Big surgery day",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=6),
+        status=SurgeryDay.Status.PUBLISHED,
+    )
+    organiser = User.objects.create(email=f"organiser-{tag}@example.org", display_name="Organiser")
+    Membership.objects.create(organisation=organisation, person=organiser, role=Membership.Role.ORGANISER)
+    return day, organiser, Topic.objects.create(organisation=organisation, name="Blogging")
+
+
+def time_confirm(*, pairs: int) -> dict:
+    """Confirm a big proposal as the organiser does and time booking it.
+
+    The timed part is the booking job: every pair booked with the hand-booking rules and
+    its messages written to the outbox. Sending them is the outbox sweep's work, done
+    apart (with a broker, on its own queue): the early sweep each batch asks for is
+    not run here. Then checks that each pair was booked once and each learner told once.
+    """
+    day, organiser, topic = _bench_day()
+    proposal = big_proposal(day=day, organiser=organiser, topic=topic, pairs=pairs)
+    with mock.patch.object(sweep_notifications, "delay"), CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+        confirmed = proposal_confirm_pairs(proposal_id=proposal.pk)
+        seconds = time.perf_counter() - started
+    learners = Counter(Booking.objects.filter(day=day, status="active").values_list("learner_id", flat=True))
+    told = Counter(Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True))
+    return {
+        "confirm_pairs": pairs,
+        "booked": confirmed.pairs_booked,
+        "not_booked": confirmed.pairs_not_booked,
+        "booked_once": set(learners.values()) == {1} and told == learners,
+        "outbox_rows": Notification.objects.count(),
+        "queries": len(queries),
+        "seconds": round(seconds, 3),
+    }
