@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from matchmaking.benchdata import big_proposal
 from matchmaking.models import MatchRequest
 from matchmaking.selectors import slots_ranked_for
 from matchmaking.services import matchmaking_run
@@ -422,8 +423,10 @@ def test_proposal_page_query_count_does_not_grow(client, organisation, organiser
     url = reverse("matchmaking:proposal", args=[day.pk])
     client.get(url)
 
-    # Session, user, zone, day, membership, then the page's five reads (pairs now re-check perspectives).
-    with django_assert_num_queries(10):
+    # Session, user, zone, day, membership, then the page's seven reads: proposals, request counts,
+    # the pairs' totals, one page of pairs, their surgeons' perspectives, then the learners left
+    # out, counted and one page of them.
+    with django_assert_num_queries(12):
         response = client.get(url)
 
     assert response.content.decode().count('class="proposal-row"') == size
@@ -500,3 +503,41 @@ def test_new_request_starts_from_profile_topics_and_can_be_withdrawn(client, org
     response = client.post(url, {"action": "withdraw"}, follow=True)
     assert "Your request is withdrawn." in response.content.decode()
     assert not MatchRequest.objects.filter(learner=learner).exists()
+
+
+@pytest.mark.parametrize("pairs", [60, 1250])
+def test_proposal_page_of_a_big_day_stays_small_with_the_same_queries(
+    client, organisation, organiser, django_assert_num_queries, pairs
+):
+    day, topics = make_day(organisation)
+    big_proposal(day=day, organiser=organiser, topic=topics["Blogging"], pairs=pairs, unmatched=pairs // 4)
+    client.force_login(organiser)
+    url = reverse("matchmaking:proposal", args=[day.pk])
+    client.get(url)
+
+    with django_assert_num_queries(12):
+        response = client.get(url, {"page": "2", "unmatched": "1"})
+
+    page = response.content.decode()
+    assert len(response.content) < 100_000
+    assert page.count('class="proposal-row"') == min(pairs - 50, 50)
+    assert f"Pairs 51 to {min(pairs, 100)} of {pairs}." in page
+    assert f"Matched {pairs} of {pairs + pairs // 4} requests" in page
+    assert page.count("csrfmiddlewaretoken") == 3  # run, the pairs' buttons, confirm: not one per row
+
+
+def test_proposal_page_past_the_end_shows_the_last_page_and_ignores_nonsense(client, organisation, organiser):
+    day, topics = make_day(organisation)
+    big_proposal(day=day, organiser=organiser, topic=topics["Blogging"], pairs=120, unmatched=60)
+    client.force_login(organiser)
+    url = reverse("matchmaking:proposal", args=[day.pk])
+
+    past_the_end = client.get(url, {"page": "999", "unmatched": "999"})
+    nonsense = client.get(url, {"page": "x'; DROP", "unmatched": ""})
+
+    assert (past_the_end.status_code, nonsense.status_code) == (200, 200)
+    assert "Page 3 of 3" in past_the_end.content.decode()
+    assert "Page 2 of 2" in past_the_end.content.decode()
+    assert past_the_end.content.decode().count('class="proposal-row"') == 20
+    assert "Page 1 of 3" in nonsense.content.decode()
+    assert 'href="?page=2&amp;unmatched=1"' in nonsense.content.decode()
