@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -355,3 +355,26 @@ def test_resume_waits_while_pairs_are_still_being_booked(organisation, organiser
 
     assert proposal_confirmations_resume(now=later + timedelta(seconds=60)) == 0
     assert proposal_confirmations_resume(now=later + timedelta(seconds=121)) == 1
+
+
+def test_a_write_the_database_refuses_undoes_only_that_pair(organisation, organiser, monkeypatch):
+    day, proposal = _proposal(organisation, organiser, pairs=3)
+    refused = proposal.pairs.order_by("slot__starts_at").last()
+    real_book, attempts = confirming.book_locked_slot, []
+
+    def refused_by_the_database(**kwargs):
+        booking = real_book(**kwargs)  # written, then the database says no, as a racing insert would
+        if kwargs["slot"].pk == refused.slot_id:
+            attempts.append(kwargs["slot"].pk)
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return booking
+
+    monkeypatch.setattr(confirming, "book_locked_slot", refused_by_the_database)
+    confirmed = confirm_now(day, proposal, organiser)
+
+    refused.refresh_from_db()
+    assert (confirmed.pairs_booked, confirmed.pairs_not_booked, len(attempts)) == (2, 1, 2)
+    assert (refused.outcome, refused.problem) == (Outcome.NOT_BOOKED, "Someone else booked this slot first.")
+    assert not Booking.objects.filter(slot_id=refused.slot_id).exists()
+    told = Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True)
+    assert sorted(told) == sorted(Booking.objects.values_list("learner_id", flat=True))
