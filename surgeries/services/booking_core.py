@@ -120,9 +120,15 @@ def book_locked_slot(
     booked_by: User | None = None,
     is_walk_in: bool = False,
     at_desk: bool = False,
+    day: SurgeryDay | None = None,
 ) -> Booking:
-    """Book a slot the caller has already locked. Runs inside the caller's transaction."""
-    day = SurgeryDay.objects.select_related("organisation").get(pk=slot.day_id)
+    """Book a slot the caller has already locked. Runs inside the caller's transaction.
+
+    `day` is the slot's day (with its organisation), read in this transaction, when the
+    caller has it already: matchmaking's confirm books a batch of one day's slots.
+    """
+    if day is None or day.pk != slot.day_id:
+        day = SurgeryDay.objects.select_related("organisation").get(pk=slot.day_id)
     now = timezone.now()
     _check_can_book(slot=slot, day=day, learner=learner, at_desk=at_desk, now=now)
     lock_people([learner.pk, slot.surgeon_id])
@@ -137,9 +143,12 @@ def book_locked_slot(
         is_walk_in=is_walk_in,
         created_at=now,
     )
-    booking.full_clean(validate_constraints=False)
+    # The related rows were just read (the slot and people locked); the database checks the keys.
+    booking.full_clean(exclude=["day", "slot", "learner", "surgeon", "booked_by"], validate_constraints=False)
     booking.save()
-    booking.topics.set(_valid_topics(day=day, topic_ids=topic_ids))
+    topic_ids = list(topic_ids)
+    if topic_ids:
+        booking.topics.add(*_valid_topics(day=day, topic_ids=topic_ids))
     Commitment.objects.bulk_create(
         Commitment(
             person_id=person_id, day=day, starts_at=slot.starts_at, ends_at=slot.ends_at, role=role, booking=booking
