@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surgeries.views import desk, organise, public, surgeon
+from surgeries.views import attendees, desk, organise, public, surgeon
 
 app_name = "surgeries"
 
@@ -25,4 +25,21 @@ urlpatterns = [
     path("organise/days/<int:day_id>/desk/<int:booking_id>/no-show/", desk.desk_no_show, name="desk_no_show"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/note/", desk.desk_note, name="desk_note"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/move/", desk.desk_move, name="desk_move"),
+    # Messages to the people of a day, their reminders' wording, lists and printed sheets.
+    path("organise/days/<int:day_id>/messages/", attendees.day_messages, name="day_messages"),
+    path(
+        "organise/days/<int:day_id>/messages/<int:message_id>/",
+        attendees.day_message_preview,
+        name="day_message_preview",
+    ),
+    path(
+        "organise/days/<int:day_id>/messages/<int:message_id>/send/",
+        attendees.day_message_send,
+        name="day_message_send",
+    ),
+    path("organise/days/<int:day_id>/reminders/", attendees.reminder_wording, name="reminder_wording"),
+    path("organise/days/<int:day_id>/attendees.csv", attendees.attendees_csv, name="attendees_csv"),
+    path("organise/days/<int:day_id>/attendees.xlsx", attendees.attendees_xlsx, name="attendees_xlsx"),
+    path("organise/days/<int:day_id>/sign-in-sheet/", attendees.sign_in_sheet, name="sign_in_sheet"),
+    path("organise/days/<int:day_id>/desk-list/", attendees.desk_list, name="desk_list"),
 ]

@@ -15,6 +15,7 @@ from surgeries.models.days import (
     validate_reminder_offsets,
     validate_time_zone,
 )
+from surgeries.models.messages import DayMessage, ReminderWording
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
 
 __all__ = [
@@ -24,7 +25,9 @@ __all__ = [
     "Commitment",
     "DayAggregate",
     "DayBreak",
+    "DayMessage",
     "DaySurgeon",
+    "ReminderWording",
     "Slot",
     "SurgeryDay",
     "Venue",

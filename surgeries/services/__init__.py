@@ -18,6 +18,12 @@ from surgeries.services.days import (
     venue_create,
 )
 from surgeries.services.desk import booking_organiser_note_set, walk_in_book
+from surgeries.services.messages import (
+    day_message_draft,
+    day_message_send,
+    day_messages_purge,
+    reminder_wording_set,
+)
 from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
 
@@ -33,9 +39,13 @@ __all__ = [
     "calendar_feed_renew",
     "day_cancel",
     "day_create",
+    "day_message_draft",
+    "day_message_send",
+    "day_messages_purge",
     "day_publish",
     "day_update",
     "days_finish_ended",
+    "reminder_wording_set",
     "slot_starts",
     "surgeon_join",
     "surgeon_topics_set",
