@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='DayMessage',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('everyone', 'Everyone taking part (learners, surgeons, workshop facilitators and places)'), ('learners', 'Learners with a one-to-one session'), ('surgeons', 'Surgeons'), ('facilitators', 'Workshop facilitators'), ('waiting', 'People on the waiting list'), ('checked_in', 'Learners who checked in at the desk'), ('no_show', 'Learners marked as did not come')], max_length=20)),
+                ('group', models.CharField(choices=[('everyone', 'Everyone taking part: learners, surgeons, workshop facilitators and participants'), ('learners', 'Learners with a one-to-one session'), ('surgeons', 'Surgeons'), ('facilitators', 'Workshop facilitators'), ('waiting', 'People on the waiting list'), ('checked_in', 'Learners who checked in at the desk'), ('no_show', 'Learners marked as did not come')], max_length=20)),
                 ('subject', models.CharField(max_length=150)),
                 ('body', models.TextField(max_length=5000)),
                 ('is_essential', models.BooleanField(default=False)),

@@ -18,7 +18,7 @@ from surgeries.models.days import SurgeryDay
 
 class DayMessage(models.Model):
     class Group(models.TextChoices):
-        EVERYONE = "everyone", "Everyone taking part (learners, surgeons, workshop facilitators and places)"
+        EVERYONE = "everyone", "Everyone taking part: learners, surgeons, workshop facilitators and participants"
         LEARNERS = "learners", "Learners with a one-to-one session"
         SURGEONS = "surgeons", "Surgeons"
         FACILITATORS = "facilitators", "Workshop facilitators"
