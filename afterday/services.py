@@ -18,6 +18,7 @@ from people.models import User
 from people.selectors import is_organiser
 from surgeries import errors
 from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay
+from surgeries.services import day_messages_purge
 from workshops import errors as workshop_errors
 from workshops.models import Registration, Workshop, WorkshopFacilitator
 
@@ -195,7 +196,8 @@ def day_personal_data_purge(*, day_id: int, now: datetime | None = None) -> DayA
     3. Snapshot the counts that need the no-show marks (sessions held, people helped).
     4. Clear no-show marks, organisers' notes and the learners' notes for their
        surgeon (they can hold access needs or health details), then the
-       workshops' "did not come" marks, after counting places used.
+       workshops' "did not come" marks, after counting places used, and the text
+       of the organisers' messages (the record of what was sent stays).
     """
     now = now or timezone.now()
     day = SurgeryDay.objects.select_for_update().filter(pk=day_id).first()
@@ -211,6 +213,7 @@ def day_personal_data_purge(*, day_id: int, now: datetime | None = None) -> DayA
         is_no_show=False, note="", organiser_note=""
     )
     workshops.purge_day(day)
+    day_messages_purge(day=day, now=now)
     return aggregate
 
 

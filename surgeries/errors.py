@@ -66,3 +66,16 @@ class AvailabilityConflict(SurgeryError):
 
 class DayError(SurgeryError):
     default_message = "Sorry, that change to the day could not be made."
+
+
+class MessageError(SurgeryError):
+    default_message = "Sorry, that message could not be sent."
+
+
+class RecipientsChanged(MessageError):
+    """The group changed between the preview and the confirmation: confirm the new number."""
+
+    def __init__(self, count: int):
+        self.count = count
+        people = "person" if count == 1 else "people"
+        super().__init__(f"The group has changed since you checked it: it is now {count} {people}. Please check again.")

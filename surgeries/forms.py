@@ -11,7 +11,7 @@ from people.enums import Perspective
 from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
-from surgeries.models import SurgeryDay, Venue
+from surgeries.models import DayMessage, SurgeryDay, Venue
 from surgeries.selectors import free_times
 from surgeries.services import DayDetails
 
@@ -362,3 +362,44 @@ class WalkInForm(forms.Form):
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
         self.helper = form_helper("Book walk-in")
+
+
+# --- messages to the people of a day -------------------------------------------
+
+
+class DayMessageForm(forms.Form):
+    group = forms.ChoiceField(
+        label="Who should get it", choices=DayMessage.Group.choices, widget=forms.RadioSelect, initial="learners"
+    )
+    subject = forms.CharField(label="Subject", max_length=150)
+    body = forms.CharField(
+        label="Message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Write the message before checking it."},
+        help_text="Plain text. It is deleted with the day's other personal data after the day.",
+    )
+    is_essential = forms.BooleanField(
+        label="This is about arrangements people need (a change of room or time, a cancellation)",
+        required=False,
+        help_text="Then it also reaches people who turned off reminders and other extras. Leave it unticked otherwise.",
+    )
+
+
+class DayMessageConfirmForm(forms.Form):
+    # The number the organiser was shown: if the group changed since, they check again.
+    expected_count = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ReminderWordingForm(forms.Form):
+    subject = forms.CharField(
+        label="Subject", max_length=150, required=False, help_text="Leave blank for the standard subject."
+    )
+    opening = forms.CharField(
+        label="Opening paragraph",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown after the greeting, instead of the standard first sentence. The times, place and "
+        "access details follow as usual.",
+    )

@@ -4,13 +4,15 @@ Registered with `people.privacy` from `SurgeriesConfig.ready()`, so `people` nev
 imports this app.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from outbox.models import Notification
 from people.models import User
 from people.privacy import register_erasure_handler, register_export_section
-from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, WaitingListEntry
+from surgeries.models import Booking, CalendarFeed, DayMessage, DaySurgeon, Slot, WaitingListEntry
 from surgeries.services.booking import _locked_booking, booking_release_locked
 from surgeries.services.waiting import waiting_entries_end
 
@@ -32,6 +34,40 @@ def bookings_export(person: User) -> dict:
             for entry in waiting
         ],
         "surgeon_days": [{"day": row.day.title, "most_sessions": row.max_sessions} for row in surgeon_days],
+        **day_messages_export(person),
+    }
+
+
+def day_messages_export(person: User) -> dict:
+    """Messages the person sent to the people of a day as an organiser, and those sent to them.
+
+    A text deleted by the after-day purge is exported as empty, as it is kept."""
+    sent = DayMessage.objects.filter(sent_by=person).select_related("day").order_by("created_at", "pk")
+    received_ids = Notification.objects.filter(
+        recipient=person, subject_type=ContentType.objects.get_for_model(DayMessage)
+    ).values("subject_id")
+    received = DayMessage.objects.filter(pk__in=received_ids).select_related("day").order_by("sent_at", "pk")
+    return {
+        "messages_sent_to_a_day": [
+            {
+                "day": m.day.title,
+                "to": m.get_group_display(),
+                "people": m.recipient_count,
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                "subject": m.subject,
+                "text": m.body,
+            }
+            for m in sent
+        ],
+        "messages_from_organisers": [
+            {
+                "day": m.day.title,
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                "subject": m.subject,
+                "text": m.body,
+            }
+            for m in received
+        ],
     }
 
 
@@ -76,6 +112,10 @@ def bookings_erase(person: User) -> None:
     WaitingListEntry.objects.filter(person=person).update(note="")
     # The secret calendar address would otherwise keep publishing their sessions.
     CalendarFeed.objects.filter(person=person).delete()
+    # Messages they sent as an organiser stay on the day's record, no longer signed;
+    # a draft never sent goes.
+    DayMessage.objects.filter(sent_by=person, sent_at__isnull=True).delete()
+    DayMessage.objects.filter(sent_by=person).update(sent_by=None)
 
 
 def register() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surgeries.views import desk, organise, public, series, surgeon
+from surgeries.views import attendees, desk, organise, public, series, surgeon
 
 app_name = "surgeries"
 
@@ -33,4 +33,21 @@ urlpatterns = [
     path("organise/series/<int:series_id>/change/", series.series_edit, name="series_edit"),
     path("organise/series/<int:series_id>/skip/", series.series_skip, name="series_skip"),
     path("organise/series/<int:series_id>/move/", series.series_move, name="series_move"),
+    # Messages to the people of a day, their reminders' wording, lists and printed sheets.
+    path("organise/days/<int:day_id>/messages/", attendees.day_messages, name="day_messages"),
+    path(
+        "organise/days/<int:day_id>/messages/<int:message_id>/",
+        attendees.day_message_preview,
+        name="day_message_preview",
+    ),
+    path(
+        "organise/days/<int:day_id>/messages/<int:message_id>/send/",
+        attendees.day_message_send,
+        name="day_message_send",
+    ),
+    path("organise/days/<int:day_id>/reminders/", attendees.reminder_wording, name="reminder_wording"),
+    path("organise/days/<int:day_id>/attendees.csv", attendees.attendees_csv, name="attendees_csv"),
+    path("organise/days/<int:day_id>/attendees.xlsx", attendees.attendees_xlsx, name="attendees_xlsx"),
+    path("organise/days/<int:day_id>/sign-in-sheet/", attendees.sign_in_sheet, name="sign_in_sheet"),
+    path("organise/days/<int:day_id>/desk-list/", attendees.desk_list, name="desk_list"),
 ]

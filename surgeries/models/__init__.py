@@ -15,6 +15,7 @@ from surgeries.models.days import (
     validate_reminder_offsets,
     validate_time_zone,
 )
+from surgeries.models.messages import DayMessage, ReminderWording
 from surgeries.models.series import MAX_SERIES_DATES, DaySeries, SeriesException
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
 
@@ -26,8 +27,10 @@ __all__ = [
     "Commitment",
     "DayAggregate",
     "DayBreak",
+    "DayMessage",
     "DaySeries",
     "DaySurgeon",
+    "ReminderWording",
     "SeriesException",
     "Slot",
     "SurgeryDay",

@@ -5,6 +5,7 @@ below (outbox/registry.py).
 - `bookings`: confirmation, the surgeon's notice, session reminders, cancellation
   notices, the waiting-list place and the feedback request;
 - `surgeons`: the surgeon's reminder and day sheet;
+- `messages`: organisers' own messages to the people of a day;
 - `failures`: the digest of failed messages sent to the day's organisers;
 - `scheduling`: what the surgeries services call inside their transactions.
 
@@ -33,6 +34,13 @@ from surgeries.notifications.days import (
     day_reminders_schedule,
 )
 from surgeries.notifications.failures import FAILURE_DIGEST, FAILURE_KINDS, failure_digest_schedule
+from surgeries.notifications.messages import (
+    DAY_MESSAGE,
+    DAY_MESSAGE_ESSENTIAL,
+    MESSAGE_KINDS,
+    day_message_notify,
+    message_kind,
+)
 from surgeries.notifications.scheduling import (
     booking_cancelled_notify,
     booking_moved_notify,
@@ -42,7 +50,7 @@ from surgeries.notifications.scheduling import (
 )
 from surgeries.notifications.surgeons import DAY_SHEET, SURGEON_KINDS, SURGEON_REMINDER
 
-KINDS = (*DAY_KINDS, *BOOKING_KINDS, *SURGEON_KINDS, *FAILURE_KINDS)
+KINDS = (*DAY_KINDS, *BOOKING_KINDS, *SURGEON_KINDS, *FAILURE_KINDS, *MESSAGE_KINDS)
 FAILURE_LISTENERS = (failure_digest_schedule,)
 
 
@@ -51,6 +59,8 @@ __all__ = [
     "BOOKING_CONFIRMED",
     "BOOKING_RECEIVED",
     "DAY_CANCELLED",
+    "DAY_MESSAGE",
+    "DAY_MESSAGE_ESSENTIAL",
     "DAY_REMINDER",
     "DAY_SHEET",
     "EVENING_BEFORE",
@@ -68,8 +78,10 @@ __all__ = [
     "booking_notifications_schedule",
     "day_cancellation_notify",
     "day_cancelled_notify_everyone",
+    "day_message_notify",
     "day_notifications_reschedule",
     "day_reminder_due_at",
     "day_reminders_schedule",
+    "message_kind",
     "offset_slot",
 ]

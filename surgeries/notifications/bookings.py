@@ -30,6 +30,7 @@ from people.services import audit_record_many
 from people.visibility import VisibleProfile, visible_profile
 from surgeries.calendar import bookings_to_ics
 from surgeries.models import Booking, SurgeryDay
+from surgeries.notifications.wording import reminder_wording_for
 
 BOOKING_CONFIRMED = "surgeries.booking_confirmed"
 WAITING_LIST_PLACE = "surgeries.waiting_list_place"
@@ -136,6 +137,7 @@ def booking_context(notification: Notification, booking: Booking, recipient: Use
         "variant": notification.slot,
         "promoted": notification.kind == WAITING_LIST_PLACE,
         "my_bookings_url": settings.SITE_URL + reverse("surgeries:my_bookings"),
+        "wording": reminder_wording_for(day=day, kind=notification.kind),
     }
 
 

@@ -12,6 +12,7 @@ from outbox.scheduling import local_time_on
 from outbox.services import notification_schedule, notifications_cancel_for
 from people.models import User
 from surgeries.models import SurgeryDay
+from surgeries.notifications.wording import reminder_wording_for
 
 DAY_REMINDER = "surgeries.day_reminder"
 DAY_CANCELLED = "surgeries.day_cancelled"
@@ -44,7 +45,13 @@ def _day_is_cancelled(day: SurgeryDay) -> bool:
 
 
 def _day_context(notification: Notification, day: SurgeryDay, recipient: User) -> dict:
-    return {"day": day, "venue": day.venue, "zone": day.venue.time_zone, "organisation": day.organisation}
+    return {
+        "day": day,
+        "venue": day.venue,
+        "zone": day.venue.time_zone,
+        "organisation": day.organisation,
+        "wording": reminder_wording_for(day=day, kind=notification.kind),
+    }
 
 
 DAY_KINDS = (

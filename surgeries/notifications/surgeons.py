@@ -20,6 +20,7 @@ from people.visibility import visible_profiles
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
 from surgeries.notifications.bookings import LATE_GRACE, audit_shown, offset_minutes, reminder_due_at
 from surgeries.notifications.days import EVENING_BEFORE, day_reminder_due_at
+from surgeries.notifications.wording import reminder_wording_for
 
 SURGEON_REMINDER = "surgeries.surgeon_reminder"
 DAY_SHEET = "surgeries.day_sheet"
@@ -74,6 +75,7 @@ def surgeon_day_context(notification: Notification, day_surgeon: DaySurgeon, rec
         "sessions": rows,
         "first": sessions[0] if sessions else None,
         "day_sheet_url": settings.SITE_URL + reverse("surgeries:day_sheet", args=[day.pk]),
+        "wording": reminder_wording_for(day=day, kind=notification.kind),
     }
 
 

@@ -1,5 +1,12 @@
 """Every non-trivial read in the surgeries app."""
 
+from surgeries.selectors.attendees import (
+    AttendeeRow,
+    SentMessage,
+    attendee_rows,
+    day_messages_sent,
+    message_recipients,
+)
 from surgeries.selectors.bookings import (
     MyBookings,
     calendar_bookings,
@@ -25,15 +32,20 @@ from surgeries.selectors.slots import (
 )
 
 __all__ = [
+    "AttendeeRow",
     "MyBookings",
     "MyPartInDay",
     "ProgrammeRow",
+    "SentMessage",
+    "attendee_rows",
     "busy_times",
     "calendar_bookings",
     "day_bookings",
+    "day_messages_sent",
     "day_surgeon_of",
     "days_organised_by",
     "free_slots",
+    "message_recipients",
     "my_bookings",
     "my_part_in_day",
     "programme",

@@ -19,6 +19,12 @@ from surgeries.services.days import (
     venue_create,
 )
 from surgeries.services.desk import booking_organiser_note_set, walk_in_book
+from surgeries.services.messages import (
+    day_message_draft,
+    day_message_send,
+    day_messages_purge,
+    reminder_wording_set,
+)
 from surgeries.services.series import (
     SeriesPlan,
     rule_of,
@@ -48,9 +54,13 @@ __all__ = [
     "day_cancel",
     "day_copy",
     "day_create",
+    "day_message_draft",
+    "day_message_send",
+    "day_messages_purge",
     "day_publish",
     "day_update",
     "days_finish_ended",
+    "reminder_wording_set",
     "rule_of",
     "series_create",
     "series_dates",

@@ -21,6 +21,8 @@ EXPECTED_KINDS = [
     "surgeries.booking_confirmed",
     "surgeries.booking_received",
     "surgeries.day_cancelled",
+    "surgeries.day_message",
+    "surgeries.day_message_essential",
     "surgeries.day_reminder",
     "surgeries.day_sheet",
     "surgeries.failure_digest",

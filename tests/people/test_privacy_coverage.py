@@ -41,6 +41,7 @@ HANDLED_BY = {
     "surgeries.Booking.booked_by": "surgeries/privacy.py",
     "surgeries.WaitingListEntry.person": "surgeries/privacy.py",
     "surgeries.CalendarFeed.person": "surgeries/privacy.py",
+    "surgeries.DayMessage.sent_by": "surgeries/privacy.py",
     # Sessions' commitments go with their bookings; workshops' with their places.
     "surgeries.Commitment.person": "workshops/privacy.py",
     "workshops.WorkshopFacilitator.person": "workshops/privacy.py",

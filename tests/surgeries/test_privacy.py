@@ -9,8 +9,8 @@ from django.urls import reverse
 from outbox.sweep import send_inline, sweep_due
 from people.privacy import account_delete, account_export
 from people.visibility import relationships_between
-from surgeries.models import Booking, CalendarFeed, Slot, WaitingListEntry
-from surgeries.services import waiting_list_join
+from surgeries.models import Booking, CalendarFeed, DayMessage, Slot, WaitingListEntry
+from surgeries.services import day_message_draft, day_message_send, waiting_list_join
 from tests.factories import SlotFactory, UserFactory, booked_slot
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,29 @@ def test_erasing_someone_booked_and_waiting_on_one_day_does_not_book_them_back_i
 
     assert not Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).exists()
     assert not WaitingListEntry.objects.filter(person=learner, status=WaitingListEntry.Status.WAITING).exists()
+
+
+def _sent_message(day, organiser, text="Room 4 today"):
+    message = day_message_draft(day=day, by=organiser, group="learners", subject="Room change", body=text)
+    return day_message_send(message_id=message.pk, by=organiser)
+
+
+def test_export_lists_messages_sent_and_received(day, slot, learner, organiser):
+    booked_slot(slot=slot, learner=learner)
+    _sent_message(day, organiser)
+
+    sent = account_export(person=organiser)["surgery_bookings"]["messages_sent_to_a_day"]
+    received = account_export(person=learner)["surgery_bookings"]["messages_from_organisers"]
+
+    assert [(m["subject"], m["text"], m["people"]) for m in sent] == [("Room change", "Room 4 today", 1)]
+    assert [(m["subject"], m["text"]) for m in received] == [("Room change", "Room 4 today")]
+
+
+def test_erasing_an_organiser_keeps_sent_messages_unsigned_and_drops_drafts(day, slot, learner, organiser):
+    booked_slot(slot=slot, learner=learner)
+    sent = _sent_message(day, organiser)
+    day_message_draft(day=day, by=organiser, group="learners", subject="Draft", body="Never sent")
+
+    account_delete(person=organiser)
+
+    assert list(DayMessage.objects.values_list("pk", "sent_by")) == [(sent.pk, None)]
