@@ -111,7 +111,9 @@ def fixed_rate_line(*, page: str, run: Run, rate: int, seconds: int) -> dict:
     }
 
 
-def contention_line(*, what: str, requests: int, held: int, expected: int, statuses: Sequence[int]) -> dict:
+def contention_line(
+    *, what: str, requests: int, held: int, expected: int, statuses: Sequence[int], seconds: float = 0.0
+) -> dict:
     """Many people at once for `expected` places: exactly that many hold one, and no server error."""
     counts: dict[str, int] = {}
     for status in statuses:
@@ -124,6 +126,7 @@ def contention_line(*, what: str, requests: int, held: int, expected: int, statu
         "held": held,
         "statuses": dict(sorted(counts.items())),
         "server_errors": server_errors,
+        "seconds": round(seconds, 1),
         "target": f"exactly {expected} held, 0 server errors",
         "result": verdict(held == expected and server_errors == 0 and len(statuses) == requests),
     }

@@ -15,6 +15,7 @@ Prints one JSON line per figure on stdout, each with its target and pass or fail
 progress goes to stderr.
 """
 
+import math
 import os
 import shutil
 import signal
@@ -34,7 +35,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
 from demo.bench import load, stack, stats
-from demo.bench.seed import BigDay, Size, seed_big_day
+from demo.bench.seed import CONTENTION_PLACES, BigDay, Size, seed_big_day
 from surgeries.models import Booking, Slot
 from workshops.models import Registration
 
@@ -82,6 +83,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         began = time.monotonic()
+        for name in ("seconds", "connections", "fixed_seconds", "rate", "contenders", "requests"):
+            if options[name] < 1:
+                raise CommandError(f"--{name.replace('_', '-')} must be at least 1.")
+        if options["surgeons"] < 2:
+            raise CommandError("--surgeons must be at least 2.")
         # This process reads the bench database through its own connection, so it must be PostgreSQL too.
         if connection.vendor != "postgresql":
             raise CommandError("The web benchmark needs PostgreSQL: run it with DATABASE_URL=postgres://...")
@@ -98,6 +104,8 @@ class Command(BaseCommand):
             with _database(bench_url):
                 self._run(options, bench_url, workdir, processes)
             failed = False
+        except KeyboardInterrupt:
+            raise CommandError("Interrupted: gunicorn is stopped and the bench database dropped.") from None
         finally:
             processes.stop_all()
             signal.signal(signal.SIGTERM, previous)
@@ -112,7 +120,7 @@ class Command(BaseCommand):
             {
                 "run": "total",
                 "seconds": round(time.monotonic() - began),
-                "load_average": [load_1m, load_5m],
+                "load_average": [round(load_1m, 1), round(load_5m, 1)],
                 "cpus": os.cpu_count(),
             }
         )
@@ -144,14 +152,15 @@ class Command(BaseCommand):
             queries = _queries(path, key, secret_key)
             run = self._throughput(options, web_port, path, key)
             self._line(stats.page_line(page=name, run=run, size=len(body), queries=queries, trivial_rps=trivial.rps))
+        fixed_connections = math.ceil(options["rate"] / FIXED_RATE_PER_CONNECTION)
         for name, path, key in measured:
             seconds = options["fixed_seconds"]
             run = load.hey(
                 web_port,
                 path,
                 seconds=seconds,
-                connections=max(1, options["rate"] // FIXED_RATE_PER_CONNECTION),
-                rate=FIXED_RATE_PER_CONNECTION,
+                connections=fixed_connections,
+                rate=options["rate"] / fixed_connections,
                 session_key=key,
             )
             load.wait_until_quiet(web_port, TRIVIAL)
@@ -208,23 +217,36 @@ class Command(BaseCommand):
         return run
 
     def _contention(self, port: int, big: BigDay, sessions: dict) -> None:
+        """Everyone posts at once for the slot, then for the workshop's places; the database says who holds one."""
         contenders = sessions["contenders"]
-        path = reverse("surgeries:book", args=[big.day_id, big.contested_slot_id])
-        statuses = load.post_all_at_once(port, path, contenders, {"note": ""})
-        held = Booking.objects.filter(slot_id=big.contested_slot_id, status=Booking.Status.ACTIVE).count()
-        self._line(
-            stats.contention_line(what="one slot", requests=len(contenders), held=held, expected=1, statuses=statuses)
-        )
-        path = reverse("workshops:register", args=[big.contested_workshop_id])
-        statuses = load.post_all_at_once(port, path, contenders, {})
-        held = Registration.objects.filter(
-            workshop_id=big.contested_workshop_id, status=Registration.Status.ACTIVE
-        ).count()
-        self._line(
-            stats.contention_line(
-                what="workshop with 5 places", requests=len(contenders), held=held, expected=5, statuses=statuses
+        races = [
+            (
+                "one slot",
+                1,
+                reverse("surgeries:book", args=[big.day_id, big.contested_slot_id]),
+                {"note": ""},
+                Booking.objects.filter(slot_id=big.contested_slot_id, status=Booking.Status.ACTIVE),
+            ),
+            (
+                f"workshop with {CONTENTION_PLACES} places",
+                CONTENTION_PLACES,
+                reverse("workshops:register", args=[big.contested_workshop_id]),
+                {},
+                Registration.objects.filter(workshop_id=big.contested_workshop_id, status=Registration.Status.ACTIVE),
+            ),
+        ]
+        for what, places, path, form, holders in races:
+            started = time.monotonic()
+            statuses = load.post_all_at_once(port, path, contenders, form)
+            line = stats.contention_line(
+                what=what,
+                requests=len(contenders),
+                held=holders.count(),
+                expected=places,
+                statuses=statuses,
+                seconds=time.monotonic() - started,
             )
-        )
+            self._line(line)
 
     def _line(self, line: dict) -> None:
         self.stdout.write(stats.dumps(line))

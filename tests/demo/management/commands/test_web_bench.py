@@ -28,3 +28,8 @@ def test_web_bench_refuses_sqlite(settings):
         pytest.skip("this process runs on PostgreSQL")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("web_bench")
+
+
+def test_web_bench_refuses_an_empty_run():
+    with pytest.raises(CommandError, match="--fixed-seconds must be at least 1"):
+        call_command("web_bench", "--fixed-seconds", "0")
