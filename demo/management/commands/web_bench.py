@@ -141,30 +141,8 @@ class Command(BaseCommand):
         self._line(_targets())
         measured = [(name, path, sessions[who] if who else None) for name, path, who in pages(big)]
         _warm_up(web_port, measured)
-        trivial = self._throughput(options, web_port, TRIVIAL, None)
-        self._line(
-            {"page": "trivial", "rps": round(trivial.rps, 1), "p50_ms": trivial.ms(0.5), "p95_ms": trivial.ms(0.95)}
-        )
-        for name, path, key in measured:
-            status, body = load.fetch(web_port, path, session_key=key)
-            if status != 200:
-                raise CommandError(f"{name} ({path}) answered {status} before the load")
-            queries = _queries(path, key, secret_key)
-            run = self._throughput(options, web_port, path, key)
-            self._line(stats.page_line(page=name, run=run, size=len(body), queries=queries, trivial_rps=trivial.rps))
-        fixed_connections = math.ceil(options["rate"] / FIXED_RATE_PER_CONNECTION)
-        for name, path, key in measured:
-            seconds = options["fixed_seconds"]
-            run = load.hey(
-                web_port,
-                path,
-                seconds=seconds,
-                connections=fixed_connections,
-                rate=options["rate"] / fixed_connections,
-                session_key=key,
-            )
-            load.wait_until_quiet(web_port, TRIVIAL)
-            self._line(stats.fixed_rate_line(page=name, run=run, rate=options["rate"], seconds=seconds))
+        self._throughput_lines(options, web_port, measured, secret_key)
+        self._fixed_rate_lines(options, web_port, measured)
         self._contention(web_port, big, sessions)
         workers = stack.worker_pids(master.pid)
         self._line(
@@ -176,6 +154,30 @@ class Command(BaseCommand):
                 "target": "reported",
             }
         )
+
+    def _throughput_lines(self, options, port: int, measured: list, secret_key: str) -> None:
+        """The trivial page's throughput, then each page's beside it, with its size and queries."""
+        trivial = self._throughput(options, port, TRIVIAL, None)
+        self._line(
+            {"page": "trivial", "rps": round(trivial.rps, 1), "p50_ms": trivial.ms(0.5), "p95_ms": trivial.ms(0.95)}
+        )
+        for name, path, key in measured:
+            status, body = load.fetch(port, path, session_key=key)
+            if status != 200:
+                raise CommandError(f"{name} ({path}) answered {status} before the load")
+            queries = _queries(path, key, secret_key)
+            run = self._throughput(options, port, path, key)
+            self._line(stats.page_line(page=name, run=run, size=len(body), queries=queries, trivial_rps=trivial.rps))
+
+    def _fixed_rate_lines(self, options, port: int, measured: list) -> None:
+        rate, seconds = options["rate"], options["fixed_seconds"]
+        connections = math.ceil(rate / FIXED_RATE_PER_CONNECTION)
+        for name, path, key in measured:
+            run = load.hey(
+                port, path, seconds=seconds, connections=connections, rate=rate / connections, session_key=key
+            )
+            load.wait_until_quiet(port, TRIVIAL)
+            self._line(stats.fixed_rate_line(page=name, run=run, rate=rate, seconds=seconds))
 
     def _seed(self, size: Size) -> tuple[BigDay, dict]:
         started = time.monotonic()
