@@ -10,6 +10,8 @@ SYSTEM_PACKAGES := libpq-dev gcc make
 BROWSER_PACKAGES := chromium fonts-dejavu-core
 # The production stack test runs nginx, a private redis-server and pg_dump/pg_restore.
 STACK_PACKAGES := nginx redis-server postgresql-client
+# The web benchmark drives gunicorn with hey and gives it a private redis-server.
+BENCH_PACKAGES := hey redis-server
 
 .DEFAULT_GOAL := help
 .PHONY: help install system-deps browser-deps stack-deps run serve test test-browser test-stack test-upgrade lint format bench migrate
@@ -22,7 +24,9 @@ help:
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
 	@echo "make serve    production-like: gunicorn, the Celery workers (one per queue group) and beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make lint     ruff check and format check"
-	@echo "make bench    time matchmaking on a 2,000-learner and a 20,000-learner random day, and confirming 300 pairs"
+	@echo "make bench    time matchmaking on a 2,000-learner and a 20,000-learner random day, confirming 300 pairs,"
+	@echo "             then the pages of a 250-surgeon day through gunicorn (web_bench: JSON lines with targets;"
+	@echo "             about 15 minutes; needs PostgreSQL)"
 
 install: system-deps $(VENV)/.installed static/vendor/.installed
 
@@ -82,10 +86,13 @@ test-upgrade: install stack-deps
 	$(BIN)/python scripts/upgrade_test.py
 
 # Targets: the smaller day in under 1 s, the larger in under 10 s ("seconds" is the solver alone).
+# Then web_bench (docs/bench.md): makes and drops DATABASE_URL's name + _bench on PostgreSQL.
 bench: install
+	@scripts/system-packages.sh $(BENCH_PACKAGES)
 	@$(BIN)/python manage.py matchmaking_bench --learners 2000 --surgeons 200 --slots-per-surgeon 10 --seed 1
 	@$(BIN)/python manage.py matchmaking_bench --learners 20000 --surgeons 2000 --slots-per-surgeon 10 --seed 1
-	@$(BIN)/python manage.py matchmaking_bench --confirm-pairs 300
+	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/surgeryday} $(BIN)/python manage.py matchmaking_bench --confirm-pairs 300
+	@DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/surgeryday} $(BIN)/python manage.py web_bench
 
 lint: install
 	$(BIN)/ruff check .

@@ -85,7 +85,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# The web benchmark (`manage.py web_bench`) serves the site with one extra constant
+# page to compare against; production never sets this.
+ROOT_URLCONF = env_choice("ROOT_URLCONF", "config.urls", ["config.urls", "config.bench_urls"])
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

@@ -36,3 +36,9 @@ def test_broker_url_sends_tasks_to_a_separate_broker():
     env = {**PRODUCTION_ENV, "BROKER_URL": "amqp://surgeryday:secret@127.0.0.1:5672/surgeryday"}
 
     assert _broker_url(env) == "amqp://surgeryday:secret@127.0.0.1:5672/surgeryday"
+
+
+def test_root_urlconf_takes_only_the_site_or_the_bench_urls():
+    result = run_manage("check", env={"ROOT_URLCONF": "people.urls"})
+    assert result.returncode != 0
+    assert "ROOT_URLCONF must be one of config.urls, config.bench_urls" in result.stderr
