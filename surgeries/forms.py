@@ -11,6 +11,7 @@ from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
+from surgeries.selectors.desk import SHOW_CHOICES
 from surgeries.services import DayDetails
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
@@ -287,3 +288,20 @@ class WalkInForm(forms.Form):
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
         self.helper = form_helper("Book walk-in")
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's search and list choice, read from the address (GET)."""
+
+    q = forms.CharField(label="Find by name", required=False, max_length=80)
+    show = forms.ChoiceField(label="Show", required=False, choices=list(SHOW_CHOICES.items()))
+
+    def filters(self) -> tuple[str, str, list[str]]:
+        """The search text and list to use, and a notice for each value that was ignored."""
+        self.is_valid()
+        notices = []
+        if "q" in self.errors:
+            notices.append("Names are at most 80 characters, so the search was ignored.")
+        if "show" in self.errors:
+            notices.append("That list is not one the desk knows, so it shows everyone.")
+        return self.cleaned_data.get("q", ""), self.cleaned_data.get("show") or "all", notices

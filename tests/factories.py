@@ -314,6 +314,44 @@ def fill_day(day, count: int) -> None:
         OpenSpaceFactory(day=day)
 
 
+def big_day(day, *, surgeons: int = 250, slots_each: int = 6, bookings: int = 300) -> None:
+    """A city-wide day in a few bulk inserts: `surgeons` surgeons with `slots_each`
+    back-to-back 30-minute slots (staggered through the day), and `bookings` of those
+    slots taken by learners, with the commitments booking would have made."""
+    tag = f"big{day.pk}"
+    people = User.objects.bulk_create(
+        User(email=f"{tag}-{role}{n}@example.org", display_name=f"{role.title()} {n:03d}", password="!")
+        for role, count in (("surgeon", surgeons), ("learner", bookings))
+        for n in range(count)
+    )
+    surgeon_people, learners = people[:surgeons], people[surgeons:]
+    day_surgeons = DaySurgeon.objects.bulk_create(DaySurgeon(day=day, person=person) for person in surgeon_people)
+    slots = Slot.objects.bulk_create(
+        Slot(
+            day=day,
+            day_surgeon=day_surgeon,
+            surgeon_id=day_surgeon.person_id,
+            starts_at=day.starts_at + timedelta(minutes=30 * ((n % 4) + k)),
+            ends_at=day.starts_at + timedelta(minutes=30 * ((n % 4) + k + 1)),
+        )
+        for n, day_surgeon in enumerate(day_surgeons)
+        for k in range(slots_each)
+    )
+    # Every fifth slot, so the bookings spread over surgeons and times.
+    taken = slots[:: max(1, len(slots) // bookings)][:bookings] if bookings else []
+    made = Booking.objects.bulk_create(
+        Booking(day=day, slot=slot, learner=learner, surgeon_id=slot.surgeon_id)
+        for slot, learner in zip(taken, learners, strict=False)
+    )
+    Commitment.objects.bulk_create(
+        Commitment(
+            person_id=person_id, day=day, starts_at=b.slot.starts_at, ends_at=b.slot.ends_at, role=role, booking=b
+        )
+        for b in made
+        for person_id, role in ((b.learner_id, Commitment.Role.LEARNER), (b.surgeon_id, Commitment.Role.SURGEON))
+    )
+
+
 # --- Days and workshops that already took place -----------------------------------------
 # Booking and registration services refuse sessions and workshops in the past, so these
 # write them directly, with the commitments the services would have made.

@@ -15,6 +15,7 @@ from surgeries.selectors.days import (
     my_part_in_day,
     upcoming_published_days,
 )
+from surgeries.selectors.desk import DeskRow, DeskSection, desk_bookings, desk_sections
 from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
@@ -25,6 +26,8 @@ from surgeries.selectors.slots import (
 )
 
 __all__ = [
+    "DeskRow",
+    "DeskSection",
     "MyBookings",
     "MyPartInDay",
     "ProgrammeRow",
@@ -33,6 +36,8 @@ __all__ = [
     "day_bookings",
     "day_surgeon_of",
     "days_organised_by",
+    "desk_bookings",
+    "desk_sections",
     "free_slots",
     "my_bookings",
     "my_part_in_day",

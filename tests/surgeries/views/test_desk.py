@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from people.models import User
 from surgeries.models import Booking, DayAggregate
-from tests.factories import DaySurgeonFactory, SlotFactory, UserFactory, booked_slot
+from tests.factories import DaySurgeonFactory, SlotFactory, UserFactory, big_day, booked_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,7 @@ def test_desk_refuses_everyone_but_organisers(client, request, slot, persona, st
     assert client.post(reverse("surgeries:desk_check_in", args=[slot.day_id, booking.pk])).status_code == status
     assert client.post(reverse("surgeries:desk_no_show", args=[slot.day_id, booking.pk])).status_code == status
     assert client.get(reverse("surgeries:desk_move", args=[slot.day_id, booking.pk])).status_code == status
+    assert client.get(reverse("surgeries:desk_walk_in", args=[slot.day_id])).status_code == status
 
 
 def test_desk_anonymous_goes_to_login(client, slot):
@@ -119,8 +120,8 @@ def test_desk_query_count_does_not_grow(client, django_assert_num_queries, organ
         )
     client.force_login(organiser)
 
-    # session, user, zone, day, access, bookings, topics, free slots (none left)
-    with django_assert_num_queries(9):
+    # zone, session, user, day, access, how many bookings, the page of bookings, the "Organise" menu link
+    with django_assert_num_queries(8):
         response = client.get(reverse("surgeries:desk", args=[day.pk]))
 
     assert response.content.decode().count(">Move<") == booking_count
@@ -187,3 +188,102 @@ def test_no_notes_or_no_show_marks_once_the_days_private_data_is_deleted(client,
     assert "can no longer be added" in mark.content.decode()
     saved = Booking.objects.get(pk=booking.pk)
     assert (saved.organiser_note, saved.is_no_show) == ("", False)
+
+
+def _desk(client, day, query: str = "", **headers):
+    return client.get(reverse("surgeries:desk", args=[day.pk]) + query, headers=headers)
+
+
+def test_desk_search_by_name_keeps_only_matching_bookings(client, organiser, day):
+    for name in ("Wren Walker", "Ade Okafor"):
+        booked_slot(slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day)), learner=UserFactory(display_name=name))
+    client.force_login(organiser)
+
+    page = _desk(client, day, "?q=wren").content.decode()
+
+    assert "Wren Walker" in page
+    assert "Ade Okafor" not in page
+    assert "1 booking matching “wren”." in page
+
+
+@pytest.mark.parametrize(
+    ("query", "notice"),
+    [
+        ("?show=everything", "That list is not one the desk knows, so it shows everyone."),
+        ("?q=" + "x" * 81, "Names are at most 80 characters, so the search was ignored."),
+    ],
+)
+def test_desk_ignores_an_unknown_filter_with_a_notice(client, organiser, slot, query, notice):
+    booked_slot(slot=slot, learner=UserFactory(display_name="Wren Walker"))
+    client.force_login(organiser)
+
+    response = _desk(client, slot.day, query)
+
+    assert response.status_code == 200
+    assert notice in response.content.decode()
+    assert "Wren Walker" in response.content.decode()
+
+
+@pytest.mark.parametrize(("number", "shown"), [("99", "Page 2 of 2"), ("0", "Page 2 of 2"), ("abc", "Page 1 of 2")])
+def test_desk_page_out_of_range_shows_the_last_page_and_nonsense_the_first(client, organiser, day, number, shown):
+    big_day(day, surgeons=30, slots_each=1, bookings=30)
+    client.force_login(organiser)
+
+    response = _desk(client, day, f"?page={number}")
+
+    assert response.status_code == 200
+    assert shown in response.content.decode()
+
+
+def test_desk_htmx_search_swaps_only_the_list(client, organiser, slot):
+    booked_slot(slot=slot, learner=UserFactory(display_name="Wren Walker"))
+    client.force_login(organiser)
+
+    response = _desk(client, slot.day, "?q=wren", HX_Request="true")
+
+    page = response.content.decode()
+    assert page.startswith('<div id="desk-list"')
+    assert "Wren Walker" in page and "<html" not in page
+    assert "HX-Request" in response["Vary"]
+
+
+def test_desk_check_in_comes_back_to_the_same_search_and_page(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:desk_check_in", args=[slot.day_id, booking.pk]), {"back": "q=Lee&show=bogus&page=2"}
+    )
+
+    assert response.url == reverse("surgeries:desk", args=[slot.day_id]) + "?q=Lee&page=2"
+
+
+def test_desk_walk_in_page_lists_only_the_soonest_free_sessions(client, organiser, day):
+    big_day(day, surgeons=20, slots_each=3, bookings=0)
+    client.force_login(organiser)
+
+    page = client.get(reverse("surgeries:desk_walk_in", args=[day.pk])).content.decode()
+
+    assert page.count("<option") == 40
+    assert "The 40 soonest free sessions are listed." in page
+
+
+@pytest.mark.parametrize("query", ["", "?q=learner", "?show=later", "?page=5"])
+def test_desk_on_a_big_day_stays_small_with_the_same_queries(client, django_assert_num_queries, organiser, day, query):
+    big_day(day)
+    client.force_login(organiser)
+
+    with django_assert_num_queries(8):
+        response = _desk(client, day, query)
+
+    assert response.status_code == 200
+    assert len(response.content) < 100_000
+
+
+def test_desk_walk_in_page_on_a_big_day_stays_small(client, organiser, day):
+    big_day(day)
+    client.force_login(organiser)
+
+    response = client.get(reverse("surgeries:desk_walk_in", args=[day.pk]))
+
+    assert len(response.content) < 100_000
