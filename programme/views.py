@@ -106,7 +106,10 @@ def reschedule(request, booking_id: int):
         else:
             messages.success(request, "Your booking has moved to the new time.")
             return redirect("surgeries:my_bookings")
-    return render(request, "programme/reschedule.html", {"booking": booking, "day": booking.day, "form": form})
+    # A big day has a thousand free sessions: they are offered an hour at a time.
+    hours = form.offer_one_hour(slots=slots, zone=booking.day.time_zone, asked=request.GET.get("hour", ""))
+    context = {"booking": booking, "day": booking.day, "form": form, **hours}
+    return render(request, "programme/reschedule.html", context)
 
 
 def _ics_response(body: str, filename: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
 from surgeries.selectors.desk import SHOW_CHOICES
+from surgeries.selectors.hours import pick_hour, slots_by_hour
 from surgeries.services import DayDetails
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
@@ -75,6 +76,21 @@ class SlotChoiceForm(forms.Form):
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
         self.helper = form_helper(submit_label)
+
+    def offer_one_hour(self, *, slots, zone: str, asked: str) -> dict:
+        """Show only one hour's slots (the hour `asked` for, or the soonest) and the one
+        sent, if any; any free slot is still accepted. Returns what the page needs for
+        its links to the other hours (templates/surgeries/_slot_hours.html)."""
+        hours = slots_by_hour(slots=slots, zone=zone)
+        hour, ignored = pick_hour(asked=asked, hours=hours)
+        shown, sent = {slot.pk for slot in hours.get(hour, [])}, str(self.data.get("slot", ""))
+        field = self.fields["slot"]
+        field.choices = [c for c in field.choices if c[0] in shown or str(c[0]) == sent]
+        return {
+            "hour": hour,
+            "hours": [(h, f"{h:02d}:00", len(free)) for h, free in hours.items()] if len(hours) > 1 else [],
+            "notices": ["There are no free sessions in that hour, so the soonest are shown."] if ignored else [],
+        }
 
 
 class OrganiserNoteForm(forms.Form):

@@ -16,6 +16,7 @@ from surgeries.selectors.days import (
     upcoming_published_days,
 )
 from surgeries.selectors.desk import DeskRow, DeskSection, desk_bookings, desk_sections
+from surgeries.selectors.hours import pick_hour, slots_by_hour
 from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
@@ -41,8 +42,10 @@ __all__ = [
     "free_slots",
     "my_bookings",
     "my_part_in_day",
+    "pick_hour",
     "programme",
     "relationships_for",
+    "slots_by_hour",
     "slots_by_surgeon",
     "surgeon_sessions",
     "upcoming_published_days",

@@ -107,6 +107,7 @@ def desk_no_show(request, day_id: int, booking_id: int):
 
 @login_required
 def desk_move(request, day_id: int, booking_id: int):
+    """Move a booking to any free session; on a big day they are offered an hour at a time."""
     day, booking = _desk_booking(request, day_id, booking_id)
     slots = selectors.free_slots(day=day, exclude_person_id=booking.learner_id)
     form = SlotChoiceForm(
@@ -122,7 +123,9 @@ def desk_move(request, day_id: int, booking_id: int):
         else:
             messages.success(request, "Booking moved.")
             return redirect("surgeries:desk", day_id=day.pk)
-    return render(request, "surgeries/desk_move.html", {"day": day, "booking": booking, "form": form})
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("hour", ""))
+    context = {"day": day, "booking": booking, "form": form, **hours}
+    return render(request, "surgeries/desk_move.html", context)
 
 
 @login_required

@@ -1,10 +1,11 @@
+import zoneinfo
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from surgeries.models import Booking, SurgeryDay
+from surgeries.models import Booking, Slot, SurgeryDay
 from tests.factories import (
     DaySurgeonFactory,
     OpenSpaceFactory,
@@ -332,3 +333,30 @@ def test_programme_of_a_draft_day_is_refused_to_all_but_organisers(client, learn
     for who in (learner, stranger):
         client.force_login(who)
         assert _programme(client, draft, "?view=compact").status_code == 404
+
+
+def test_reschedule_on_a_big_day_offers_an_hour_at_a_time_and_stays_small(client, learner, day):
+    big_day(day)
+    slot = Slot.objects.filter(day=day, bookings__isnull=True).order_by("starts_at").first()
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(learner)
+    url = reverse("surgeries:reschedule", args=[booking.pk])
+    zone = zoneinfo.ZoneInfo(day.time_zone)
+    hours = sorted({(day.starts_at + timedelta(minutes=30 * k)).astimezone(zone).hour for k in range(10)})
+
+    pages = [client.get(f"{url}?hour={hour}").content.decode() for hour in hours]
+
+    assert max(len(page.encode()) for page in pages) < 100_000
+    assert f"{hours[-1]:02d}:00 (" in pages[0]
+    assert 'name="slot"' in pages[-1]
+
+
+def test_reschedule_takes_a_free_slot_outside_the_hour_shown(client, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    later = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.starts_at + timedelta(hours=3))
+    SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+    client.force_login(learner)
+
+    client.post(reverse("surgeries:reschedule", args=[booking.pk]), {"slot": later.pk})
+
+    assert Booking.objects.get(learner=learner, status=Booking.Status.ACTIVE).slot == later

@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -287,3 +288,44 @@ def test_desk_walk_in_page_on_a_big_day_stays_small(client, organiser, day):
     response = client.get(reverse("surgeries:desk_walk_in", args=[day.pk]))
 
     assert len(response.content) < 100_000
+
+
+def test_desk_move_offers_one_hour_of_free_sessions_at_a_time(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    later = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.starts_at + timedelta(hours=2))
+    client.force_login(organiser)
+    url = reverse("surgeries:desk_move", args=[slot.day_id, booking.pk])
+    hour = later.starts_at.astimezone(zoneinfo.ZoneInfo(slot.day.time_zone)).hour
+    soon = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+
+    first = client.get(url).content.decode()
+    chosen = client.get(f"{url}?hour={hour}").content.decode()
+
+    assert f'value="{soon.pk}"' in first and f'value="{later.pk}"' not in first
+    assert f'value="{later.pk}"' in chosen and f'value="{soon.pk}"' not in chosen
+
+
+@pytest.mark.parametrize("hour", ["3", "x", "99999999999999999999"])
+def test_desk_move_hour_without_free_sessions_shows_the_soonest_with_a_notice(client, organiser, slot, hour):
+    booking = booked_slot(slot=slot)
+    soon = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+    client.force_login(organiser)
+
+    response = client.get(reverse("surgeries:desk_move", args=[slot.day_id, booking.pk]) + f"?hour={hour}")
+
+    page = response.content.decode()
+    assert "There are no free sessions in that hour, so the soonest are shown." in page
+    assert f'value="{soon.pk}"' in page
+
+
+def test_desk_move_of_a_big_day_stays_small_in_its_busiest_hour(client, organiser, day):
+    big_day(day)
+    booking = Booking.objects.filter(day=day).first()
+    client.force_login(organiser)
+    url = reverse("surgeries:desk_move", args=[day.pk, booking.pk])
+    zone = zoneinfo.ZoneInfo(day.time_zone)
+    hours = {(day.starts_at + timedelta(minutes=30 * k)).astimezone(zone).hour for k in range(10)}
+
+    sizes = {hour: len(client.get(f"{url}?hour={hour}").content) for hour in hours}
+
+    assert max(sizes.values()) < 100_000
