@@ -66,16 +66,8 @@ class BookingForm(forms.Form):
         self.helper = form_helper(submit_label)
 
 
-class SlotChoiceForm(forms.Form):
-    slot = forms.TypedChoiceField(label="Choose a new time", coerce=int, widget=forms.RadioSelect)
-
-    def __init__(self, *args, slots, zone: str, submit_label="Move my booking", **kwargs):
-        super().__init__(*args, **kwargs)
-        tz = zoneinfo.ZoneInfo(zone)
-        self.fields["slot"].choices = [
-            (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
-        ]
-        self.helper = form_helper(submit_label)
+class OneHourOfSlots:
+    """For a form with a `slot` choice of free sessions: a big day has a thousand."""
 
     def offer_one_hour(self, *, slots, zone: str, asked: str) -> dict:
         """Show only one hour's slots (the hour `asked` for, or the soonest) and the one
@@ -91,6 +83,18 @@ class SlotChoiceForm(forms.Form):
             "hours": [(h, f"{h:02d}:00", len(free)) for h, free in hours.items()] if len(hours) > 1 else [],
             "notices": ["There are no free sessions in that hour, so the soonest are shown."] if ignored else [],
         }
+
+
+class SlotChoiceForm(OneHourOfSlots, forms.Form):
+    slot = forms.TypedChoiceField(label="Choose a new time", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots, zone: str, submit_label="Move my booking", **kwargs):
+        super().__init__(*args, **kwargs)
+        tz = zoneinfo.ZoneInfo(zone)
+        self.fields["slot"].choices = [
+            (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
+        ]
+        self.helper = form_helper(submit_label)
 
 
 class OrganiserNoteForm(forms.Form):
@@ -282,7 +286,7 @@ class InviteSurgeonForm(forms.Form):
         self.helper = form_helper("Invite")
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(OneHourOfSlots, forms.Form):
     email = forms.EmailField(help_text="If they have no account, we make one they can claim later.")
     # Always asked for, so the form never reveals whether an address already has an account.
     display_name = forms.CharField(

@@ -19,7 +19,6 @@ from surgeries.forms import DeskFilterForm, OrganiserNoteForm, SlotChoiceForm, W
 from surgeries.models import Booking, SurgeryDay
 
 DESK_PAGE_SIZE = 25
-WALK_IN_CHOICES = 40
 
 
 def _desk_list(request, day: SurgeryDay, params: QueryDict) -> dict:
@@ -145,21 +144,12 @@ def desk_note(request, day_id: int, booking_id: int):
     return render(request, "surgeries/desk_note.html", {"day": day, "booking": booking, "form": form})
 
 
-def _shorten_choices(form: WalkInForm) -> bool:
-    """Only the soonest free sessions (and the one chosen, if sent back with a mistake):
-    a walk-in wants the next free session, and a big day has a thousand. Says if any were left out."""
-    chosen = str(form.data.get("slot", ""))
-    field = form.fields["slot"]
-    choices = list(field.choices)
-    field.choices = [c for n, c in enumerate(choices) if n < WALK_IN_CHOICES or str(c[0]) == chosen]
-    return len(choices) > WALK_IN_CHOICES
-
-
 @login_required
 def desk_walk_in(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
     data = request.POST if request.method == "POST" else None
-    form = WalkInForm(data, slots=selectors.free_slots(day=day), zone=day.time_zone)
+    slots = selectors.free_slots(day=day)
+    form = WalkInForm(data, slots=slots, zone=day.time_zone)
     if request.method == "POST" and form.is_valid():
         try:
             services.walk_in_book(
@@ -177,5 +167,6 @@ def desk_walk_in(request, day_id: int):
             name = form.cleaned_data["display_name"].strip() or "The walk-in"
             messages.success(request, f"{name} is booked in as a walk-in.")
             return redirect("surgeries:desk", day_id=day.pk)
-    context = {"day": day, "form": form, "more": _shorten_choices(form), "shown": WALK_IN_CHOICES}
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("hour", ""))
+    context = {"day": day, "form": form, **hours}
     return render(request, "surgeries/desk_walk_in.html", context)

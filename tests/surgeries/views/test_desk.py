@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 from datetime import timedelta
 
@@ -259,14 +260,19 @@ def test_desk_check_in_comes_back_to_the_same_search_and_page(client, organiser,
     assert response.url == reverse("surgeries:desk", args=[slot.day_id]) + "?q=Lee&page=2"
 
 
-def test_desk_walk_in_page_lists_only_the_soonest_free_sessions(client, organiser, day):
+def test_desk_walk_in_page_offers_one_hour_of_free_sessions_at_a_time(client, organiser, day):
     big_day(day, surgeons=20, slots_each=3, bookings=0)
     client.force_login(organiser)
+    url = reverse("surgeries:desk_walk_in", args=[day.pk])
+    local = day.starts_at.astimezone(zoneinfo.ZoneInfo(day.time_zone))
+    first, second = local.hour, local.hour + 1
 
-    page = client.get(reverse("surgeries:desk_walk_in", args=[day.pk])).content.decode()
+    soonest = client.get(url).content.decode()
+    later = client.get(f"{url}?hour={second}").content.decode()
 
-    assert page.count("<option") == 40
-    assert "The 40 soonest free sessions are listed." in page
+    assert re.findall(r"<option[^>]*>(\d\d):", soonest) == [f"{first:02d}"] * 15
+    assert f'href="?hour={second}">{second:02d}:00 (30 free)' in soonest
+    assert set(re.findall(r"<option[^>]*>(\d\d):", later)) == {f"{second:02d}"}
 
 
 @pytest.mark.parametrize("query", ["", "?q=learner", "?show=later", "?page=5"])
