@@ -107,7 +107,7 @@ def reschedule(request, booking_id: int):
             messages.success(request, "Your booking has moved to the new time.")
             return redirect("surgeries:my_bookings")
     # A big day has a thousand free sessions: they are offered an hour at a time.
-    hours = form.offer_one_hour(slots=slots, zone=booking.day.time_zone, asked=request.GET.get("hour", ""))
+    hours = form.offer_one_hour(slots=slots, zone=booking.day.time_zone, asked=request.GET.get("from", ""))
     context = {"booking": booking, "day": booking.day, "form": form, **hours}
     return render(request, "programme/reschedule.html", context)
 

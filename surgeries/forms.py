@@ -12,7 +12,7 @@ from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
 from surgeries.selectors.desk import SHOW_CHOICES
-from surgeries.selectors.hours import pick_hour, slots_by_hour
+from surgeries.selectors.hours import pick_time, slots_by_time
 from surgeries.services import DayDetails
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
@@ -70,18 +70,18 @@ class OneHourOfSlots:
     """For a form with a `slot` choice of free sessions: a big day has a thousand."""
 
     def offer_one_hour(self, *, slots, zone: str, asked: str) -> dict:
-        """Show only one hour's slots (the hour `asked` for, or the soonest) and the one
-        sent, if any; any free slot is still accepted. Returns what the page needs for
-        its links to the other hours (templates/surgeries/_slot_hours.html)."""
-        hours = slots_by_hour(slots=slots, zone=zone)
-        hour, ignored = pick_hour(asked=asked, hours=hours)
-        shown, sent = {slot.pk for slot in hours.get(hour, [])}, str(self.data.get("slot", ""))
+        """Show only one hour's slots (the one `asked` for, or the soonest; a busy hour
+        one start time at a time) and the one sent, if any; any free slot is still
+        accepted. Returns what templates/surgeries/_slot_hours.html needs."""
+        groups = slots_by_time(slots=slots, zone=zone)
+        start, ignored = pick_time(asked=asked, groups=groups)
+        shown, sent = {slot.pk for slot in groups.get(start, [])}, str(self.data.get("slot", ""))
         field = self.fields["slot"]
         field.choices = [c for c in field.choices if c[0] in shown or str(c[0]) == sent]
         return {
-            "hour": hour,
-            "hours": [(h, f"{h:02d}:00", len(free)) for h, free in hours.items()] if len(hours) > 1 else [],
-            "notices": ["There are no free sessions in that hour, so the soonest are shown."] if ignored else [],
+            "start": start,
+            "starts": [(key, len(free)) for key, free in groups.items()] if len(groups) > 1 else [],
+            "notices": ["There are no free sessions at that time, so the soonest are shown."] if ignored else [],
         }
 
 

@@ -1,5 +1,6 @@
 """factory_boy factories shared by every test module."""
 
+import re
 import zoneinfo
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -109,6 +110,15 @@ def log_in_as(client, request, persona: str) -> None:
 def assert_login_redirect(response):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def every_time_offered(client, url: str) -> dict[str, str]:
+    """Each page of a slot choice that offers free sessions a time at a time
+    (templates/surgeries/_slot_hours.html), by the start in its address."""
+    first = client.get(url).content.decode()
+    return {
+        start: client.get(f"{url}?from={start}").content.decode() for start in re.findall(r'\?from=([^"]+)"', first)
+    }
 
 
 def status_of(instance) -> str:

@@ -16,7 +16,7 @@ from surgeries.selectors.days import (
     upcoming_published_days,
 )
 from surgeries.selectors.desk import DeskRow, DeskSection, desk_bookings, desk_sections
-from surgeries.selectors.hours import pick_hour, slots_by_hour
+from surgeries.selectors.hours import pick_time, slots_by_time
 from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
@@ -42,11 +42,11 @@ __all__ = [
     "free_slots",
     "my_bookings",
     "my_part_in_day",
-    "pick_hour",
+    "pick_time",
     "programme",
     "relationships_for",
-    "slots_by_hour",
     "slots_by_surgeon",
+    "slots_by_time",
     "surgeon_sessions",
     "upcoming_published_days",
     "waiting_list",

@@ -122,7 +122,7 @@ def desk_move(request, day_id: int, booking_id: int):
         else:
             messages.success(request, "Booking moved.")
             return redirect("surgeries:desk", day_id=day.pk)
-    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("hour", ""))
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
     context = {"day": day, "booking": booking, "form": form, **hours}
     return render(request, "surgeries/desk_move.html", context)
 
@@ -167,6 +167,6 @@ def desk_walk_in(request, day_id: int):
             name = form.cleaned_data["display_name"].strip() or "The walk-in"
             messages.success(request, f"{name} is booked in as a walk-in.")
             return redirect("surgeries:desk", day_id=day.pk)
-    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("hour", ""))
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
     context = {"day": day, "form": form, **hours}
     return render(request, "surgeries/desk_walk_in.html", context)
