@@ -21,14 +21,19 @@ from surgeries.models import Booking, SurgeryDay
 DESK_PAGE_SIZE = 25
 
 
-def _desk_list(request, day: SurgeryDay, params: QueryDict) -> dict:
+def _kept(search: str, show: str) -> dict[str, str]:
+    """The search and list worth keeping in an address (not the defaults)."""
+    return {key: value for key, value in (("q", search), ("show", show)) if value and value != "all"}
+
+
+def _desk_list(day: SurgeryDay, params: QueryDict) -> dict:
     """The filtered, paged list: the search, the list chosen, the page and its rows."""
     filters = DeskFilterForm(params)
     search, show, notices = filters.filters()
     bookings = selectors.desk_bookings(day=day, now=timezone.now(), search=search, show=show)
     # get_page: a page that is not a number gives the first page, one past the end the last.
     page = Paginator(bookings, DESK_PAGE_SIZE).get_page(params.get("page"))
-    kept = {key: value for key, value in (("q", search), ("show", show)) if value and value != "all"}
+    kept = _kept(search, show)
     return {
         "day": day,
         "filters": filters,
@@ -45,7 +50,7 @@ def _desk_list(request, day: SurgeryDay, params: QueryDict) -> dict:
 
 
 def _desk_page(request, day: SurgeryDay):
-    context = _desk_list(request, day, request.GET)
+    context = _desk_list(day, request.GET)
     if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         # The search box and the page links swap only the list.
         response = render(request, "surgeries/_desk_list.html", context)
@@ -65,10 +70,9 @@ def desk(request, day_id: int):
 def _back_to_desk(request, day: SurgeryDay):
     """To the desk as the organiser left it: same search, list and page (each checked again)."""
     back = QueryDict(request.POST.get("back", "")[:300])
-    filters = DeskFilterForm(back)
-    search, show, _ = filters.filters()
+    search, show, _ = DeskFilterForm(back).filters()
     page = back.get("page", "")
-    kept = {key: value for key, value in (("q", search), ("show", show)) if value and value != "all"}
+    kept = _kept(search, show)
     if page.isdigit() and page != "1":
         kept["page"] = page
     address = reverse("surgeries:desk", args=[day.pk])

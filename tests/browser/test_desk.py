@@ -30,6 +30,12 @@ def test_desk_search_swaps_the_list_and_check_in_keeps_the_search(page, screen):
     expect(page.get_by_text("40 bookings, showing 1 to 25.")).to_be_visible()
     assert_fits_width(page)
     assert_accessible(page)
+    page.get_by_role("link", name="Next page").click()
+    expect(page.get_by_text("40 bookings, showing 26 to 40.")).to_be_visible()
+    expect(page.locator("#desk-list")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/desk/\?page=2"))
+    # The pointer, left where "Next page" was, would hover a button mid-transition for the scan below.
+    page.mouse.move(0, 0)
     page.get_by_label("Find by name").fill("Learner 007")
 
     # Swapped in place as they type (htmx), with the address kept for the back button.
