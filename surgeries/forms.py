@@ -321,7 +321,7 @@ class DeskFilterForm(forms.Form):
         self.is_valid()
         notices = []
         if "q" in self.errors:
-            notices.append("Names are at most 80 characters, so the search was ignored.")
+            notices.append("That search could not be used (names are at most 80 characters), so it was ignored.")
         if "show" in self.errors:
             notices.append("That list is not one the desk knows, so it shows everyone.")
         return self.cleaned_data.get("q", ""), self.cleaned_data.get("show") or "all", notices

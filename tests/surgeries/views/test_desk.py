@@ -212,7 +212,7 @@ def test_desk_search_by_name_keeps_only_matching_bookings(client, organiser, day
     ("query", "notice"),
     [
         ("?show=everything", "That list is not one the desk knows, so it shows everyone."),
-        ("?q=" + "x" * 81, "Names are at most 80 characters, so the search was ignored."),
+        ("?q=" + "x" * 81, "That search could not be used (names are at most 80 characters), so it was ignored."),
     ],
 )
 def test_desk_ignores_an_unknown_filter_with_a_notice(client, organiser, slot, query, notice):
@@ -224,6 +224,12 @@ def test_desk_ignores_an_unknown_filter_with_a_notice(client, organiser, slot, q
     assert response.status_code == 200
     assert notice in response.content.decode()
     assert "Wren Walker" in response.content.decode()
+
+
+def test_desk_search_with_a_null_character_is_a_bad_request_not_an_error(client, organiser, slot):
+    client.force_login(organiser)
+
+    assert _desk(client, slot.day, "?q=Wren%00").status_code == 400
 
 
 @pytest.mark.parametrize(("number", "shown"), [("99", "Page 2 of 2"), ("0", "Page 2 of 2"), ("abc", "Page 1 of 2")])
