@@ -22,7 +22,7 @@ help:
 	@echo "make install  only the set-up: Debian packages, .venv, npm assets"
 	@echo "make serve    production-like: gunicorn, the Celery workers (one per queue group) and beat (needs DATABASE_URL, REDIS_URL)"
 	@echo "make lint     ruff check and format check"
-	@echo "make bench    time matchmaking on a 2,000-learner and a 20,000-learner random day"
+	@echo "make bench    time matchmaking on a 2,000-learner and a 20,000-learner random day, and confirming 300 pairs"
 
 install: system-deps $(VENV)/.installed static/vendor/.installed
 
@@ -85,6 +85,7 @@ test-upgrade: install stack-deps
 bench: install
 	@$(BIN)/python manage.py matchmaking_bench --learners 2000 --surgeons 200 --slots-per-surgeon 10 --seed 1
 	@$(BIN)/python manage.py matchmaking_bench --learners 20000 --surgeons 2000 --slots-per-surgeon 10 --seed 1
+	@$(BIN)/python manage.py matchmaking_bench --confirm-pairs 300
 
 lint: install
 	$(BIN)/ruff check .

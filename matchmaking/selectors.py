@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from matchmaking.core.fit import Audience, LearnerRequest, explain_pair, pair_fit
 from matchmaking.core.instance import ReasonKind, ReasonPart
@@ -23,6 +27,7 @@ from people.models import PersonPerspective, Profile, TopicWant, User
 from people.visibility import levels_visible_to
 from surgeries.models import SurgeryDay
 from surgeries.selectors import busy_times
+from surgeries.templatetags.venue_time import venue_time
 
 
 def match_request_for(*, day: SurgeryDay, learner: User) -> MatchRequest | None:
@@ -65,38 +70,61 @@ def last_unmatched_reason(*, day: SurgeryDay, request: MatchRequest | None) -> s
 # --- The organiser's proposal --------------------------------------------------------------
 
 
+# Rows per page of the proposal: a phone loads a page of a 1,250-pair day in well under 100 KB.
+PAIRS_PER_PAGE = 50
+UNMATCHED_PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class ProposalRow:
-    pair: ProposedPair
+    """One proposed pair, with everything the page shows worked out here, not per row in the template."""
+
+    pair_id: int
+    request_id: int
+    time: str  # in the venue's zone, "10:00 GMT"
+    surgeon: str
+    learner: str
+    locked: bool
+    fit: int
     explanation: str
+    lock_url: str
+    remove_url: str
+    slot_url: str
 
 
 @dataclass(frozen=True)
 class UnmatchedRow:
-    request: MatchRequest
+    request_id: int
+    learner: str
     text: str
+    slot_url: str
 
 
 @dataclass(frozen=True)
 class ProposalPage:
     proposal: MatchProposal | None  # the draft, or the proposal whose pairs are being booked
-    rows: list[ProposalRow]
-    unmatched: list[UnmatchedRow]
+    rows: list[ProposalRow]  # this page of pairs
+    unmatched: list[UnmatchedRow]  # this page of learners not matched
     open_requests: int
     matched_requests: int
     last_confirmed: MatchProposal | None = None
-
-    @property
-    def matched(self) -> int:
-        return len(self.rows)
-
-    @property
-    def total_fit(self) -> int:
-        return sum(row.pair.fit for row in self.rows)
+    matched: int = 0  # pairs in the whole proposal
+    total_fit: int = 0
+    pairs_page: Page | None = None
+    unmatched_page: Page | None = None
 
     @property
     def is_confirming(self) -> bool:
         return self.proposal is not None and self.proposal.status == MatchProposal.Status.CONFIRMING
+
+    @property
+    def keep_unmatched_page(self) -> str:
+        """For links to other pages of pairs: stay on this page of learners not matched."""
+        return f"&unmatched={self.unmatched_page.number if self.unmatched_page else 1}"
+
+    @property
+    def keep_pairs_page(self) -> str:
+        return f"&page={self.pairs_page.number if self.pairs_page else 1}"
 
 
 def _current_and_last_confirmed(day: SurgeryDay) -> tuple[MatchProposal | None, MatchProposal | None]:
@@ -110,8 +138,16 @@ def _current_and_last_confirmed(day: SurgeryDay) -> tuple[MatchProposal | None, 
     return current, next((p for p in proposals if p.status == status.CONFIRMED), None)
 
 
-def proposal_page(*, day: SurgeryDay) -> ProposalPage:
-    """The day's draft proposal, every pair explained for organisers. Five queries at any size.
+def _url_for_row(name: str, day_id: int) -> Callable[[int], str]:
+    """Reverse a per-row URL once; each row puts its id in place of the last number."""
+    head, _, tail = reverse(f"matchmaking:{name}", args=[day_id, 0]).rpartition("/0/")
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def proposal_page(*, day: SurgeryDay, page: object = None, unmatched_page: object = None) -> ProposalPage:
+    """One page of the day's draft proposal, every pair on it explained for organisers,
+    and one page of the learners left out. Seven queries at any size; a page number that
+    is not a number gives the first page, one past the end the last.
 
     While a proposal is being confirmed, the page only points to its progress.
     """
@@ -126,16 +162,66 @@ def proposal_page(*, day: SurgeryDay) -> ProposalPage:
     open_requests, matched = counts.get(MatchRequest.Status.OPEN, 0), counts.get(MatchRequest.Status.MATCHED, 0)
     if proposal is None or proposal.status != MatchProposal.Status.DRAFT:
         return ProposalPage(proposal, [], [], open_requests, matched, last_confirmed)
+    totals = proposal.pairs.aggregate(n=Count("id"), fit=Coalesce(Sum("fit"), 0))
     pairs = proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
         "slot__starts_at", "slot__surgeon__display_name", "id"
     )
-    pairs = list(pairs)
-    shown = _perspectives_shown_to_organisers(surgeon_ids={p.slot.surgeon_id for p in pairs})
-    rows = [ProposalRow(p, _reason_for_organiser(p.reasons, shown.get(p.slot.surgeon_id, set()))) for p in pairs]
+    pairs_page = _paginator(pairs, PAIRS_PER_PAGE, count=totals["n"]).get_page(page)
     texts = {row["request"]: row["text"] for row in proposal.unmatched}
     requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
-    unmatched = [UnmatchedRow(request, texts[request.pk]) for request in requests]
-    return ProposalPage(proposal, rows, unmatched, open_requests, matched, last_confirmed)
+    left_out_page = Paginator(requests, UNMATCHED_PER_PAGE).get_page(unmatched_page)
+    slot_url = _url_for_row("learner_slot", day.pk)
+    unmatched = [
+        UnmatchedRow(request.pk, request.learner.display_name, texts[request.pk], slot_url(request.pk))
+        for request in left_out_page
+    ]
+    return ProposalPage(
+        proposal,
+        _proposal_rows(day, list(pairs_page)),
+        unmatched,
+        open_requests,
+        matched,
+        last_confirmed,
+        matched=totals["n"],
+        total_fit=totals["fit"],
+        pairs_page=pairs_page,
+        unmatched_page=left_out_page,
+    )
+
+
+def _paginator(queryset, per_page: int, *, count: int) -> Paginator:
+    """A paginator that takes the count already read with the totals, not another COUNT query."""
+    paginator = Paginator(queryset, per_page)
+    paginator.__dict__["count"] = count  # Paginator.count is a cached property
+    return paginator
+
+
+def _proposal_rows(day: SurgeryDay, pairs: list[ProposedPair]) -> list[ProposalRow]:
+    shown = _perspectives_shown_to_organisers(surgeon_ids={p.slot.surgeon_id for p in pairs})
+    lock_url, remove_url = _url_for_row("pair_lock", day.pk), _url_for_row("pair_remove", day.pk)
+    slot_url, zone = _url_for_row("learner_slot", day.pk), day.time_zone
+    times: dict[datetime, str] = {}  # many pairs share a start time: format each once
+    rows = []
+    for pair in pairs:
+        starts_at = pair.slot.starts_at
+        if starts_at not in times:
+            times[starts_at] = venue_time(starts_at, zone)
+        rows.append(
+            ProposalRow(
+                pair_id=pair.pk,
+                request_id=pair.request_id,
+                time=times[starts_at],
+                surgeon=pair.slot.surgeon.display_name,
+                learner=pair.request.learner.display_name,
+                locked=pair.locked,
+                fit=pair.fit,
+                explanation=_reason_for_organiser(pair.reasons, shown.get(pair.slot.surgeon_id, set())),
+                lock_url=lock_url(pair.pk),
+                remove_url=remove_url(pair.pk),
+                slot_url=slot_url(pair.request_id),
+            )
+        )
+    return rows
 
 
 def _perspectives_shown_to_organisers(*, surgeon_ids: set[int]) -> dict[int, set[str]]:

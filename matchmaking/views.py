@@ -135,7 +135,8 @@ def _book(request, day: SurgeryDay):
 @login_required
 def proposal(request, day_id: int):
     day = _organiser_day(request, day_id)
-    page = selectors.proposal_page(day=day)
+    # Page numbers that are not numbers give the first page, past the end the last (Paginator.get_page).
+    page = selectors.proposal_page(day=day, page=request.GET.get("page"), unmatched_page=request.GET.get("unmatched"))
     return render(request, "matchmaking/proposal.html", {"day": day, "page": page})
 
 

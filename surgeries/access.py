@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 
 from people.models import Membership, Organisation, User
 from people.selectors import organisers_of
-from surgeries.models import SurgeryDay
+from surgeries.models import DaySeries, SurgeryDay
 
 ORGANISER, MEMBER, OUTSIDER = "organiser", "member", "outsider"
 
@@ -102,3 +102,13 @@ def organiser_organisation(*, user: User, slug: str) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
     require_organiser(user=user, organisation=organisation)
     return organisation
+
+
+def organiser_series(*, user: User, series_id: int) -> DaySeries:
+    """A series of days, for the organisers of its organisation; anyone else is refused."""
+    series = get_object_or_404(
+        DaySeries.objects.select_related("organisation", "source_day__venue", "source_day__organisation"),
+        pk=series_id,
+    )
+    require_organiser(user=user, organisation=series.organisation)
+    return series

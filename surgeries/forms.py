@@ -7,10 +7,12 @@ from datetime import date, datetime, time
 from django import forms
 from django.conf import settings
 
+from people.enums import Perspective
 from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import SurgeryDay, Venue
+from surgeries.selectors import free_times
 from surgeries.selectors.desk import SHOW_CHOICES
 from surgeries.selectors.hours import pick_time, slots_by_time
 from surgeries.services import DayDetails
@@ -41,6 +43,30 @@ def parse_time_ranges(text: str, *, on: date, zone: str, with_labels: bool = Fal
     return ranges
 
 
+# The browser's date and time inputs read and send ISO values whatever the page's
+# language; Django would otherwise write the first British input format into them
+# (03/12/2026), which a date input cannot show, so an unchanged form came back empty.
+class DateWidget(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeWidget(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class DateTimeLocalWidget(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 def format_time_ranges(ranges, zone: str) -> str:
     tz = zoneinfo.ZoneInfo(zone)
     return "\n".join(f"{s.astimezone(tz):%H:%M}-{e.astimezone(tz):%H:%M}" for s, e in ranges)
@@ -64,6 +90,55 @@ class BookingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"].queryset = topics
         self.helper = form_helper(submit_label)
+
+
+class FreeTimesForm(forms.Form):
+    """How a person narrows the free times of a day. Every field may be left out.
+
+    The choices come from the day itself, so a value that is not one of them (an old
+    link, a typed address) is not an error for the person: `query()` leaves it out
+    and `ignored()` says which ones were, for the page to mention.
+    """
+
+    when = forms.ChoiceField(label="When", required=False)
+    topic = forms.ChoiceField(label="Topic", required=False)
+    perspective = forms.ChoiceField(label="Surgeon's perspective", required=False)
+    group = forms.ChoiceField(
+        label="Group by",
+        required=False,
+        choices=[(free_times.GROUP_BY_HOUR, "Hour"), (free_times.GROUP_BY_TOPIC, "Topic")],
+    )
+
+    IGNORED = {
+        "when": "We did not recognise the time you chose, so all times are shown.",
+        "topic": "There are no free sessions for the topic you chose, so all topics are shown.",
+        "perspective": "We did not recognise the perspective you chose, so all surgeons are shown.",
+        "group": "We did not recognise how you wanted the times grouped, so they are grouped by hour.",
+    }
+    SIGN_IN_FOR_PERSPECTIVE = "Log in to choose a surgeon by perspective."
+
+    def __init__(self, data, *, day: SurgeryDay, topics: list[tuple[str, str]], signed_in: bool):
+        super().__init__(data)
+        self.signed_in = signed_in
+        hours = free_times.hour_choices(day)
+        self.fields["when"].choices = [("", "Any time"), *free_times.part_of_day_choices(day), *hours]
+        self.fields["topic"].choices = [("", "Any topic"), *topics]
+        self.fields["perspective"].choices = [("", "Any surgeon"), *Perspective.choices]
+        self.fields["perspective"].help_text = "Only surgeons who share this with everyone at their events."
+        self.is_valid()
+
+    def query(self, page: str = "") -> free_times.FreeTimesQuery:
+        data = {name: value for name, value in self.cleaned_data.items() if value}
+        if not self.signed_in:
+            # Perspectives are shared with people at the surgeon's events, not with everyone online.
+            data.pop("perspective", None)
+        return free_times.FreeTimesQuery(**data, page=page)
+
+    def ignored(self) -> list[str]:
+        notes = [self.IGNORED[name] for name in self.fields if name in self.errors]
+        if not self.signed_in and self.data.get("perspective"):
+            notes.append(self.SIGN_IN_FOR_PERSPECTIVE)
+        return notes
 
 
 class OneHourOfSlots:
@@ -138,9 +213,9 @@ class DayForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     venue = forms.ModelChoiceField(queryset=Venue.objects.none(), empty_label=None)
     online_link = forms.URLField(label="Online link (optional)", required=False, assume_scheme="https")
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), help_text="At the venue.")
-    starts = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
-    ends = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(widget=DateWidget, help_text="At the venue.")
+    starts = forms.TimeField(label="Starts", widget=TimeWidget)
+    ends = forms.TimeField(label="Ends", widget=TimeWidget)
     slot_minutes = forms.IntegerField(label="Session length (minutes)", min_value=10, max_value=180, initial=30)
     breaks = forms.CharField(
         required=False,
@@ -150,13 +225,13 @@ class DayForm(forms.Form):
     booking_opens = forms.DateTimeField(
         label="Booking opens (optional)",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalWidget,
         help_text="Leave empty to open booking as soon as the day is published.",
     )
     booking_closes = forms.DateTimeField(
         label="Booking closes (optional)",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=DateTimeLocalWidget,
         help_text="Leave empty to take bookings until each session starts.",
     )
     cancellation_cutoff_hours = forms.IntegerField(

@@ -4,7 +4,8 @@ their own for a day (workshops: places, waiting lists, reminders).
 Surgeries may not import those apps, so it announces each day event here and they
 listen; this is the only way day events leave surgeries. The rules:
 
-1. Each signal is sent by one service in `surgeries/services/days.py`, explicitly,
+1. Each signal is sent by one service in `surgeries/services/days.py` (`day_copied`:
+   `surgeries/services/copies.py`), explicitly,
    from inside that service's transaction: whatever a receiver writes commits or
    rolls back with the day's own change, and a receiver that raises undoes it.
 2. Nothing else sends them. A day changed any other way (the admin, a shell, a data
@@ -23,6 +24,12 @@ The signals:
     Sent by `day_update` once an organiser's changes to a day are saved and its own
     slots and session reminders have followed. The day's reminder offsets may have
     changed; reminders kept elsewhere follow them.
+`day_copied(source, day, shift)`
+    Sent by `copy_day_to` (an organiser's "Copy this day", and each date of a
+    series) once the new draft `day`, its breaks and its surgeons are saved.
+    `shift(moment)` moves a moment of `source` to the same local time on the new
+    date. A receiver copies what it keeps for a day and returns a list of short
+    sentences saying what it copied, shown to the organiser.
 `days_finished(days)`
     Sent by `days_finish_ended` (hourly) with a queryset of every finished day, not
     only those this run finished, so a row that raced the finishing is caught next
@@ -32,5 +39,6 @@ The signals:
 from django.dispatch import Signal
 
 day_cancelled = Signal()
+day_copied = Signal()
 day_updated = Signal()
 days_finished = Signal()

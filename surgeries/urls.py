@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surgeries.views import desk, organise, public, surgeon
+from surgeries.views import desk, organise, public, series, surgeon
 
 app_name = "surgeries"
 
@@ -25,4 +25,12 @@ urlpatterns = [
     path("organise/days/<int:day_id>/desk/<int:booking_id>/no-show/", desk.desk_no_show, name="desk_no_show"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/note/", desk.desk_note, name="desk_note"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/move/", desk.desk_move, name="desk_move"),
+    # Copies of a day and series of days
+    path("organise/days/<int:day_id>/copy/", series.day_copy, name="day_copy"),
+    path("organise/days/<int:day_id>/copied/", series.day_copied, name="day_copied"),
+    path("organise/days/<int:day_id>/repeat/", series.series_new, name="series_new"),
+    path("organise/series/<int:series_id>/", series.series_manage, name="series_manage"),
+    path("organise/series/<int:series_id>/change/", series.series_edit, name="series_edit"),
+    path("organise/series/<int:series_id>/skip/", series.series_skip, name="series_skip"),
+    path("organise/series/<int:series_id>/move/", series.series_move, name="series_move"),
 ]

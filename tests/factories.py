@@ -324,44 +324,6 @@ def fill_day(day, count: int) -> None:
         OpenSpaceFactory(day=day)
 
 
-def big_day(day, *, surgeons: int = 250, slots_each: int = 6, bookings: int = 300) -> None:
-    """A city-wide day in a few bulk inserts: `surgeons` surgeons with `slots_each`
-    back-to-back 30-minute slots (staggered through the day), and `bookings` of those
-    slots taken by learners, with the commitments booking would have made."""
-    tag = f"big{day.pk}"
-    people = User.objects.bulk_create(
-        User(email=f"{tag}-{role}{n}@example.org", display_name=f"{role.title()} {n:03d}", password="!")
-        for role, count in (("surgeon", surgeons), ("learner", bookings))
-        for n in range(count)
-    )
-    surgeon_people, learners = people[:surgeons], people[surgeons:]
-    day_surgeons = DaySurgeon.objects.bulk_create(DaySurgeon(day=day, person=person) for person in surgeon_people)
-    slots = Slot.objects.bulk_create(
-        Slot(
-            day=day,
-            day_surgeon=day_surgeon,
-            surgeon_id=day_surgeon.person_id,
-            starts_at=day.starts_at + timedelta(minutes=30 * ((n % 4) + k)),
-            ends_at=day.starts_at + timedelta(minutes=30 * ((n % 4) + k + 1)),
-        )
-        for n, day_surgeon in enumerate(day_surgeons)
-        for k in range(slots_each)
-    )
-    # Every fifth slot, so the bookings spread over surgeons and times.
-    taken = slots[:: max(1, len(slots) // bookings)][:bookings] if bookings else []
-    made = Booking.objects.bulk_create(
-        Booking(day=day, slot=slot, learner=learner, surgeon_id=slot.surgeon_id)
-        for slot, learner in zip(taken, learners, strict=False)
-    )
-    Commitment.objects.bulk_create(
-        Commitment(
-            person_id=person_id, day=day, starts_at=b.slot.starts_at, ends_at=b.slot.ends_at, role=role, booking=b
-        )
-        for b in made
-        for person_id, role in ((b.learner_id, Commitment.Role.LEARNER), (b.surgeon_id, Commitment.Role.SURGEON))
-    )
-
-
 # --- Days and workshops that already took place -----------------------------------------
 # Booking and registration services refuse sessions and workshops in the past, so these
 # write them directly, with the commitments the services would have made.
@@ -512,3 +474,71 @@ def held_and_finished_day(organisation, learner, surgeon) -> SurgeryDay:
 # organisation is told the page does not exist (404).
 SIGNED_IN_PERSONAS = ["organiser", "surgeon", "learner", "other_organiser", "stranger"]
 ORGANISER_ONLY = {"organiser": 200, "surgeon": 403, "learner": 403, "other_organiser": 404, "stranger": 404}
+
+
+def big_day(organisation, *, surgeons: int = 250, slots_each: int = 6, topics: int = 12) -> SurgeryDay:
+    """A published day as big as a city-wide surgery: bulk-created, so it takes a second, not a minute.
+
+    Each surgeon offers `slots_each` half-hour sessions spread over the day's five
+    hours and two of the organisation's topics; none is booked, so all are free.
+    """
+    day = SurgeryDayFactory(organisation=organisation, title="City-wide surgery")
+    offered = Topic.objects.bulk_create(
+        Topic(organisation=organisation, name=f"Topic {index:02d}") for index in range(topics)
+    )
+    people = User.objects.bulk_create(
+        User(email=f"big-surgeon-{day.pk}-{index}@example.org", display_name=f"Surgeon {index:03d}", password="!")
+        for index in range(surgeons)
+    )
+    day_surgeons = DaySurgeon.objects.bulk_create(
+        DaySurgeon(day=day, person=person, max_sessions=20) for person in people
+    )
+    through = DaySurgeon.topics.through
+    through.objects.bulk_create(
+        through(daysurgeon_id=ds.pk, topic_id=offered[(index + k) % topics].pk)
+        for index, ds in enumerate(day_surgeons)
+        for k in (0, 1)
+    )
+    starts = [day.starts_at + timedelta(minutes=30 * k) for k in range(10)]
+    Slot.objects.bulk_create(
+        Slot(
+            day=day,
+            day_surgeon=ds,
+            surgeon_id=ds.person_id,
+            starts_at=starts[(index + k) % len(starts)],
+            ends_at=starts[(index + k) % len(starts)] + timedelta(minutes=30),
+        )
+        for index, ds in enumerate(day_surgeons)
+        for k in range(slots_each)
+    )
+    return day
+
+
+def book_many(day, *, bookings: int) -> None:
+    """`bookings` of the day's slots taken by new learners ("Learner 000", ...) in a few
+    bulk inserts, spread evenly over the slots in surgeon order, with the commitments
+    booking would have made. For `big_day`, whose slots are all free."""
+    slots = list(Slot.objects.filter(day=day).order_by("day_surgeon__person__display_name", "starts_at", "id"))
+    taken = slots[:: max(1, len(slots) // bookings)][:bookings] if bookings else []
+    learners = User.objects.bulk_create(
+        User(email=f"big-learner-{day.pk}-{n}@example.org", display_name=f"Learner {n:03d}", password="!")
+        for n in range(len(taken))
+    )
+    made = Booking.objects.bulk_create(
+        Booking(day=day, slot=slot, learner=learner, surgeon_id=slot.surgeon_id)
+        for slot, learner in zip(taken, learners, strict=True)
+    )
+    Commitment.objects.bulk_create(
+        Commitment(
+            person_id=person_id, day=day, starts_at=b.slot.starts_at, ends_at=b.slot.ends_at, role=role, booking=b
+        )
+        for b in made
+        for person_id, role in ((b.learner_id, Commitment.Role.LEARNER), (b.surgeon_id, Commitment.Role.SURGEON))
+    )
+
+
+def booked_big_day(organisation, *, surgeons: int = 250, slots_each: int = 6, bookings: int = 300) -> SurgeryDay:
+    """`big_day` with `bookings` of its slots taken (see `book_many`)."""
+    day = big_day(organisation, surgeons=surgeons, slots_each=slots_each)
+    book_many(day, bookings=bookings)
+    return day

@@ -8,10 +8,10 @@ Connected by importing this module in WorkshopsConfig.ready().
 from django.dispatch import receiver
 
 from surgeries.models import SurgeryDay
-from surgeries.signals import day_cancelled, day_updated, days_finished
+from surgeries.signals import day_cancelled, day_copied, day_updated, days_finished
 from workshops.models import Workshop
 from workshops.notifications import workshop_moved_notify
-from workshops.services.planning import workshops_cancel_for_day
+from workshops.services.planning import programme_copy_to_day, workshops_cancel_for_day
 from workshops.services.registration import waiting_lists_end_for_days
 
 
@@ -32,3 +32,9 @@ def move_workshop_reminders_with_day(sender, *, day: SurgeryDay, **kwargs) -> No
 def end_waiting_lists_with_days(sender, *, days, **kwargs) -> None:
     # A finished day's workshops have happened, so nobody waits for a place any more.
     waiting_lists_end_for_days(days)
+
+
+@receiver(day_copied, sender=SurgeryDay, dispatch_uid="workshops_copied_with_day")
+def copy_programme_with_day(sender, *, source: SurgeryDay, day: SurgeryDay, shift, **kwargs) -> list[str]:
+    # "Copy this day" and each date of a series bring the day's workshops and open space.
+    return programme_copy_to_day(source=source, day=day, shift=shift)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+import numpy as np
 
 Id = int
 # Slots may carry minutes from the start of the day or aware datetimes; the
@@ -136,18 +138,52 @@ def _check_ids(instance: Instance) -> list[str]:
     return problems
 
 
-def _check_pairs(instance: Instance) -> list[str]:
-    learners, slots = set(instance.learners), instance.slot_by_id()
+@dataclass(frozen=True, slots=True)
+class PairColumns:
+    """The allowed pairs' learner ids, slot ids and fits as NumPy arrays.
+
+    Read from the pairs once (three passes in C-speed iterators) and shared by the
+    instance check and the solver, so a large day is not walked again in Python.
+    """
+
+    learner: np.ndarray
+    slot: np.ndarray
+    fit: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: Sequence[AllowedPair]) -> PairColumns:
+        def column(name: str) -> np.ndarray:
+            return np.fromiter((getattr(pair, name) for pair in pairs), dtype=np.int64, count=len(pairs))
+
+        return cls(learner=column("learner_id"), slot=column("slot_id"), fit=column("fit"))
+
+
+def _named(columns: PairColumns, mask: np.ndarray) -> list[tuple[int, int]]:
+    return list(zip(columns.learner[mask].tolist(), columns.slot[mask].tolist(), strict=True))
+
+
+def _check_pairs(instance: Instance, columns: PairColumns) -> list[str]:
+    """Unknown learners or slots, negative fits and repeated pairs, with array operations."""
+    learners = np.unique(np.array(instance.learners, dtype=np.int64))
+    slots = np.unique(np.array([slot.id for slot in instance.slots], dtype=np.int64))
+    known = np.isin(columns.learner, learners) & np.isin(columns.slot, slots)
     problems = [
-        f"pair ({p.learner_id}, {p.slot_id}) names an unknown learner or slot"
-        for p in instance.pairs
-        if p.learner_id not in learners or p.slot_id not in slots
+        f"pair ({learner}, {slot}) names an unknown learner or slot" for learner, slot in _named(columns, ~known)
     ]
-    problems += [f"pair ({p.learner_id}, {p.slot_id}) has a negative fit" for p in instance.pairs if p.fit < 0]
-    keys = {(p.learner_id, p.slot_id) for p in instance.pairs}
-    if len(keys) < len(instance.pairs):
-        repeated = _duplicates((p.learner_id, p.slot_id) for p in instance.pairs)
-        problems += [f"pair {key} appears more than once" for key in repeated]
+    problems += [f"pair ({learner}, {slot}) has a negative fit" for learner, slot in _named(columns, columns.fit < 0)]
+    # Each known pair as one number (learner index times the number of slots, plus slot
+    # index); sorted, repeats sit side by side.
+    keys = np.searchsorted(learners, columns.learner[known]) * len(slots) + np.searchsorted(slots, columns.slot[known])
+    keys.sort()
+    repeated = np.unique(keys[1:][keys[1:] == keys[:-1]])
+    problems += [
+        f"pair ({learner}, {slot}) appears more than once"
+        for learner, slot in zip(
+            learners[repeated // max(len(slots), 1)].tolist(),
+            slots[repeated % max(len(slots), 1)].tolist(),
+            strict=True,
+        )
+    ]
     return problems
 
 
@@ -173,9 +209,13 @@ def violations(instance: Instance, chosen: Iterable[tuple[Id, Id]]) -> list[str]
     return problems
 
 
-def check_instance(instance: Instance) -> None:
-    """Raise InvalidInstance listing every inconsistency, locks included."""
-    problems = _check_ids(instance) + _check_pairs(instance)
+def check_instance(instance: Instance, columns: PairColumns | None = None) -> None:
+    """Raise InvalidInstance listing every inconsistency, locks included.
+
+    `columns` are the instance's pairs as arrays, when the caller has read them already.
+    """
+    columns = columns if columns is not None else PairColumns.of(instance.pairs)
+    problems = _check_ids(instance) + _check_pairs(instance, columns)
     if not problems:
         problems = [f"locked {problem}" for problem in violations(instance, instance.locked)]
     if problems:

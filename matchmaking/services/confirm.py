@@ -11,16 +11,20 @@
 3. Once no pair is pending, the proposal is `confirmed` with the counts.
 
 `proposal_confirmations_resume` (periodic) queues the job again for a confirmation that
-has made no progress for a while, in case its message was lost. See docs/matchmaking.md.
+has made no progress for a while, in case its message was lost. Without a broker, the
+embedded scheduler books confirmations instead (`proposal_confirmations_book_waiting`),
+never the organiser's request. See docs/matchmaking.md.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from functools import partial
 
-from celery import signature
+from celery import current_app, signature
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Max
@@ -31,12 +35,13 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from matchmaking.errors import MatchmakingError
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair
 from matchmaking.services.proposals import locked_day
+from outbox.services import notifications_in_bulk
 from people.models import User
 from surgeries import errors
-from surgeries.models import Booking, Slot, SurgeryDay
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay
 from surgeries.notifications import booking_notifications_schedule
 from surgeries.services.booking_core import book_locked_slot, is_deadlock, translate_integrity_error
-from surgeries.services.locking import lock_slots, maybe_lock
+from surgeries.services.locking import lock_people, lock_slots, maybe_lock
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +52,12 @@ Outcome = ProposedPair.Outcome
 # import the task module that imports it; queued messages carry this name, keep it.
 CONFIRM_TASK = "surgeries.matchmaking_confirm"
 
-# Times one pair is tried when PostgreSQL stops its transaction to break a deadlock.
+# Pairs booked in one transaction: few enough that a batch holds its locks briefly (a
+# hand booking of one of its slots waits well under a second), many enough that
+# committing and writing messages are shared.
+BATCH_SIZE = 50
+
+# Times one batch is tried when PostgreSQL stops its transaction to break a deadlock.
 DEADLOCK_ATTEMPTS = 3
 
 # What a learner whose pair could not be booked reads on their own page. It names
@@ -112,7 +122,16 @@ def proposal_confirm_start(*, day: SurgeryDay, proposal_id: int, by: User) -> Ma
 
 
 def queue_confirm(*, proposal_id: int) -> None:
-    """Queue the booking job. Without a broker to take it, the periodic resume queues it later."""
+    """Queue the booking job. Without a broker to take it, the periodic resume queues it later.
+
+    When tasks run in-process (`make run`, no Redis), a job queued here would run inside
+    the organiser's request, for as long as booking takes. Instead the proposal is left
+    waiting (no queueing time), and the embedded scheduler books it in the background
+    (`proposal_confirmations_book_waiting`).
+    """
+    if current_app.conf.task_always_eager:
+        MatchProposal.objects.filter(pk=proposal_id, status=Status.CONFIRMING).update(confirm_queued_at=None)
+        return
     try:
         signature(CONFIRM_TASK, kwargs={"proposal_id": proposal_id}).delay()
     except BrokerUnavailable:
@@ -123,57 +142,116 @@ def queue_confirm(*, proposal_id: int) -> None:
 
 
 def proposal_confirm_pairs(*, proposal_id: int) -> MatchProposal | None:
-    """Book every pending pair of a proposal being confirmed, then finish it.
+    """Book every pending pair of a proposal being confirmed, batch by batch, then finish it.
 
     Returns the proposal, or None if it is gone or not being confirmed (nothing to do).
-    A pair whose transaction PostgreSQL stopped to break a deadlock is simply tried
-    again; any other database error (a lost connection) leaves the pair pending and
+    A batch whose transaction PostgreSQL stopped to break a deadlock is simply tried
+    again; any other database error (a lost connection) leaves its pairs pending and
     is raised, so the job is tried again later.
     """
     proposal = MatchProposal.objects.select_related("confirmed_by").filter(pk=proposal_id).first()
     if proposal is None or proposal.status != Status.CONFIRMING:
         return None
-    pending = proposal.pairs.filter(outcome=Outcome.PENDING).order_by("slot__starts_at", "id")
-    for pair_id in list(pending.values_list("pk", flat=True)):
-        for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
-            try:
-                _settle_pair(pair_id=pair_id, by=proposal.confirmed_by)
-                break
-            except OperationalError as error:
-                if not is_deadlock(error) or attempt == DEADLOCK_ATTEMPTS:
-                    raise
+    # Surgeon by surgeon, so each surgeon's reminders and day sheet are worked out in one batch.
+    pending = proposal.pairs.filter(outcome=Outcome.PENDING).order_by("slot__day_surgeon_id", "slot__starts_at", "id")
+    pair_ids = list(pending.values_list("pk", flat=True))
+    for start in range(0, len(pair_ids), BATCH_SIZE):
+        _settle_batch_retrying(pair_ids=pair_ids[start : start + BATCH_SIZE], by=proposal.confirmed_by)
     return _finish(proposal_id=proposal.pk)
 
 
-@transaction.atomic
-def _settle_pair(*, pair_id: int, by: User | None) -> None:
-    """Book one pair, or record why it cannot be booked.
+def _settle_batch_retrying(*, pair_ids: list[int], by: User | None) -> None:
+    """Settle a batch; again if PostgreSQL stopped it to break a deadlock; pair by pair
+    in savepoints if the database refused one of its writes (a race the checks missed)."""
+    careful = False
+    for attempt in range(1, DEADLOCK_ATTEMPTS + 2):
+        try:
+            _settle_batch(pair_ids=pair_ids, by=by, careful=careful)
+            return
+        except IntegrityError:
+            if careful:
+                raise
+            careful = True
+        except OperationalError as error:
+            if not is_deadlock(error) or attempt >= DEADLOCK_ATTEMPTS:
+                raise
 
-    Locks the pair, then its request, then the slot, then both people (in
-    `book_locked_slot`): deleting a request deletes its pairs first, and hand booking
-    locks slot then people, so no two of these ever wait on each other in a circle.
+
+@transaction.atomic
+def _settle_batch(*, pair_ids: list[int], by: User | None, careful: bool) -> None:
+    """Book a batch of pairs in one transaction, or record for each why it cannot be booked.
+
+    1. Lock the pairs still pending, then their requests, then the slots, then every
+       person of the batch (learners and surgeons, by id): deleting a request deletes its
+       pairs first, and hand booking locks slot then people, so no two of these ever wait
+       on each other in a circle. A pair settled meanwhile (another run) is skipped.
+    2. Book each pair with `book_locked_slot`. Its checks raise before it
+       writes, so a refused pair leaves nothing behind; only a write the database refuses
+       spoils the transaction, and then the batch is run again `careful`ly, each pair in
+       its own savepoint. The messages of the whole batch are written together.
+    3. Record every outcome, and mark each booked request `matched`, with two bulk updates.
     """
-    pair = ProposedPair.objects.select_for_update(of=("self",)).filter(pk=pair_id, outcome=Outcome.PENDING).first()
-    if pair is None:
-        return  # another run settled it, or the learner's request has gone
-    request = MatchRequest.objects.select_for_update(of=("self",)).select_related("learner").get(pk=pair.request_id)
-    slot = lock_slots([pair.slot_id]).get(pair.slot_id)
+    order = {pair_id: index for index, pair_id in enumerate(pair_ids)}
+    pairs = ProposedPair.objects.select_for_update(of=("self",)).filter(pk__in=pair_ids, outcome=Outcome.PENDING)
+    pairs = sorted(pairs.order_by("pk"), key=lambda pair: order[pair.pk])
+    if not pairs:
+        return
+    requests = MatchRequest.objects.select_for_update(of=("self",)).select_related("learner")
+    requests = requests.prefetch_related("topics").filter(pk__in=[p.request_id for p in pairs]).order_by("pk")
+    requests = {request.pk: request for request in requests}
+    slots = lock_slots([pair.slot_id for pair in pairs])
+    lock_people([r.learner_id for r in requests.values()] + [slot.surgeon_id for slot in slots.values()])
+    _attach_day_and_surgeons(slots.values())
+    now = timezone.now()
+    matched = []
+    with notifications_in_bulk():
+        for pair in pairs:
+            request = requests[pair.request_id]
+            pair.problem = _settle_locked_pair(
+                pair=pair, request=request, slot=slots.get(pair.slot_id), by=by, careful=careful
+            )
+            pair.outcome, pair.settled_at = (Outcome.NOT_BOOKED if pair.problem else Outcome.BOOKED), now
+            if not pair.problem:
+                request.updated_at = now
+                matched.append(request)
+    ProposedPair.objects.bulk_update(pairs, ["outcome", "problem", "settled_at"])
+    MatchRequest.objects.bulk_update(matched, ["status", "booking", "reasons", "updated_at"])
+
+
+def _attach_day_and_surgeons(slots: Iterable[Slot]) -> None:
+    """Give the locked slots their day and surgeon rows, read once for the batch, not per pair."""
+    slots = list(slots)
+    if not slots:
+        return
+    days = SurgeryDay.objects.select_related("organisation", "venue").filter(pk__in={s.day_id for s in slots})
+    days = {day.pk: day for day in days}
+    surgeons = DaySurgeon.objects.select_related("person").filter(pk__in={s.day_surgeon_id for s in slots})
+    surgeons = {day_surgeon.pk: day_surgeon for day_surgeon in surgeons}
+    for slot in slots:
+        slot.day = days[slot.day_id]
+        slot.day_surgeon = surgeons[slot.day_surgeon_id]
+        slot.day_surgeon.day = slot.day
+        slot.surgeon = slot.day_surgeon.person
+
+
+def _settle_locked_pair(
+    *, pair: ProposedPair, request: MatchRequest, slot: Slot | None, by: User | None, careful: bool
+) -> str:
+    """Book one locked pair and schedule its messages; return "" or why it was not booked."""
     try:
-        with transaction.atomic():
+        with transaction.atomic() if careful else nullcontext():
             booking = _book(request=request, slot=slot, by=by)
     except IntegrityError as error:
-        problem = _why_not(translate_integrity_error(error, learner_id=request.learner_id))
+        if not careful:
+            raise
+        return _why_not(translate_integrity_error(error, learner_id=request.learner_id))
     except errors.BookingError as error:
-        problem = _why_not(error)
-    else:
-        problem = ""
-        request.status, request.booking, request.reasons = MatchRequest.Status.MATCHED, booking, pair.reasons
-        request.save(update_fields=["status", "booking", "reasons", "updated_at"])
-        # The confirmation, the surgeon's notice and the reminders, as for a booking made by hand.
-        booking_notifications_schedule(booking=booking)
-    pair.outcome = Outcome.NOT_BOOKED if problem else Outcome.BOOKED
-    pair.problem, pair.settled_at = problem, timezone.now()
-    pair.save(update_fields=["outcome", "problem", "settled_at"])
+        return _why_not(error)
+    request.status, request.booking, request.reasons = MatchRequest.Status.MATCHED, booking, pair.reasons
+    booking.learner, booking.surgeon, booking.slot, booking.day = request.learner, slot.surgeon, slot, slot.day
+    # The confirmation, the surgeon's notice and the reminders, as for a booking made by hand.
+    booking_notifications_schedule(booking=booking)
+    return ""
 
 
 def _book(*, request: MatchRequest, slot: Slot | None, by: User | None) -> Booking:
@@ -191,6 +269,7 @@ def _book(*, request: MatchRequest, slot: Slot | None, by: User | None) -> Booki
         note=request.note,
         booked_by=by,
         at_desk=True,
+        day=slot.day,
     )
 
 
@@ -253,3 +332,20 @@ def proposal_confirmations_resume(*, now: datetime | None = None) -> int:
         logger.warning("Matchmaking proposal %s made no progress; queueing its booking again.", proposal_id)
         transaction.on_commit(partial(queue_confirm, proposal_id=proposal_id))
     return len(stalled)
+
+
+def proposal_confirmations_book_waiting() -> int:
+    """Without a broker: book here each confirmation left waiting for the scheduler.
+
+    Run by the embedded scheduler's every pass (matchmaking/receivers.py). Each waiting
+    proposal is claimed with a conditional update first, so two schedulers never book
+    the same one at once; one that stops half way is resumed like a lost job. Returns
+    how many were booked.
+    """
+    waiting = MatchProposal.objects.filter(status=Status.CONFIRMING, confirm_queued_at__isnull=True)
+    booked = 0
+    for proposal_id in list(waiting.order_by("pk").values_list("pk", flat=True)):
+        if waiting.filter(pk=proposal_id).update(confirm_queued_at=timezone.now()):
+            proposal_confirm_pairs(proposal_id=proposal_id)
+            booked += 1
+    return booked

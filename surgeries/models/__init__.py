@@ -15,16 +15,20 @@ from surgeries.models.days import (
     validate_reminder_offsets,
     validate_time_zone,
 )
+from surgeries.models.series import MAX_SERIES_DATES, DaySeries, SeriesException
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
 
 __all__ = [
+    "MAX_SERIES_DATES",
     "AvailabilityWindow",
     "Booking",
     "CalendarFeed",
     "Commitment",
     "DayAggregate",
     "DayBreak",
+    "DaySeries",
     "DaySurgeon",
+    "SeriesException",
     "Slot",
     "SurgeryDay",
     "Venue",

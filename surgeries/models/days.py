@@ -89,6 +89,12 @@ class SurgeryDay(models.Model):
     reminder_offsets_minutes = models.JSONField(
         default=default_reminder_offsets, validators=[validate_reminder_offsets]
     )
+    # A day made by a series, and the date of the series' rule it stands for (the
+    # day itself may have been moved to another date).
+    series = models.ForeignKey(
+        "surgeries.DaySeries", on_delete=models.SET_NULL, null=True, blank=True, related_name="days"
+    )
+    series_date = models.DateField(null=True, blank=True, editable=False)
 
     objects = SurgeryDayQuerySet.as_manager()
 
@@ -98,6 +104,11 @@ class SurgeryDay(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="surgery_day_ends_after_start"),
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="surgery_day_slot_at_least_5_minutes"),
+            models.UniqueConstraint(
+                fields=["series", "series_date"],
+                condition=Q(series__isnull=False),
+                name="surgery_day_one_per_series_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,11 +141,13 @@ class SurgeryDay(models.Model):
         window if the organiser set one. Whether the slot or workshop itself has
         started is the caller's to check.
         """
-        if self.status != self.Status.PUBLISHED:
-            return False
-        if self.booking_opens_at and now < self.booking_opens_at:
+        if self.status != self.Status.PUBLISHED or self.opens_for_booking_later(now):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
+
+    def opens_for_booking_later(self, now: datetime) -> bool:
+        """Published, but the organiser's booking window has not opened yet: pages say when it will."""
+        return self.status == self.Status.PUBLISHED and bool(self.booking_opens_at and now < self.booking_opens_at)
 
     def clean(self) -> None:
         errors = {}

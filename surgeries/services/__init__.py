@@ -8,6 +8,7 @@ from surgeries.services.booking import (
     booking_reschedule,
     calendar_feed_renew,
 )
+from surgeries.services.copies import DayCopy, day_copy
 from surgeries.services.days import (
     DayDetails,
     day_cancel,
@@ -18,11 +19,24 @@ from surgeries.services.days import (
     venue_create,
 )
 from surgeries.services.desk import booking_organiser_note_set, walk_in_book
+from surgeries.services.series import (
+    SeriesPlan,
+    rule_of,
+    series_create,
+    series_dates,
+    series_may_change,
+    series_move,
+    series_plan,
+    series_skip,
+    series_update,
+)
 from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
 
 __all__ = [
+    "DayCopy",
     "DayDetails",
+    "SeriesPlan",
     "availability_set",
     "booking_cancel",
     "booking_check_in",
@@ -32,10 +46,19 @@ __all__ = [
     "booking_reschedule",
     "calendar_feed_renew",
     "day_cancel",
+    "day_copy",
     "day_create",
     "day_publish",
     "day_update",
     "days_finish_ended",
+    "rule_of",
+    "series_create",
+    "series_dates",
+    "series_may_change",
+    "series_move",
+    "series_plan",
+    "series_skip",
+    "series_update",
     "slot_starts",
     "surgeon_join",
     "surgeon_topics_set",

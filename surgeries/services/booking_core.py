@@ -18,6 +18,7 @@ from people.selectors import active_topics_of, is_blocked
 from surgeries import errors
 from surgeries.models import Booking, Commitment, Slot, SurgeryDay
 from surgeries.services.locking import lock_people
+from surgeries.templatetags.venue_time import venue_date_at_time
 
 # What else the database refuses when a session is booked, by a word of its message.
 SESSION_REFUSALS: Sequence[tuple[str, type[errors.SurgeryError]]] = (("oneself", errors.BookingWithOneself),)
@@ -79,6 +80,8 @@ def _check_can_book(*, slot: Slot, day: SurgeryDay, learner: User, at_desk: bool
     """Every booking rule except overlaps, which need the people locked first."""
     if day.status != SurgeryDay.Status.PUBLISHED or not slot.is_offered:
         raise errors.BookingClosed()
+    if not at_desk and day.opens_for_booking_later(now):
+        raise errors.BookingClosed(f"Booking opens on {venue_date_at_time(day.booking_opens_at, day.time_zone)}.")
     if not at_desk and not booking_window_is_open(day=day, slot=slot, now=now):
         raise errors.BookingClosed()
     if learner.pk == slot.surgeon_id:
@@ -117,9 +120,15 @@ def book_locked_slot(
     booked_by: User | None = None,
     is_walk_in: bool = False,
     at_desk: bool = False,
+    day: SurgeryDay | None = None,
 ) -> Booking:
-    """Book a slot the caller has already locked. Runs inside the caller's transaction."""
-    day = SurgeryDay.objects.select_related("organisation").get(pk=slot.day_id)
+    """Book a slot the caller has already locked. Runs inside the caller's transaction.
+
+    `day` is the slot's day (with its organisation), read in this transaction, when the
+    caller has it already: matchmaking's confirm books a batch of one day's slots.
+    """
+    if day is None or day.pk != slot.day_id:
+        day = SurgeryDay.objects.select_related("organisation").get(pk=slot.day_id)
     now = timezone.now()
     _check_can_book(slot=slot, day=day, learner=learner, at_desk=at_desk, now=now)
     lock_people([learner.pk, slot.surgeon_id])
@@ -134,9 +143,12 @@ def book_locked_slot(
         is_walk_in=is_walk_in,
         created_at=now,
     )
-    booking.full_clean(validate_constraints=False)
+    # The related rows were just read (the slot and people locked); the database checks the keys.
+    booking.full_clean(exclude=["day", "slot", "learner", "surgeon", "booked_by"], validate_constraints=False)
     booking.save()
-    booking.topics.set(_valid_topics(day=day, topic_ids=topic_ids))
+    topic_ids = list(topic_ids)
+    if topic_ids:
+        booking.topics.add(*_valid_topics(day=day, topic_ids=topic_ids))
     Commitment.objects.bulk_create(
         Commitment(
             person_id=person_id, day=day, starts_at=slot.starts_at, ends_at=slot.ends_at, role=role, booking=booking

@@ -37,3 +37,11 @@ def venue_date(value: datetime | None, zone_name: str) -> str:
         return ""
     local = _in_zone(value, zone_name)
     return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+@register.filter
+def venue_date_at_time(value: datetime | None, zone_name: str) -> str:
+    """'Tuesday 1 December 2026 at 10:00 GMT'."""
+    if value is None:
+        return ""
+    return f"{venue_date(value, zone_name)} at {venue_time(value, zone_name)}"

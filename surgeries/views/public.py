@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from people.selectors import active_topics_of
 from surgeries import errors, selectors, services
 from surgeries.access import visible_day
-from surgeries.forms import BookingForm
+from surgeries.forms import BookingForm, FreeTimesForm
 from surgeries.models import Slot
+from surgeries.selectors import free_times
 
 
 def home(request):
@@ -18,15 +21,41 @@ def home(request):
 
 
 def day_detail(request, day_id: int):
+    """The day, and its free times as the person narrows them.
+
+    An htmx request from the filter form or a "See all" link gets only the free
+    times part; everyone else, with or without JavaScript, the whole page.
+    """
     day = visible_day(user=request.user, day_id=day_id)
     user = request.user
-    free = selectors.free_slots(day=day, exclude_person_id=user.pk if user.is_authenticated else None)
-    context = {"day": day, "free_slots": free, "by_surgeon": selectors.slots_by_surgeon(free)}
-    if user.is_authenticated:
-        mine = selectors.my_part_in_day(day=day, person=user)
-        context.update(my_day_bookings=mine.bookings, waiting=mine.waiting, is_surgeon=mine.is_surgeon)
-        context["waiting_form"] = BookingForm(topics=active_topics_of(organisation_id=day.organisation_id))
-    return render(request, "surgeries/day_detail.html", context)
+    now = timezone.now()
+    free = selectors.free_slots(day=day, now=now, exclude_person_id=user.pk if user.is_authenticated else None)
+    form = FreeTimesForm(request.GET, day=day, topics=free_times.topic_choices(free), signed_in=user.is_authenticated)
+    query = form.query(page=request.GET.get("page", ""))
+    context = {
+        "day": day,
+        "takes_bookings": day.takes_bookings(now),
+        "opens_later": day.opens_for_booking_later(now),
+        "filter_form": form,
+        "ignored": form.ignored(),
+        "free": free_times.free_times(day=day, slots=free, query=query),
+        "query": query,
+    }
+    if _wants_fragment(request) and day.status == day.Status.PUBLISHED:
+        response = render(request, "surgeries/_free_times.html", context)
+    else:
+        if user.is_authenticated:
+            mine = selectors.my_part_in_day(day=day, person=user)
+            context.update(my_day_bookings=mine.bookings, waiting=mine.waiting, is_surgeon=mine.is_surgeon)
+            context["waiting_form"] = BookingForm(topics=active_topics_of(organisation_id=day.organisation_id))
+        response = render(request, "surgeries/day_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _wants_fragment(request) -> bool:
+    # htmx restoring a page it has no copy of asks for the whole page.
+    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
 
 
 @login_required
@@ -49,7 +78,9 @@ def book(request, day_id: int, slot_id: int):
         messages.success(request, "You are booked in. We look forward to seeing you.")
         return redirect("surgeries:my_bookings")
     offered = slot.day_surgeon.topics.all()
-    return render(request, "surgeries/book.html", {"day": day, "slot": slot, "form": form, "offered": offered})
+    context = {"day": day, "slot": slot, "form": form, "offered": offered}
+    context["opens_later"] = day.opens_for_booking_later(timezone.now())
+    return render(request, "surgeries/book.html", context)
 
 
 @login_required

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from people.models import Membership
 from surgeries.models import Booking
 from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
-from tests.factories import OrganisationFactory, SurgeryDayFactory, big_day, member
+from tests.factories import OrganisationFactory, SurgeryDayFactory, booked_big_day, member
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
@@ -16,7 +16,7 @@ SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "h
 def _busy_day():
     organisation = OrganisationFactory()
     day = SurgeryDayFactory(organisation=organisation, title="City-wide surgery")
-    big_day(day, surgeons=40, slots_each=2, bookings=40)
+    day = booked_big_day(day.organisation, surgeons=40, slots_each=2, bookings=40)
     return day, member(organisation, role=Membership.Role.ORGANISER, display_name="Priya")
 
 

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from matchmaking.benchdata import big_proposal
 from matchmaking.services import confirm as confirming
 from matchmaking.services import matchmaking_run
+from outbox.signals import scheduler_pass
 from people.enums import Visibility
 from people.models import Membership
 from surgeries.models import Booking
-from tests.browser.conftest import assert_accessible, log_in, log_out
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in, log_out
 from tests.factories import (
     DaySurgeonFactory,
     MembershipFactory,
@@ -93,7 +95,9 @@ def test_learner_asks_organiser_matches_adjusts_confirms_and_learner_sees_why(pa
     page.get_by_role("button", name="Run again, keeping locked pairs").click()
     expect(page.get_by_text("Matched 2 of 2 requests", exact=True)).to_be_visible()
     page.get_by_role("button", name=re.compile(r"Confirm and book 2 sessions")).click()
-    # Tasks run in-process here, so the progress page already shows the outcome.
+    # Tasks run in-process here: the request only starts it, the embedded scheduler books it.
+    expect(page.get_by_role("heading", name="In progress")).to_be_visible()
+    scheduler_pass.send(sender=None)
     expect(page.get_by_role("heading", name="Finished: what was booked")).to_be_visible()
     expect(page.get_by_text("2 of 2 pairs booked.", exact=True)).to_be_visible()
     expect(page.get_by_text("Every pair in the proposal was booked.")).to_be_visible()
@@ -139,3 +143,23 @@ def test_confirmation_page_follows_the_booking_job_without_reloading(page, monke
     expect(page.get_by_role("link", name="Refresh")).to_have_count(0)
     assert page.url == url
     assert_accessible(page)
+
+
+def test_big_proposal_page_fits_a_phone_and_pages_through_pairs(page):
+    day = _day_with_surgeons()
+    priya = day.organisation.memberships.get(role=Membership.Role.ORGANISER).person
+    topic = day.organisation.topics.get(name="Blogging")
+    big_proposal(day=day, organiser=priya, topic=topic, pairs=300, unmatched=80)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    log_in(page, "priya@example.org")
+    page.goto(f"/days/{day.pk}/matchmaking/")
+    expect(page.get_by_text("Pairs 1 to 50 of 300.")).to_be_visible()
+    assert_fits_width(page)
+    assert_accessible(page)
+    page.get_by_role("link", name="Next page of proposed pairs").first.click()
+    expect(page.get_by_text("Pairs 51 to 100 of 300.")).to_be_visible()
+    page.get_by_role("link", name="Next page of learners not matched").click()
+    expect(page.get_by_text("Page 2 of 2", exact=True)).to_be_visible()
+    expect(page.get_by_text("Pairs 51 to 100 of 300.")).to_be_visible()
+    assert_fits_width(page)

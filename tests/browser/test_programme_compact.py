@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
-from tests.factories import OrganisationFactory, SurgeryDayFactory, UserFactory, WorkshopFactory, big_day, member
+from tests.factories import OrganisationFactory, SurgeryDayFactory, UserFactory, WorkshopFactory, booked_big_day, member
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 
@@ -13,7 +13,7 @@ SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "h
 def test_big_day_programme_opens_hour_by_hour_and_pages_every_session(page, screen):
     organisation = OrganisationFactory()
     day = SurgeryDayFactory(organisation=organisation, title="City-wide surgery")
-    big_day(day, surgeons=30, slots_each=2, bookings=10)
+    day = booked_big_day(day.organisation, surgeons=30, slots_each=2, bookings=10)
     WorkshopFactory(day=day, title="Staying safe online with a rather long workshop title")
     learner = member(organisation, display_name="Ade")
     page.set_viewport_size(SCREENS[screen])
@@ -40,7 +40,7 @@ def test_big_day_programme_opens_hour_by_hour_and_pages_every_session(page, scre
 def test_small_day_programme_keeps_the_full_timeline(page):
     organisation = OrganisationFactory()
     day = SurgeryDayFactory(organisation=organisation)
-    big_day(day, surgeons=3, slots_each=1, bookings=0)
+    day = booked_big_day(day.organisation, surgeons=3, slots_each=1, bookings=0)
     log_in(page, UserFactory())
 
     page.goto(f"/days/{day.pk}/programme/")

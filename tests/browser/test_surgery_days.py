@@ -63,3 +63,20 @@ def test_surgeon_sets_availability(page):
     assert_accessible(page)
     assert Slot.objects.filter(day=day, is_offered=True).count() == 2
     assert DaySurgeon.objects.get(day=day).max_sessions == 2
+
+
+def test_saving_unchanged_day_details_keeps_the_date(page):
+    organisation = OrganisationFactory()
+    organiser = member(organisation, role=Membership.Role.ORGANISER, display_name="Priya")
+    day = SurgeryDayFactory(organisation=organisation, title="Winter surgery", status=SurgeryDay.Status.DRAFT)
+    day.booking_opens_at = day.starts_at - timedelta(days=3)
+    day.save()
+
+    log_in(page, organiser)
+    page.goto(f"/organise/days/{day.pk}/")
+    page.get_by_role("link", name="Change details").click()
+    page.get_by_role("button", name="Save day").click()
+
+    expect(page.get_by_text("Changes saved.")).to_be_visible()
+    saved = SurgeryDay.objects.get(pk=day.pk)
+    assert (saved.starts_at, saved.booking_opens_at) == (day.starts_at, day.booking_opens_at)

@@ -15,7 +15,7 @@ from config.celery import app
 from matchmaking.models import MatchProposal, ProposedPair
 from matchmaking.services import confirm as confirming
 from matchmaking.services import matchmaking_run
-from matchmaking.services.confirm import proposal_confirm_start
+from matchmaking.services.confirm import BATCH_SIZE, proposal_confirm_start
 from outbox.models import Notification
 from surgeries.models import Booking
 from surgeries.notifications import BOOKING_CONFIRMED
@@ -32,9 +32,11 @@ from tests.workers import (
     worker_environment,
 )
 
-SURGEONS = 8
+# Enough pairs for several batches (confirm books BATCH_SIZE pairs per transaction), so
+# the kill after the first batch lands with most of the proposal still to book.
+SURGEONS = 20
 SLOTS_EACH = 10
-KILL_AFTER = 10
+KILL_AFTER = BATCH_SIZE
 
 
 def _day_with_proposal(organisation, organiser, *, surgeons: int, slots_each: int):

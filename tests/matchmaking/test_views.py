@@ -5,10 +5,16 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from matchmaking.benchdata import big_proposal
 from matchmaking.models import MatchRequest
 from matchmaking.selectors import slots_ranked_for
 from matchmaking.services import matchmaking_run
-from matchmaking.services.confirm import proposal_confirm_pairs, proposal_confirm_start
+from matchmaking.services.confirm import (
+    proposal_confirm_pairs,
+    proposal_confirm_start,
+    proposal_confirmations_book_waiting,
+)
+from outbox.signals import scheduler_pass
 from people.enums import Visibility
 from people.models import OrganisationBlock, PersonPerspective
 from surgeries.models import Booking, SurgeryDay
@@ -251,16 +257,20 @@ def test_confirm_view_queues_the_booking_and_redirects_to_its_progress(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_confirm_with_tasks_run_at_once_shows_what_was_booked_and_what_was_not(client, organisation, organiser):
+def test_confirm_without_a_broker_returns_at_once_and_the_scheduler_books_what_it_can(client, organisation, organiser):
     day, proposal = _day_to_confirm(organisation, organiser, pairs=3)
     taken = proposal.pairs.select_related("request__learner", "slot").order_by("slot__starts_at", "id").last()
     booked_slot(slot=taken.slot, learner=UserFactory())
     client.force_login(organiser)
 
     response = client.post(reverse("matchmaking:confirm", args=[day.pk]), {"proposal_id": proposal.pk}, follow=True)
+    booked_by_the_request = Booking.objects.filter(day=day).count() - 1
+    scheduler_pass.send(sender=None)  # what run_scheduler sends every couple of seconds
+    page = client.get(_confirmation_url(day, proposal)).content.decode()
 
-    page = response.content.decode()
     assert response.redirect_chain == [(_confirmation_url(day, proposal), 302)]
+    assert "0 of 3 pairs done so far" in response.content.decode()
+    assert booked_by_the_request == 0
     assert "Finished: what was booked" in page
     assert "2 of 3 pairs booked." in page
     assert "1 pair was not booked" in page
@@ -280,6 +290,7 @@ def test_confirming_again_shows_the_same_progress_and_books_nothing_more(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"proposal_id": proposal.pk})
+    proposal_confirmations_book_waiting()
     with django_capture_on_commit_callbacks() as queued_again:
         again = client.post(url, {"proposal_id": proposal.pk}, follow=True)
 
@@ -412,8 +423,10 @@ def test_proposal_page_query_count_does_not_grow(client, organisation, organiser
     url = reverse("matchmaking:proposal", args=[day.pk])
     client.get(url)
 
-    # Session, user, zone, day, membership, then the page's five reads (pairs now re-check perspectives).
-    with django_assert_num_queries(10):
+    # Session, user, zone, day, membership, then the page's seven reads: proposals, request counts,
+    # the pairs' totals, one page of pairs, their surgeons' perspectives, then the learners left
+    # out, counted and one page of them.
+    with django_assert_num_queries(12):
         response = client.get(url)
 
     assert response.content.decode().count('class="proposal-row"') == size
@@ -490,3 +503,41 @@ def test_new_request_starts_from_profile_topics_and_can_be_withdrawn(client, org
     response = client.post(url, {"action": "withdraw"}, follow=True)
     assert "Your request is withdrawn." in response.content.decode()
     assert not MatchRequest.objects.filter(learner=learner).exists()
+
+
+@pytest.mark.parametrize("pairs", [60, 1250])
+def test_proposal_page_of_a_big_day_stays_small_with_the_same_queries(
+    client, organisation, organiser, django_assert_num_queries, pairs
+):
+    day, topics = make_day(organisation)
+    big_proposal(day=day, organiser=organiser, topic=topics["Blogging"], pairs=pairs, unmatched=pairs // 4)
+    client.force_login(organiser)
+    url = reverse("matchmaking:proposal", args=[day.pk])
+    client.get(url)
+
+    with django_assert_num_queries(12):
+        response = client.get(url, {"page": "2", "unmatched": "1"})
+
+    page = response.content.decode()
+    assert len(response.content) < 100_000
+    assert page.count('class="proposal-row"') == min(pairs - 50, 50)
+    assert f"Pairs 51 to {min(pairs, 100)} of {pairs}." in page
+    assert f"Matched {pairs} of {pairs + pairs // 4} requests" in page
+    assert page.count("csrfmiddlewaretoken") == 3  # run, the pairs' buttons, confirm: not one per row
+
+
+def test_proposal_page_past_the_end_shows_the_last_page_and_ignores_nonsense(client, organisation, organiser):
+    day, topics = make_day(organisation)
+    big_proposal(day=day, organiser=organiser, topic=topics["Blogging"], pairs=120, unmatched=60)
+    client.force_login(organiser)
+    url = reverse("matchmaking:proposal", args=[day.pk])
+
+    past_the_end = client.get(url, {"page": "999", "unmatched": "999"})
+    nonsense = client.get(url, {"page": "x'; DROP", "unmatched": ""})
+
+    assert (past_the_end.status_code, nonsense.status_code) == (200, 200)
+    assert "Page 3 of 3" in past_the_end.content.decode()
+    assert "Page 2 of 2" in past_the_end.content.decode()
+    assert past_the_end.content.decode().count('class="proposal-row"') == 20
+    assert "Page 1 of 3" in nonsense.content.decode()
+    assert 'href="?page=2&amp;unmatched=1"' in nonsense.content.decode()

@@ -11,7 +11,7 @@ from tests.factories import (
     SurgeryDayFactory,
     UserFactory,
     WorkshopFactory,
-    big_day,
+    booked_big_day,
     booked_slot,
     facilitating,
     registered,
@@ -83,7 +83,7 @@ def test_programme_timeline_names_the_learner_only_to_organisers_and_the_pair(wh
 
 def test_programme_timeline_keeps_to_the_surgeons_asked_for(django_assert_num_queries):
     day = SurgeryDayFactory()
-    big_day(day, surgeons=6, slots_each=2, bookings=3)
+    day = booked_big_day(day.organisation, surgeons=6, slots_each=2, bookings=3)
     ids = programme_surgeon_ids(day=day)
 
     with django_assert_num_queries(
@@ -96,7 +96,9 @@ def test_programme_timeline_keeps_to_the_surgeons_asked_for(django_assert_num_qu
 
 def test_programme_hours_count_free_and_booked_sessions_per_hour_at_the_venue():
     day = SurgeryDayFactory()  # 10:00 to 15:00 in London
-    big_day(day, surgeons=4, slots_each=2, bookings=2)  # slots from 10:00, 10:30, 11:00, 11:30; 10:00, 11:00 booked
+    day = booked_big_day(
+        day.organisation, surgeons=4, slots_each=2, bookings=2
+    )  # slots from 10:00, 10:30, 11:00, 11:30; 10:00, 11:00 booked
     OpenSpaceFactory(day=day, title="Tea", starts_at=day.starts_at + timedelta(minutes=90))
 
     hours = programme_hours(day=day)

@@ -12,7 +12,7 @@ from tests.factories import (
     SurgeryDayFactory,
     UserFactory,
     WorkshopFactory,
-    big_day,
+    booked_big_day,
     booked_slot,
     every_time_offered,
     facilitating,
@@ -277,7 +277,7 @@ def _programme(client, day, query: str = ""):
 def test_programme_of_a_big_day_stays_small_with_the_same_queries(
     client, django_assert_num_queries, request, day, persona, query
 ):
-    big_day(day)
+    day = booked_big_day(day.organisation)
     WorkshopFactory(day=day)
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
@@ -293,7 +293,7 @@ def test_programme_of_a_big_day_stays_small_with_the_same_queries(
 
 
 def test_programme_of_a_big_day_opens_hour_by_hour_without_names(client, organiser, day):
-    big_day(day)
+    day = booked_big_day(day.organisation)
     client.force_login(organiser)
 
     page = _programme(client, day).content.decode()
@@ -304,7 +304,7 @@ def test_programme_of_a_big_day_opens_hour_by_hour_without_names(client, organis
 
 
 def test_programme_full_view_of_a_big_day_shows_one_page_of_surgeons_with_names_for_organisers(client, organiser, day):
-    big_day(day)
+    day = booked_big_day(day.organisation)
     client.force_login(organiser)
 
     first = _programme(client, day, "?view=full").content.decode()
@@ -336,7 +336,7 @@ def test_programme_of_a_draft_day_is_refused_to_all_but_organisers(client, learn
 
 
 def test_reschedule_on_a_big_day_offers_an_hour_at_a_time_and_stays_small(client, learner, day):
-    big_day(day)
+    day = booked_big_day(day.organisation)
     slot = Slot.objects.filter(day=day, bookings__isnull=True).order_by("starts_at").first()
     booking = booked_slot(slot=slot, learner=learner)
     client.force_login(learner)

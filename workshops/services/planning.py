@@ -1,6 +1,7 @@
 """Organisers adding, changing and cancelling workshops and open-space blocks."""
 
-from collections.abc import Iterable
+import zoneinfo
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -219,6 +220,39 @@ def _cancel_locked(workshop: Workshop, *, with_day: bool) -> int:
         workshop=workshop, registrations=places, waiting=waiting_people, with_day=with_day
     )
     return count
+
+
+def _local_span(starts_at: datetime, ends_at: datetime, zone: str) -> str:
+    tz = zoneinfo.ZoneInfo(zone)
+    return f"{starts_at.astimezone(tz):%H:%M} to {ends_at.astimezone(tz):%H:%M %Z}"
+
+
+@transaction.atomic
+def programme_copy_to_day(*, source: SurgeryDay, day: SurgeryDay, shift: Callable[[datetime], datetime]) -> list[str]:
+    """Copy the source day's active workshops and open space onto a new draft day,
+    each moved by `shift`. Nobody's place is copied, and facilitators are not
+    either: they are asked again, as surgeons are. Returns a line for each copy.
+    """
+    lines = []
+    for workshop in Workshop.objects.filter(day=source, status=Workshop.Status.ACTIVE).prefetch_related(
+        "facilitators__person"
+    ):
+        copy = Workshop(day=day)
+        for name in ("title", "description", "room", "capacity", "accessibility_notes", "online_link"):
+            setattr(copy, name, getattr(workshop, name))
+        copy.starts_at, copy.ends_at = shift(workshop.starts_at), shift(workshop.ends_at)
+        copy.full_clean()
+        copy.save()
+        line = f"Workshop “{copy.title}”, {_local_span(copy.starts_at, copy.ends_at, day.time_zone)} in {copy.room}"
+        names = [row.person.display_name for row in workshop.facilitators.all()]
+        lines.append(f"{line} (facilitators to ask again: {', '.join(names)})" if names else line)
+    for block in OpenSpace.objects.filter(day=source):
+        copy = OpenSpace(day=day, title=block.title, room=block.room)
+        copy.starts_at, copy.ends_at = shift(block.starts_at), shift(block.ends_at)
+        copy.full_clean()
+        copy.save()
+        lines.append(f"“{copy.title}”, {_local_span(copy.starts_at, copy.ends_at, day.time_zone)} in {copy.room}")
+    return lines
 
 
 @dataclass

@@ -19,6 +19,7 @@ from demo.surgeries import seed_surgery_days
 from matchmaking.models import MatchProposal, MatchRequest
 from matchmaking.selectors import proposal_page
 from matchmaking.services import RequestDetails, match_request_save, matchmaking_run, proposal_confirm_start
+from matchmaking.services.confirm import proposal_confirmations_book_waiting
 from people.enums import Perspective, Visibility
 from people.models import Membership, PersonPerspective, Profile, Topic, TopicOffer, User
 from people.selectors import active_topics_of, organisers_of
@@ -150,14 +151,16 @@ def _timed_run(day: SurgeryDay, organiser: User) -> str:
 def _timed_confirm(day: SurgeryDay, organiser: User, timeout: float = 600) -> str:
     """Confirm the draft (what the Confirm button does), then wait until every pair is settled.
 
-    With tasks run in-process the booking happens inside the first call; with a worker,
-    the call returns at once and the wait is the worker's booking time.
+    With a worker the call returns at once and the wait is the worker's booking time.
+    With tasks run in-process this command books the waiting proposal itself, as the
+    embedded scheduler (run_scheduler) would.
     """
     proposal = MatchProposal.objects.get(day=day, status=MatchProposal.Status.DRAFT)
     started = time.perf_counter()
     proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
     asked = time.perf_counter()
     while proposal.status != MatchProposal.Status.CONFIRMED and time.perf_counter() - started < timeout:
+        proposal_confirmations_book_waiting()
         time.sleep(0.2)
         proposal.refresh_from_db()
     done = time.perf_counter()

@@ -1,7 +1,9 @@
 """The embedded scheduler: without Redis there is no Celery beat, so `make run`
-starts this beside the web server. It sweeps the outbox every so often and runs
+starts this beside the web server. It sweeps the outbox every so often, runs
 the other periodic jobs of the one beat schedule (`config/celery.py`) in-process,
-each at its own interval."""
+each at its own interval, and every couple of seconds sends `scheduler_pass`, so
+the apps do the background work that was asked for (a matchmaking confirmation)
+here rather than in a web request."""
 
 import logging
 import time
@@ -14,10 +16,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from outbox.signals import scheduler_pass
 from outbox.sweep import send_inline, sweep_due
 
-# The outbox sweep runs on every pass, with sending done right here.
+# The outbox sweep runs every `--interval` seconds, with sending done right here.
 SWEEP_TASK = "people.notifications.sweep"
+
+# How often the loop wakes: background work asked for in a request starts within this.
+PASS_SECONDS = 2
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +40,15 @@ class Command(BaseCommand):
         app.loader.import_default_modules()
         self.stdout.write(f"Sending due notifications every {interval} s. Stop with Ctrl-C.")
         last_run: dict[str, float] = {}
+        last_sweep: float | None = None
         try:
             while True:
-                self._sweep_once()
+                if last_sweep is None or time.monotonic() - last_sweep >= interval:
+                    last_sweep = time.monotonic()
+                    self._sweep_once()
                 self._run_other_jobs(last_run)
-                time.sleep(interval)
+                self._pass()
+                time.sleep(min(interval, PASS_SECONDS))
         except KeyboardInterrupt:
             self.stdout.write("Scheduler stopped.")
 
@@ -49,6 +59,14 @@ class Command(BaseCommand):
         except Exception:
             # A database hiccup must not end the loop; the rows wait for the next sweep.
             logger.exception("Notification sweep failed; trying again next time.")
+
+    def _pass(self) -> None:
+        close_old_connections()
+        for receiver, outcome in scheduler_pass.send_robust(sender=self.__class__):
+            if isinstance(outcome, Exception):
+                logger.error(
+                    "Background work in %s failed; it is tried again on the next pass.", receiver, exc_info=outcome
+                )
 
     def _run_other_jobs(self, last_run: dict[str, float]) -> None:
         """Run each other beat entry whose interval has passed since it last ran here."""

@@ -20,6 +20,11 @@ KEYS = {
     "greedy_matched",
     "greedy_total_fit",
     "greedy_seconds",
+    "reference",
+    "reference_matched",
+    "reference_total_fit",
+    "reference_seconds",
+    "ratio_to_reference",
 }
 
 
@@ -41,13 +46,15 @@ def test_bench_prints_one_json_line_with_the_figures():
     assert (figures["learners"], figures["surgeons"], figures["slots"]) == (60, 8, 32)
     assert figures["allowed_pairs"] > 0
     assert figures["greedy_matched"] <= figures["matched"] <= 32
+    assert figures["reference"] == "linear_sum_assignment"
+    assert (figures["reference_matched"], figures["reference_total_fit"]) == (figures["matched"], figures["total_fit"])
 
 
 def test_bench_is_repeatable_for_a_seed():
     first, second = run_bench("--seed", "5"), run_bench("--seed", "5")
 
     for figures in (first, second):
-        del figures["seconds"], figures["greedy_seconds"]
+        del figures["seconds"], figures["greedy_seconds"], figures["reference_seconds"], figures["ratio_to_reference"]
     assert first == second
 
 

@@ -3,12 +3,14 @@ running it again after a crash, and picking up a confirmation whose job was lost
 
 from collections import Counter
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair
 from matchmaking.selectors import last_unmatched_reason
 from matchmaking.services import MatchmakingError, match_request_withdraw, matchmaking_run
@@ -18,6 +20,7 @@ from matchmaking.services.confirm import (
     AlreadyConfirming,
     proposal_confirm_pairs,
     proposal_confirm_start,
+    proposal_confirmations_book_waiting,
     proposal_confirmations_resume,
 )
 from matchmaking.tasks import matchmaking_confirm
@@ -82,18 +85,51 @@ def test_confirm_start_marks_the_proposal_and_books_nothing_until_the_job_runs(o
 
 
 def test_confirm_start_queues_the_job_only_once_the_transaction_commits(
+    organisation, organiser, django_capture_on_commit_callbacks, monkeypatch
+):
+    day, proposal = _proposal(organisation, organiser, pairs=2)
+    queued = []
+    celery_app.conf.task_always_eager = False  # a broker takes the job (conftest puts it back)
+    monkeypatch.setattr(
+        confirming, "signature", lambda name, kwargs: SimpleNamespace(delay=lambda: queued.append(kwargs))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+        assert queued == []
+
+    assert (len(callbacks), queued) == (1, [{"proposal_id": proposal.pk}])
+    assert MatchProposal.objects.get(pk=proposal.pk).confirm_queued_at is not None
+
+
+def test_without_a_broker_the_request_books_nothing_and_the_scheduler_books_it(
     organisation, organiser, django_capture_on_commit_callbacks
 ):
     day, proposal = _proposal(organisation, organiser, pairs=2)
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
-        assert not Booking.objects.exists()
+    waiting = MatchProposal.objects.get(pk=proposal.pk)
+    booked_in_request = Booking.objects.count()
+    booked = proposal_confirmations_book_waiting()
 
-    assert len(callbacks) >= 1
     proposal.refresh_from_db()
-    assert (proposal.status, proposal.pairs_booked) == (MatchProposal.Status.CONFIRMED, 2)
+    assert (waiting.status, waiting.confirm_queued_at, booked_in_request) == ("confirming", None, 0)
+    assert (booked, proposal.status, proposal.pairs_booked) == (1, MatchProposal.Status.CONFIRMED, 2)
     assert Booking.objects.filter(day=day, status="active").count() == 2
+    assert proposal_confirmations_book_waiting() == 0
+
+
+def test_confirmations_in_several_batches_book_every_pair_once(organisation, organiser, monkeypatch):
+    monkeypatch.setattr(confirming, "BATCH_SIZE", 2)
+    day, proposal = _proposal(organisation, organiser, pairs=5)
+
+    confirmed = confirm_now(day, proposal, organiser)
+
+    assert (confirmed.pairs_booked, confirmed.pairs_not_booked) == (5, 0)
+    learners = list(Booking.objects.filter(status="active").values_list("learner_id", flat=True))
+    told = Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True)
+    assert sorted(told) == sorted(learners) and len(set(learners)) == 5
 
 
 def test_confirm_books_the_other_pairs_and_says_why_one_could_not_be_booked(organisation, organiser):
@@ -188,6 +224,8 @@ def test_running_the_job_again_after_it_finished_changes_nothing(organisation, o
 
 
 def test_job_that_dies_half_way_carries_on_where_it_stopped_when_run_again(organisation, organiser, monkeypatch):
+    # Batches of two: the first batch commits, the worker dies in the second.
+    monkeypatch.setattr(confirming, "BATCH_SIZE", 2)
     day, proposal = _proposal(organisation, organiser, pairs=5)
     proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
     real_book, calls = confirming.book_locked_slot, []
@@ -299,6 +337,7 @@ def test_resume_queues_again_only_a_confirmation_that_has_stalled(
     with django_capture_on_commit_callbacks(execute=True):
         too_soon = proposal_confirmations_resume(now=started + timedelta(seconds=60))
         resumed = proposal_confirmations_resume(now=started + timedelta(seconds=121))
+    proposal_confirmations_book_waiting()  # tasks run in-process: the scheduler books it
 
     proposal.refresh_from_db()
     assert (too_soon, resumed) == (0, 1)
@@ -316,3 +355,26 @@ def test_resume_waits_while_pairs_are_still_being_booked(organisation, organiser
 
     assert proposal_confirmations_resume(now=later + timedelta(seconds=60)) == 0
     assert proposal_confirmations_resume(now=later + timedelta(seconds=121)) == 1
+
+
+def test_a_write_the_database_refuses_undoes_only_that_pair(organisation, organiser, monkeypatch):
+    day, proposal = _proposal(organisation, organiser, pairs=3)
+    refused = proposal.pairs.order_by("slot__starts_at").last()
+    real_book, attempts = confirming.book_locked_slot, []
+
+    def refused_by_the_database(**kwargs):
+        booking = real_book(**kwargs)  # written, then the database says no, as a racing insert would
+        if kwargs["slot"].pk == refused.slot_id:
+            attempts.append(kwargs["slot"].pk)
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return booking
+
+    monkeypatch.setattr(confirming, "book_locked_slot", refused_by_the_database)
+    confirmed = confirm_now(day, proposal, organiser)
+
+    refused.refresh_from_db()
+    assert (confirmed.pairs_booked, confirmed.pairs_not_booked, len(attempts)) == (2, 1, 2)
+    assert (refused.outcome, refused.problem) == (Outcome.NOT_BOOKED, "Someone else booked this slot first.")
+    assert not Booking.objects.filter(slot_id=refused.slot_id).exists()
+    told = Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True)
+    assert sorted(told) == sorted(Booking.objects.values_list("learner_id", flat=True))

@@ -38,12 +38,12 @@ ALREADY = {"This proposal is already being confirmed.", "This proposal has alrea
 
 @pytest.fixture
 def queued(monkeypatch) -> list[int]:
-    """Count the booking jobs queued (each still runs, in-process)."""
-    calls, real = [], confirming.queue_confirm
+    """Count the booking jobs queued; each still runs, here, as a worker would run it."""
+    calls = []
 
     def counting(*, proposal_id):
         calls.append(proposal_id)
-        real(proposal_id=proposal_id)
+        confirming.proposal_confirm_pairs(proposal_id=proposal_id)
 
     monkeypatch.setattr(confirming, "queue_confirm", counting)
     return calls

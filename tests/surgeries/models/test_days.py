@@ -58,6 +58,23 @@ def test_takes_bookings_only_while_published_and_inside_the_booking_window(statu
 
 
 @pytest.mark.parametrize(
+    ("status", "times", "expected"),
+    [
+        (Status.PUBLISHED, {}, False),
+        (Status.PUBLISHED, {"booking_opens_at": NOW + timedelta(minutes=1)}, True),
+        (Status.PUBLISHED, {"booking_opens_at": NOW}, False),
+        (Status.DRAFT, {"booking_opens_at": NOW + timedelta(minutes=1)}, False),
+        (Status.CANCELLED, {"booking_opens_at": NOW + timedelta(minutes=1)}, False),
+    ],
+)
+def test_opens_for_booking_later_only_for_a_published_day_before_its_window(status, times, expected):
+    day = _day(status, **times)
+
+    assert day.opens_for_booking_later(NOW) is expected
+    assert not (day.opens_for_booking_later(NOW) and day.takes_bookings(NOW))
+
+
+@pytest.mark.parametrize(
     ("status", "closed"),
     [
         (SurgeryDay.Status.DRAFT, False),

@@ -1,4 +1,6 @@
-from datetime import date
+import zoneinfo
+from datetime import date, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -165,6 +167,61 @@ def test_day_edit_changes_title_and_keeps_times(client, organiser, day):
 
     refreshed = SurgeryDay.objects.get(pk=day.pk)
     assert (refreshed.title, refreshed.starts_at, refreshed.ends_at) == ("Renamed", day.starts_at, day.ends_at)
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would send back from a page's form, untouched."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._textarea, self._select = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") not in ("submit", "checkbox"):
+            self.values[attrs["name"]] = attrs.get("value", "")
+        elif tag == "input" and "checked" in attrs:
+            self.values[attrs["name"]] = attrs.get("value", "on")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.values[self._textarea] = ""
+        elif tag == "select":
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data.removeprefix("\n")
+
+
+def test_day_edit_saved_unchanged_keeps_the_date_and_times(client, organiser, day):
+    day.booking_opens_at = day.starts_at - timedelta(days=3)
+    day.save()
+    client.force_login(organiser)
+    parser = _FormValues()
+    parser.feed(client.get(reverse("surgeries:day_edit", args=[day.pk])).content.decode())
+
+    response = client.post(reverse("surgeries:day_edit", args=[day.pk]), parser.values)
+
+    refreshed = SurgeryDay.objects.get(pk=day.pk)
+    assert response.status_code == 302
+    assert (refreshed.starts_at, refreshed.ends_at) == (day.starts_at, day.ends_at)
+    assert refreshed.booking_opens_at == day.booking_opens_at
+
+
+def test_day_edit_page_gives_the_date_widget_an_iso_date(client, organiser, day):
+    client.force_login(organiser)
+    parser = _FormValues()
+    parser.feed(client.get(reverse("surgeries:day_edit", args=[day.pk])).content.decode())
+
+    assert parser.values["date"] == day.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/London")).date().isoformat()
 
 
 def test_day_edit_other_organiser_is_404(client, other_organiser, day):

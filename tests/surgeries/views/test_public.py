@@ -46,10 +46,7 @@ def test_day_detail_of_draft_day_is_hidden_from_everyone_but_organisers(client, 
 
 @pytest.mark.parametrize("slot_count", [1, 40])
 def test_day_detail_query_count_does_not_grow_with_slots(client, django_assert_num_queries, day, learner, slot_count):
-    for index in range(slot_count):
-        SlotFactory(
-            day_surgeon=DaySurgeonFactory(day=day), starts_at=day.starts_at + timedelta(minutes=30 * (index % 8))
-        )
+    _slots_over_four_hours(day, slot_count)
     client.force_login(learner)
 
     # session, user, zone, day, access, slots, topics, commitments, sessions taken,
@@ -57,7 +54,35 @@ def test_day_detail_query_count_does_not_grow_with_slots(client, django_assert_n
     with django_assert_num_queries(14):
         response = client.get(reverse("surgeries:day_detail", args=[day.pk]))
 
-    assert response.content.decode().count(">Book<") == slot_count
+    assert f"{slot_count} free session" in response.content.decode()
+
+
+def _slots_over_four_hours(day, count):
+    """`count` free slots, one surgeon each, on the half hours from 10:00 to 13:30 GMT/BST."""
+    return [
+        SlotFactory(
+            day_surgeon=DaySurgeonFactory(day=day), starts_at=day.starts_at + timedelta(minutes=30 * (index % 8))
+        )
+        for index in range(count)
+    ]
+
+
+def _book_buttons(page: str) -> int:
+    return page.count(">Book<")
+
+
+def test_day_detail_every_free_slot_can_be_booked_through_its_hour(client, day, learner):
+    _slots_over_four_hours(day, 40)
+    client.force_login(learner)
+    url = reverse("surgeries:day_detail", args=[day.pk])
+
+    overview = client.get(url).content.decode()
+    hours = [client.get(url, {"when": hour}).content.decode() for hour in ("10", "11", "12", "13")]
+
+    assert "40 free sessions." in overview
+    assert [f"{hour}:00 to {int(hour) + 1}:00" in overview for hour in ("10", "11", "12", "13")] == [True] * 4
+    assert 'href="?when=10"' in overview
+    assert [_book_buttons(page) for page in hours] == [10, 10, 10, 10]
 
 
 def test_day_detail_shows_bst_and_gmt_on_either_side_of_clocks_going_back(client, organisation):
@@ -155,6 +180,67 @@ def test_new_user_gets_unique_booking_per_person(client, slot):
     client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {})
 
     assert Booking.objects.filter(slot=slot, status=Booking.Status.ACTIVE).count() == 1
+
+
+# --- before booking opens and after it closes -----------------------------------------
+
+
+@pytest.fixture
+def opens_later(slot):
+    """The slot's day opens for booking at 09:00 GMT on 1 December 2026, and it is the day before."""
+    day = slot.day
+    day.booking_opens_at = local_datetime(date(2026, 12, 1), 9)
+    day.save(update_fields=["booking_opens_at"])
+    with time_machine.travel(local_datetime(date(2026, 11, 30), 12), tick=False):
+        yield slot
+
+
+def test_day_detail_before_booking_opens_says_when_and_offers_no_book_button(client, learner, opens_later):
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:day_detail", args=[opens_later.day_id])).content.decode()
+
+    assert "Booking opens on Tuesday 1 December 2026 at 09:00 GMT." in page
+    assert ">Book<" not in page
+    assert "Sam Surgeon" in page
+
+
+def test_book_before_booking_opens_is_refused_saying_when_it_opens(client, learner, opens_later):
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:book", args=[opens_later.day_id, opens_later.pk]), {}, follow=True)
+
+    assert "Booking opens on Tuesday 1 December 2026 at 09:00 GMT." in response.content.decode()
+    assert not Booking.objects.filter(learner=learner).exists()
+
+
+def test_book_page_before_booking_opens_says_when_and_has_no_book_button(client, learner, opens_later):
+    client.force_login(learner)
+
+    page = client.get(reverse("surgeries:book", args=[opens_later.day_id, opens_later.pk])).content.decode()
+
+    assert "Booking opens on Tuesday 1 December 2026 at 09:00 GMT." in page
+    assert "Book this session" not in page
+
+
+def test_day_detail_once_booking_opens_offers_book_buttons(client, learner, opens_later):
+    client.force_login(learner)
+
+    with time_machine.travel(opens_later.day.booking_opens_at, tick=False):
+        page = client.get(reverse("surgeries:day_detail", args=[opens_later.day_id])).content.decode()
+
+    assert "Booking opens on" not in page
+    assert page.count(">Book<") == 1
+
+
+def test_day_detail_after_booking_closes_says_so_and_offers_no_book_button(client, slot):
+    SurgeryDay.objects.filter(pk=slot.day_id).update(booking_closes_at=slot.day.starts_at - timedelta(days=1))
+
+    with time_machine.travel(slot.day.starts_at - timedelta(hours=12), tick=False):
+        page = client.get(reverse("surgeries:day_detail", args=[slot.day_id])).content.decode()
+
+    assert "Booking has closed for this day." in page
+    assert ">Book<" not in page
 
 
 # --- once a day has finished ---------------------------------------------------------
