@@ -5,14 +5,18 @@ part reads in a fixed number of queries, so the page's query count does not grow
 with the day.
 """
 
+import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from people.models import User
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, SurgeryDay
 from surgeries.selectors import programme
+from surgeries.templatetags.venue_time import venue_time
 from workshops.selectors import programme_items
 
 
@@ -29,6 +33,7 @@ class ProgrammeEntry:
     places_left: int | None = None  # None: nobody registers for it
     url: str = ""
     detail: str = ""  # one short line, for example who runs it
+    until: str = ""  # when it ends at the venue: "11:00 GMT"
 
     @property
     def is_full(self) -> bool:
@@ -37,6 +42,7 @@ class ProgrammeEntry:
 
 def programme_entries(*, day: SurgeryDay) -> list[ProgrammeEntry]:
     """Active workshops and open space for the day, in time order: three queries."""
+    zone = day.time_zone
     entries = []
     for item in programme_items(day=day):
         if item.kind == "workshop":
@@ -52,6 +58,7 @@ def programme_entries(*, day: SurgeryDay) -> list[ProgrammeEntry]:
                     places_left=item.places_left,
                     url=reverse("workshops:workshop_detail", kwargs={"workshop_id": item.pk}),
                     detail=f"Run by {run_by}" if run_by else "",
+                    until=venue_time(item.ends_at, zone),
                 )
             )
         else:
@@ -64,9 +71,27 @@ def programme_entries(*, day: SurgeryDay) -> list[ProgrammeEntry]:
                     starts_at=item.starts_at,
                     ends_at=item.ends_at,
                     detail="No need to register",
+                    until=venue_time(item.ends_at, zone),
                 )
             )
     return sorted(entries, key=lambda entry: (entry.starts_at, entry.ends_at, entry.title))
+
+
+# Days with more surgeons than this open on the compact view (one line an hour), and
+# the full view shows this many surgeons a page, so every page stays small.
+COMPACT_ABOVE = 25
+SURGEONS_PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class TimelineCell:
+    """One one-to-one slot as the programme shows it, decided for one viewer."""
+
+    surgeon_name: str
+    starts: str  # "10:30 GMT", for the link's accessible name
+    booked: bool
+    learner_name: str  # "" unless the viewer may see who booked it
+    book_url: str  # "" unless it can be booked from here
 
 
 @dataclass
@@ -74,24 +99,95 @@ class TimelineRow:
     """Everything that starts at one moment: one-to-one slots, then other entries."""
 
     starts_at: datetime
-    sessions: list[tuple[DaySurgeon, Slot, Booking | None]] = field(default_factory=list)
+    starts: str = ""  # "10:30 GMT"
+    sessions: list[TimelineCell] = field(default_factory=list)
     entries: list[ProgrammeEntry] = field(default_factory=list)
 
 
-def programme_timeline(*, day: SurgeryDay) -> list[TimelineRow]:
-    """The whole day in time order: slots with workshops and open space beside them.
+def _book_address_for_each(day: SurgeryDay) -> Callable[[int], str]:
+    """One reverse() for the booking page, then each slot's id put in its place."""
+    marker = 987654321
+    before, after = reverse("surgeries:book", args=[day.pk, marker]).rsplit(str(marker), 1)
+    return lambda slot_id: f"{before}{slot_id}{after}"
 
-    The slots come from surgeries' `programme` and the rest from `programme_entries`,
-    so the query count stays fixed.
+
+def programme_timeline(
+    *, day: SurgeryDay, sees_names: bool, viewer_id: int | None, day_surgeon_ids: list[int] | None = None
+) -> list[TimelineRow]:
+    """The day in time order: slots with workshops and open space beside them.
+
+    Only the surgeons in `day_surgeon_ids`, if given (one page of a big day). Who
+    booked a slot is shown only to organisers (`sees_names`) and the two people in
+    it. The slots come from surgeries' `programme` and the rest from
+    `programme_entries`, so the query count stays fixed.
     """
+    zone = day.time_zone
+    book_url = _book_address_for_each(day) if day.status == SurgeryDay.Status.PUBLISHED else None
     rows: dict[datetime, TimelineRow] = {}
-    for row in programme(day=day):
-        for slot, booking in row.cells:
-            rows.setdefault(slot.starts_at, TimelineRow(starts_at=slot.starts_at))
-            rows[slot.starts_at].sessions.append((row.day_surgeon, slot, booking))
+
+    def row_at(moment: datetime) -> TimelineRow:
+        if moment not in rows:
+            rows[moment] = TimelineRow(starts_at=moment, starts=venue_time(moment, zone))
+        return rows[moment]
+
+    for line in programme(day=day, day_surgeon_ids=day_surgeon_ids):
+        surgeon = line.day_surgeon.person
+        for slot, booking in line.cells:
+            row = row_at(slot.starts_at)
+            named = booking and (sees_names or viewer_id in (booking.learner_id, surgeon.pk))
+            row.sessions.append(
+                TimelineCell(
+                    surgeon_name=surgeon.display_name,
+                    starts=row.starts,
+                    booked=booking is not None,
+                    learner_name=booking.learner.display_name if named else "",
+                    book_url=book_url(slot.pk) if book_url and booking is None else "",
+                )
+            )
     for entry in programme_entries(day=day):
-        rows.setdefault(entry.starts_at, TimelineRow(starts_at=entry.starts_at)).entries.append(entry)
+        row_at(entry.starts_at).entries.append(entry)
     return [rows[moment] for moment in sorted(rows)]
+
+
+def programme_surgeon_ids(*, day: SurgeryDay) -> list[int]:
+    """The day's surgeons in the programme's order (by name), for paging: one query."""
+    return list(DaySurgeon.objects.filter(day=day).order_by("person__display_name", "id").values_list("pk", flat=True))
+
+
+@dataclass
+class HourRow:
+    """One hour of a big day, in the compact view: how many sessions, and what else is on."""
+
+    label: str  # "10:00 to 11:00 GMT"
+    free: int = 0
+    booked: int = 0
+    entries: list[ProgrammeEntry] = field(default_factory=list)
+
+
+def programme_hours(*, day: SurgeryDay) -> list[HourRow]:
+    """The day hour by hour at the venue: counts of free and booked sessions, and the
+    workshops and open space starting in each hour. No names: two queries plus the entries'."""
+    tz = zoneinfo.ZoneInfo(day.time_zone)
+    active = Booking.objects.filter(slot=OuterRef("pk"), status=Booking.Status.ACTIVE)
+    slots = Slot.objects.filter(day=day, is_offered=True).annotate(booked=Exists(active))
+    hours: dict[datetime, HourRow] = {}
+
+    def hour_of(moment: datetime) -> HourRow:
+        start = moment.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+        if start not in hours:
+            end = (start + timedelta(hours=1)).astimezone(tz)
+            hours[start] = HourRow(label=f"{start:%H:%M} to {end:%H:%M} {end.tzname()}")
+        return hours[start]
+
+    for starts_at, booked in slots.values_list("starts_at", "booked"):
+        row = hour_of(starts_at)
+        if booked:
+            row.booked += 1
+        else:
+            row.free += 1
+    for entry in programme_entries(day=day):
+        hour_of(entry.starts_at).entries.append(entry)
+    return [hours[start] for start in sorted(hours)]
 
 
 def calendar_feed_of(*, person: User) -> CalendarFeed | None:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +10,14 @@ from django.views.decorators.http import require_POST
 
 from programme.agenda import my_bookings as agenda_my_bookings
 from programme.calendar import feed_ics
-from programme.selectors import calendar_feed_of, programme_timeline
+from programme.selectors import (
+    COMPACT_ABOVE,
+    SURGEONS_PER_PAGE,
+    calendar_feed_of,
+    programme_hours,
+    programme_surgeon_ids,
+    programme_timeline,
+)
 from surgeries import errors, selectors, services
 from surgeries.access import ORGANISER, visible_day
 from surgeries.calendar import bookings_to_ics
@@ -17,17 +25,36 @@ from surgeries.forms import SlotChoiceForm
 from surgeries.models import Booking, CalendarFeed
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+PROGRAMME_VIEWS = ("compact", "full")
 
 
 def programme(request, day_id: int):
-    """Everyone sees free and booked; only organisers (and the two people in it) see who."""
+    """Everyone sees free and booked; only organisers (and the two people in it) see who.
+
+    A big day opens on the compact view, one line an hour; the full view shows a
+    page of surgeons at a time.
+    """
     day = visible_day(user=request.user, day_id=day_id)
-    context = {
-        "day": day,
-        "timeline": programme_timeline(day=day),
-        "sees_names": day.viewer_access == ORGANISER,
-        "viewer_id": request.user.pk if request.user.is_authenticated else None,
-    }
+    surgeon_ids = programme_surgeon_ids(day=day)
+    big = len(surgeon_ids) > COMPACT_ABOVE
+    view, notices = request.GET.get("view", ""), []
+    if view not in PROGRAMME_VIEWS:
+        if view:
+            notices.append("That view of the programme is not one we know, so it shows the usual one.")
+        view = "compact" if big else "full"
+    context = {"day": day, "view": view, "notices": notices, "big": big, "surgeon_count": len(surgeon_ids)}
+    if view == "compact":
+        context["hours"] = programme_hours(day=day)
+    else:
+        # get_page: a page that is not a number gives the first page, one past the end the last.
+        page = Paginator(surgeon_ids, SURGEONS_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["timeline"] = programme_timeline(
+            day=day,
+            sees_names=day.viewer_access == ORGANISER,
+            viewer_id=request.user.pk if request.user.is_authenticated else None,
+            day_surgeon_ids=list(page.object_list),
+        )
     return render(request, "programme/programme.html", context)
 
 
@@ -79,7 +106,10 @@ def reschedule(request, booking_id: int):
         else:
             messages.success(request, "Your booking has moved to the new time.")
             return redirect("surgeries:my_bookings")
-    return render(request, "programme/reschedule.html", {"booking": booking, "day": booking.day, "form": form})
+    # A big day has a thousand free sessions: they are offered an hour at a time.
+    hours = form.offer_one_hour(slots=slots, zone=booking.day.time_zone, asked=request.GET.get("from", ""))
+    context = {"booking": booking, "day": booking.day, "form": form, **hours}
+    return render(request, "programme/reschedule.html", context)
 
 
 def _ics_response(body: str, filename: str) -> HttpResponse:

@@ -13,6 +13,8 @@ from people.models import Topic, User
 from people.selectors import active_topics_of
 from surgeries.models import DayMessage, SurgeryDay, Venue
 from surgeries.selectors import free_times
+from surgeries.selectors.desk import SHOW_CHOICES
+from surgeries.selectors.hours import pick_time, slots_by_time
 from surgeries.services import DayDetails
 
 TIME_RANGE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*(?:-|to|\u2013)\s*(\d{1,2})[:.](\d{2})\s*(.*)$")
@@ -139,7 +141,26 @@ class FreeTimesForm(forms.Form):
         return notes
 
 
-class SlotChoiceForm(forms.Form):
+class OneHourOfSlots:
+    """For a form with a `slot` choice of free sessions: a big day has a thousand."""
+
+    def offer_one_hour(self, *, slots, zone: str, asked: str) -> dict:
+        """Show only one hour's slots (the one `asked` for, or the soonest; a busy hour
+        one start time at a time) and the one sent, if any; any free slot is still
+        accepted. Returns what templates/surgeries/_slot_hours.html needs."""
+        groups = slots_by_time(slots=slots, zone=zone)
+        start, ignored = pick_time(asked=asked, groups=groups)
+        shown, sent = {slot.pk for slot in groups.get(start, [])}, str(self.data.get("slot", ""))
+        field = self.fields["slot"]
+        field.choices = [c for c in field.choices if c[0] in shown or str(c[0]) == sent]
+        return {
+            "start": start,
+            "starts": [(key, len(free)) for key, free in groups.items()] if len(groups) > 1 else [],
+            "notices": ["There are no free sessions at that time, so the soonest are shown."] if ignored else [],
+        }
+
+
+class SlotChoiceForm(OneHourOfSlots, forms.Form):
     slot = forms.TypedChoiceField(label="Choose a new time", coerce=int, widget=forms.RadioSelect)
 
     def __init__(self, *args, slots, zone: str, submit_label="Move my booking", **kwargs):
@@ -340,7 +361,7 @@ class InviteSurgeonForm(forms.Form):
         self.helper = form_helper("Invite")
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(OneHourOfSlots, forms.Form):
     email = forms.EmailField(help_text="If they have no account, we make one they can claim later.")
     # Always asked for, so the form never reveals whether an address already has an account.
     display_name = forms.CharField(
@@ -362,6 +383,23 @@ class WalkInForm(forms.Form):
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
         self.helper = form_helper("Book walk-in")
+
+
+class DeskFilterForm(forms.Form):
+    """The desk's search and list choice, read from the address (GET)."""
+
+    q = forms.CharField(label="Find by name", required=False, max_length=80)
+    show = forms.ChoiceField(label="Show", required=False, choices=list(SHOW_CHOICES.items()))
+
+    def filters(self) -> tuple[str, str, list[str]]:
+        """The search text and list to use, and a notice for each value that was ignored."""
+        self.is_valid()
+        notices = []
+        if "q" in self.errors:
+            notices.append("That search could not be used (names are at most 80 characters), so it was ignored.")
+        if "show" in self.errors:
+            notices.append("That list is not one the desk knows, so it shows everyone.")
+        return self.cleaned_data.get("q", ""), self.cleaned_data.get("show") or "all", notices
 
 
 # --- messages to the people of a day -------------------------------------------

@@ -1,5 +1,6 @@
 """factory_boy factories shared by every test module."""
 
+import re
 import zoneinfo
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -109,6 +110,15 @@ def log_in_as(client, request, persona: str) -> None:
 def assert_login_redirect(response):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def every_time_offered(client, url: str) -> dict[str, str]:
+    """Each page of a slot choice that offers free sessions a time at a time
+    (templates/surgeries/_slot_hours.html), by the start in its address."""
+    first = client.get(url).content.decode()
+    return {
+        start: client.get(f"{url}?from={start}").content.decode() for start in re.findall(r'\?from=([^"]+)"', first)
+    }
 
 
 def status_of(instance) -> str:
@@ -501,4 +511,34 @@ def big_day(organisation, *, surgeons: int = 250, slots_each: int = 6, topics: i
         for index, ds in enumerate(day_surgeons)
         for k in range(slots_each)
     )
+    return day
+
+
+def book_many(day, *, bookings: int) -> None:
+    """`bookings` of the day's slots taken by new learners ("Learner 000", ...) in a few
+    bulk inserts, spread evenly over the slots in surgeon order, with the commitments
+    booking would have made. For `big_day`, whose slots are all free."""
+    slots = list(Slot.objects.filter(day=day).order_by("day_surgeon__person__display_name", "starts_at", "id"))
+    taken = slots[:: max(1, len(slots) // bookings)][:bookings] if bookings else []
+    learners = User.objects.bulk_create(
+        User(email=f"big-learner-{day.pk}-{n}@example.org", display_name=f"Learner {n:03d}", password="!")
+        for n in range(len(taken))
+    )
+    made = Booking.objects.bulk_create(
+        Booking(day=day, slot=slot, learner=learner, surgeon_id=slot.surgeon_id)
+        for slot, learner in zip(taken, learners, strict=True)
+    )
+    Commitment.objects.bulk_create(
+        Commitment(
+            person_id=person_id, day=day, starts_at=b.slot.starts_at, ends_at=b.slot.ends_at, role=role, booking=b
+        )
+        for b in made
+        for person_id, role in ((b.learner_id, Commitment.Role.LEARNER), (b.surgeon_id, Commitment.Role.SURGEON))
+    )
+
+
+def booked_big_day(organisation, *, surgeons: int = 250, slots_each: int = 6, bookings: int = 300) -> SurgeryDay:
+    """`big_day` with `bookings` of its slots taken (see `book_many`)."""
+    day = big_day(organisation, surgeons=surgeons, slots_each=slots_each)
+    book_many(day, bookings=bookings)
     return day

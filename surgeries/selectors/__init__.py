@@ -22,6 +22,8 @@ from surgeries.selectors.days import (
     my_part_in_day,
     upcoming_published_days,
 )
+from surgeries.selectors.desk import DeskRow, DeskSection, desk_bookings, desk_sections
+from surgeries.selectors.hours import pick_time, slots_by_time
 from surgeries.selectors.relationships import relationships_for
 from surgeries.selectors.slots import (
     ProgrammeRow,
@@ -33,6 +35,8 @@ from surgeries.selectors.slots import (
 
 __all__ = [
     "AttendeeRow",
+    "DeskRow",
+    "DeskSection",
     "MyBookings",
     "MyPartInDay",
     "ProgrammeRow",
@@ -44,13 +48,17 @@ __all__ = [
     "day_messages_sent",
     "day_surgeon_of",
     "days_organised_by",
+    "desk_bookings",
+    "desk_sections",
     "free_slots",
     "message_recipients",
     "my_bookings",
     "my_part_in_day",
+    "pick_time",
     "programme",
     "relationships_for",
     "slots_by_surgeon",
+    "slots_by_time",
     "surgeon_sessions",
     "upcoming_published_days",
     "waiting_list",

@@ -1,28 +1,82 @@
 """The organisers' desk on the day."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from surgeries import errors, selectors, services
 from surgeries.access import organiser_day
-from surgeries.forms import OrganiserNoteForm, SlotChoiceForm, WalkInForm
-from surgeries.models import Booking
+from surgeries.forms import DeskFilterForm, OrganiserNoteForm, SlotChoiceForm, WalkInForm
+from surgeries.models import Booking, SurgeryDay
+
+DESK_PAGE_SIZE = 25
+
+
+def _kept(search: str, show: str) -> dict[str, str]:
+    """The search and list worth keeping in an address (not the defaults)."""
+    return {key: value for key, value in (("q", search), ("show", show)) if value and value != "all"}
+
+
+def _desk_list(day: SurgeryDay, params: QueryDict) -> dict:
+    """The filtered, paged list: the search, the list chosen, the page and its rows."""
+    filters = DeskFilterForm(params)
+    search, show, notices = filters.filters()
+    bookings = selectors.desk_bookings(day=day, now=timezone.now(), search=search, show=show)
+    # get_page: a page that is not a number gives the first page, one past the end the last.
+    page = Paginator(bookings, DESK_PAGE_SIZE).get_page(params.get("page"))
+    kept = _kept(search, show)
+    return {
+        "day": day,
+        "filters": filters,
+        "search": search,
+        "show": show,
+        "notices": notices,
+        "page": page,
+        "sections": selectors.desk_sections(day=day, bookings=page.object_list),
+        "desk_url": reverse("surgeries:desk", args=[day.pk]),
+        "filter_query": urlencode(kept),
+        # Where the check-in and no-show buttons come back to: this page of this list.
+        "back": urlencode({**kept, "page": page.number}),
+    }
+
+
+def _desk_page(request, day: SurgeryDay):
+    context = _desk_list(day, request.GET)
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
+        # The search box and the page links swap only the list.
+        response = render(request, "surgeries/_desk_list.html", context)
+    else:
+        context["retention_days"] = settings.RETENTION_DAYS
+        response = render(request, "surgeries/desk.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
 def desk(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
-    free = selectors.free_slots(day=day)
-    context = {
-        "day": day,
-        "bookings": selectors.day_bookings(day=day),
-        "walk_in_form": WalkInForm(slots=free, zone=day.time_zone),
-        "retention_days": settings.RETENTION_DAYS,
-    }
-    return render(request, "surgeries/desk.html", context)
+    return _desk_page(request, day)
+
+
+def _back_to_desk(request, day: SurgeryDay):
+    """To the desk as the organiser left it: same search, list and page (each checked again)."""
+    back = QueryDict(request.POST.get("back", "")[:300])
+    search, show, _ = DeskFilterForm(back).filters()
+    page = back.get("page", "")
+    kept = _kept(search, show)
+    if page.isdigit() and page != "1":
+        kept["page"] = page
+    address = reverse("surgeries:desk", args=[day.pk])
+    return redirect(f"{address}?{urlencode(kept)}" if kept else address)
 
 
 def _desk_booking(request, day_id: int, booking_id: int):
@@ -37,7 +91,7 @@ def desk_check_in(request, day_id: int, booking_id: int):
     undo = request.POST.get("undo") == "1"
     services.booking_check_in(booking_id=booking.pk, by=request.user, checked_in=not undo)
     messages.success(request, f"{booking.learner.display_name} is {'not ' if undo else ''}checked in.")
-    return redirect("surgeries:desk", day_id=day.pk)
+    return _back_to_desk(request, day)
 
 
 @login_required
@@ -51,11 +105,12 @@ def desk_no_show(request, day_id: int, booking_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, "No-show cleared." if clear else "Marked as a no-show. Only organisers see this.")
-    return redirect("surgeries:desk", day_id=day.pk)
+    return _back_to_desk(request, day)
 
 
 @login_required
 def desk_move(request, day_id: int, booking_id: int):
+    """Move a booking to any free session; on a big day they are offered an hour at a time."""
     day, booking = _desk_booking(request, day_id, booking_id)
     slots = selectors.free_slots(day=day, exclude_person_id=booking.learner_id)
     form = SlotChoiceForm(
@@ -71,7 +126,9 @@ def desk_move(request, day_id: int, booking_id: int):
         else:
             messages.success(request, "Booking moved.")
             return redirect("surgeries:desk", day_id=day.pk)
-    return render(request, "surgeries/desk_move.html", {"day": day, "booking": booking, "form": form})
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
+    context = {"day": day, "booking": booking, "form": form, **hours}
+    return render(request, "surgeries/desk_move.html", context)
 
 
 @login_required
@@ -92,11 +149,12 @@ def desk_note(request, day_id: int, booking_id: int):
 
 
 @login_required
-@require_POST
 def desk_walk_in(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
-    form = WalkInForm(request.POST, slots=selectors.free_slots(day=day), zone=day.time_zone)
-    if form.is_valid():
+    data = request.POST if request.method == "POST" else None
+    slots = selectors.free_slots(day=day)
+    form = WalkInForm(data, slots=slots, zone=day.time_zone)
+    if request.method == "POST" and form.is_valid():
         try:
             services.walk_in_book(
                 day=day,
@@ -113,10 +171,6 @@ def desk_walk_in(request, day_id: int):
             name = form.cleaned_data["display_name"].strip() or "The walk-in"
             messages.success(request, f"{name} is booked in as a walk-in.")
             return redirect("surgeries:desk", day_id=day.pk)
-    context = {
-        "day": day,
-        "bookings": selectors.day_bookings(day=day),
-        "walk_in_form": form,
-        "retention_days": settings.RETENTION_DAYS,
-    }
-    return render(request, "surgeries/desk.html", context, status=200)
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
+    context = {"day": day, "form": form, **hours}
+    return render(request, "surgeries/desk_walk_in.html", context)

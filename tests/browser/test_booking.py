@@ -59,6 +59,8 @@ def test_desk_checks_in_a_walk_in(page):
     log_in(page, organiser)
     page.goto(f"/organise/days/{day.pk}/desk/")
     assert_accessible(page)
+    page.get_by_role("link", name="Add a walk-in").click()
+    assert_accessible(page)
     page.get_by_label("Email*").fill("wren@example.org")
     page.get_by_label("Name*", exact=True).fill("Wren")
     page.get_by_label("Session*").select_option(str(first.pk))

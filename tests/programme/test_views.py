@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from surgeries.models import Booking, SurgeryDay
+from surgeries.models import Booking, Slot, SurgeryDay
 from tests.factories import (
     DaySurgeonFactory,
     OpenSpaceFactory,
@@ -12,7 +12,9 @@ from tests.factories import (
     SurgeryDayFactory,
     UserFactory,
     WorkshopFactory,
+    booked_big_day,
     booked_slot,
+    every_time_offered,
     facilitating,
     fill_day,
     held_and_finished_day,
@@ -227,9 +229,9 @@ def test_programme_query_count_does_not_grow(client, django_assert_num_queries, 
     fill_day(day, surgeon_count)
     client.force_login(organiser)
 
-    # session, user, middleware zone, day, access, surgeons, surgeon topics, topics, slots, bookings, booking
-    # topics; then the workshops source: workshops, their facilitators, open space
-    with django_assert_num_queries(15):
+    # middleware zone, session, user, day, access, the surgeons' order, surgeons, slots, bookings; then the
+    # workshops source: workshops, their facilitators, open space; the day's breaks, the "Organise" menu link
+    with django_assert_num_queries(14):
         response = client.get(reverse("surgeries:programme", args=[day.pk]))
 
     page = response.content.decode()
@@ -264,3 +266,94 @@ def test_my_bookings_keeps_a_finished_days_session_and_workshop_place_under_past
     past = page.split('id="past-heading"')[1]
     assert "Autumn surgery, with Sam Surgeon (booked)" in past
     assert "Video calls</a> (participant)" in past
+
+
+def _programme(client, day, query: str = ""):
+    return client.get(reverse("surgeries:programme", args=[day.pk]) + query)
+
+
+@pytest.mark.parametrize("persona", ["organiser", "learner", "anonymous"])
+@pytest.mark.parametrize("query", ["", "?view=full", "?view=full&page=4", "?view=full&page=99"])
+def test_programme_of_a_big_day_stays_small_with_the_same_queries(
+    client, django_assert_num_queries, request, day, persona, query
+):
+    day = booked_big_day(day.organisation)
+    WorkshopFactory(day=day)
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    # Hour by hour: zone, day, the surgeons' order, the hour counts, workshops, facilitators, open space, breaks.
+    # Every session: surgeons, slots and bookings instead of the hour counts. Signed in: session, user, the
+    # viewer's standing in the organisation and the "Organise" menu link.
+    expected = (8 if query == "" else 10) + (0 if persona == "anonymous" else 4)
+    with django_assert_num_queries(expected):
+        response = _programme(client, day, query)
+
+    assert response.status_code == 200
+    assert len(response.content) < 100_000
+
+
+def test_programme_of_a_big_day_opens_hour_by_hour_without_names(client, organiser, day):
+    day = booked_big_day(day.organisation)
+    client.force_login(organiser)
+
+    page = _programme(client, day).content.decode()
+
+    assert "Hour by hour</a>" in page and 'aria-current="page" href="?view=compact"' in page
+    assert "Learner 000" not in page
+    assert "10:00 to 11:00" in page
+
+
+def test_programme_full_view_of_a_big_day_shows_one_page_of_surgeons_with_names_for_organisers(client, organiser, day):
+    day = booked_big_day(day.organisation)
+    client.force_login(organiser)
+
+    first = _programme(client, day, "?view=full").content.decode()
+    last = _programme(client, day, "?view=full&page=999").content.decode()
+
+    assert "Surgeons 1 to 25 of 250, by name." in first
+    assert "Surgeon 000:" in first and "Surgeon 025:" not in first
+    assert "Booked: Learner 000" in first
+    assert "Surgeons 226 to 250 of 250, by name." in last
+
+
+def test_programme_ignores_an_unknown_view_with_a_notice(client, learner, slot):
+    client.force_login(learner)
+
+    response = _programme(client, slot.day, "?view=everything&page=x")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "That view of the programme is not one we know, so it shows the usual one." in page
+    assert "Sam Surgeon:" in page
+
+
+def test_programme_of_a_draft_day_is_refused_to_all_but_organisers(client, learner, stranger, organisation):
+    draft = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+
+    for who in (learner, stranger):
+        client.force_login(who)
+        assert _programme(client, draft, "?view=compact").status_code == 404
+
+
+def test_reschedule_on_a_big_day_offers_an_hour_at_a_time_and_stays_small(client, learner, day):
+    day = booked_big_day(day.organisation)
+    slot = Slot.objects.filter(day=day, bookings__isnull=True).order_by("starts_at").first()
+    booking = booked_slot(slot=slot, learner=learner)
+    client.force_login(learner)
+
+    pages = every_time_offered(client, reverse("surgeries:reschedule", args=[booking.pk]))
+
+    assert len(pages) > 5
+    assert max(len(page.encode()) for page in pages.values()) < 100_000
+    assert all('name="slot"' in page for page in pages.values())
+
+
+def test_reschedule_takes_a_free_slot_outside_the_hour_shown(client, learner, slot):
+    booking = booked_slot(slot=slot, learner=learner)
+    later = SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.starts_at + timedelta(hours=3))
+    SlotFactory(day_surgeon=slot.day_surgeon, starts_at=slot.ends_at)
+    client.force_login(learner)
+
+    client.post(reverse("surgeries:reschedule", args=[booking.pk]), {"slot": later.pk})
+
+    assert Booking.objects.get(learner=learner, status=Booking.Status.ACTIVE).slot == later

@@ -86,7 +86,7 @@ def _desk_sees(client, organiser, slot, *, email: str) -> dict:
     with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
         response = client.post(url, data)
     desk = client.get(reverse("surgeries:desk", args=[slot.day_id])).content.decode()
-    row = re.search(r"<td>([^<]*\(walk-in\))</td>", desk)
+    row = re.search(r'<span class="desk-learner">([^<]*\(walk-in\))</span>', desk)
     return {
         "status": response.status_code,
         "back to the desk": response.headers.get("Location") == reverse("surgeries:desk", args=[slot.day_id]),
