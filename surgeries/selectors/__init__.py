@@ -30,7 +30,6 @@ from surgeries.selectors.slots import (
     busy_times,
     free_slots,
     programme,
-    slots_by_surgeon,
 )
 
 __all__ = [
@@ -57,7 +56,6 @@ __all__ = [
     "pick_time",
     "programme",
     "relationships_for",
-    "slots_by_surgeon",
     "slots_by_time",
     "surgeon_sessions",
     "upcoming_published_days",

@@ -59,16 +59,6 @@ def busy_times(*, day: SurgeryDay, person_ids: Iterable[int]) -> defaultdict[int
     return busy
 
 
-def slots_by_surgeon(slots: list[Slot]) -> list[tuple[DaySurgeon, list[Slot]]]:
-    grouped: dict[int, list[Slot]] = defaultdict(list)
-    owners: dict[int, DaySurgeon] = {}
-    for slot in slots:
-        grouped[slot.day_surgeon_id].append(slot)
-        owners[slot.day_surgeon_id] = slot.day_surgeon
-    ordered = sorted(owners.values(), key=lambda ds: (ds.person.display_name.lower(), ds.pk))
-    return [(owner, grouped[owner.pk]) for owner in ordered]
-
-
 @dataclass
 class ProgrammeRow:
     """One surgeon's line in the programme: every offered slot and its booking, if any."""
