@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from demo.bench.stats import Run, parse_hey_csv
+from demo.bench.stats import Run, combine, parse_hey_csv
 from people.models import User
 
 HOST = "127.0.0.1"
@@ -83,6 +83,42 @@ def hey(port: int, path: str, *, seconds: int, connections: int, rate: float, se
     command.append(f"http://{HOST}:{port}{path}")
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120, check=True)
     return parse_hey_csv(result.stdout)
+
+
+def hey_paced(port: int, path: str, *, seconds: int, rate: float, streams: int, session_key: str | None) -> Run:
+    """`rate` requests a second, spread evenly: `streams` hey processes of one connection each,
+    sending `rate / streams` a second, started 1/`rate` s apart.
+
+    One hey with many connections starts them together, so its requests arrive in bursts
+    (25 at once, twice a second, at 50 a second) and p95 measures the queue of a burst. A
+    fixed rate means a request every 1/`rate` s; a stream still waits for its own answer
+    before its next request, so a page slower than `streams / rate` s falls behind and its
+    line shows fewer requests a second than asked.
+    """
+    command = ["hey", "-z", f"{seconds}s", "-c", "1", "-q", f"{rate / streams:g}", "-t", "60"]
+    command += ["-disable-redirects", "-disable-compression", "-o", "csv"]
+    if session_key:
+        command += ["-H", f"Cookie: {cookie_header(session_key)}"]
+    command.append(f"http://{HOST}:{port}{path}")
+    processes: list[tuple[float, subprocess.Popen]] = []
+    began = time.monotonic()
+    try:
+        for index in range(streams):
+            time.sleep(max(0.0, began + index / rate - time.monotonic()))
+            started = time.monotonic() - began
+            processes.append((started, subprocess.Popen(command, stdout=subprocess.PIPE, text=True)))
+        runs = []
+        for started, process in processes:
+            output, _ = process.communicate(timeout=seconds + 120)
+            if process.returncode:
+                raise subprocess.CalledProcessError(process.returncode, command)
+            runs.append(parse_hey_csv(output, started_at=started))
+    finally:
+        for _, process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return combine(runs)
 
 
 def wait_until_quiet(port: int, path: str, *, timeout: float = 90) -> None:

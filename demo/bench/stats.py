@@ -29,6 +29,7 @@ class Run:
     seconds: list[float]
     statuses: list[int]
     duration: float
+    first: float = 0.0  # when the first request started, on the clock of a paced run
 
     @property
     def rps(self) -> float:
@@ -43,11 +44,12 @@ class Run:
         return round(percentile(self.seconds, fraction) * 1000, 1)
 
 
-def parse_hey_csv(text: str) -> Run:
+def parse_hey_csv(text: str, *, started_at: float = 0.0) -> Run:
     """hey -o csv: a header, then per request its time, phases, status code and start offset (seconds).
 
     The run lasts from the first start to the last answer. Requests that got no
-    answer (refused, timed out) have no row; they show as a lower rate.
+    answer (refused, timed out) have no row; they show as a lower rate. `started_at`
+    is when this hey began, relative to the others of a paced run (see `combine`).
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not lines[0].startswith("response-time"):
@@ -61,8 +63,24 @@ def parse_hey_csv(text: str) -> Run:
         statuses.append(int(cells[status]))
         starts.append(float(cells[offset]))
         ends.append(float(cells[offset]) + float(cells[took]))
-    duration = (max(ends) - min(starts)) if seconds else 0.0
-    return Run(seconds=seconds, statuses=statuses, duration=duration)
+    if not seconds:
+        return Run(seconds=[], statuses=[], duration=0.0)
+    return Run(seconds=seconds, statuses=statuses, duration=max(ends) - min(starts), first=started_at + min(starts))
+
+
+def combine(runs: Sequence[Run]) -> Run:
+    """Several hey runs that went on side by side, as one: from the first start to the last answer."""
+    answered = [run for run in runs if run.seconds]
+    if not answered:
+        return Run(seconds=[], statuses=[], duration=0.0)
+    first = min(run.first for run in answered)
+    last = max(run.first + run.duration for run in answered)
+    return Run(
+        seconds=[value for run in answered for value in run.seconds],
+        statuses=[status for run in answered for status in run.statuses],
+        duration=last - first,
+        first=first,
+    )
 
 
 def verdict(passed: bool) -> str:

@@ -40,10 +40,11 @@ from surgeries.models import Booking, Slot
 from workshops.models import Registration
 
 TRIVIAL = "/bench/trivial"
-# The fixed rate is kept by connections each sending this many requests a second, one at a
-# time: up to 500 ms a request the rate holds; a slower page is sent fewer (its line says
-# how many) and fails. More connections would hide less queueing but leave gunicorn a
-# longer queue of requests to finish after each run.
+# The fixed rate is kept by streams of one connection each, sending this many requests a
+# second one at a time and started 1/rate s apart, so requests arrive evenly: up to 500 ms
+# a request the rate holds; a slower page is sent fewer (its line says how many) and fails.
+# More streams would hide less queueing but leave gunicorn a longer queue of requests to
+# finish after each run.
 FIXED_RATE_PER_CONNECTION = 2
 
 
@@ -173,9 +174,7 @@ class Command(BaseCommand):
         rate, seconds = options["rate"], options["fixed_seconds"]
         connections = math.ceil(rate / FIXED_RATE_PER_CONNECTION)
         for name, path, key in measured:
-            run = load.hey(
-                port, path, seconds=seconds, connections=connections, rate=rate / connections, session_key=key
-            )
+            run = load.hey_paced(port, path, seconds=seconds, rate=rate, streams=connections, session_key=key)
             load.wait_until_quiet(port, TRIVIAL)
             self._line(stats.fixed_rate_line(page=name, run=run, rate=rate, seconds=seconds))
 

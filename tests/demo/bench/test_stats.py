@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from demo.bench.stats import Run, contention_line, dumps, fixed_rate_line, page_line, parse_hey_csv, percentile
+from demo.bench.stats import Run, combine, contention_line, dumps, fixed_rate_line, page_line, parse_hey_csv, percentile
 
 HEY_CSV = """response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset
 0.0100,0.0001,0.0000,0.0000,0.0098,0.0001,200,0.0000
@@ -28,6 +28,26 @@ def test_parse_hey_csv_reads_times_statuses_and_duration():
     assert run.statuses == [200, 200, 302]
     assert run.duration == pytest.approx(1.0)
     assert (run.rps, run.errors, run.ms(0.5)) == (pytest.approx(3.0), 1, 20.0)
+
+
+def test_paced_streams_combine_into_one_run_from_the_first_start_to_the_last_answer():
+    # Two streams started 0.5 s apart: the first answers at 0.01 s and its last at 1.0 s,
+    # the second's last request (offset 0.98 s, 20 ms) ends at 0.5 + 1.0 = 1.5 s.
+    first = parse_hey_csv(HEY_CSV)
+    second = parse_hey_csv(HEY_CSV, started_at=0.5)
+
+    run = combine([first, second])
+
+    assert run.seconds == [0.01, 0.03, 0.02] * 2
+    assert run.statuses == [200, 200, 302] * 2
+    assert run.duration == pytest.approx(1.5)
+    assert run.rps == pytest.approx(4.0)
+
+
+def test_combining_streams_that_got_no_answer_gives_an_empty_run():
+    empty = parse_hey_csv(HEY_CSV.splitlines()[0])
+
+    assert combine([empty, empty]).rps == 0.0
 
 
 def test_parse_hey_csv_refuses_a_summary():
