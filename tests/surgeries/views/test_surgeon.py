@@ -209,3 +209,19 @@ def test_withdraw_from_cancelled_day_says_so_and_changes_nothing(client, surgeon
 def test_withdraw_anonymous_goes_to_login(client, slot):
     assert client.post(_withdraw_url(slot.day)).status_code == 302
     assert Slot.objects.get().is_offered
+
+
+@pytest.mark.parametrize("learners", [1, 8])
+def test_withdraw_confirmation_query_count_does_not_grow_with_learners(
+    client, surgeon, slot, django_assert_num_queries, learners
+):
+    for index in range(learners):
+        starts_at = slot.starts_at + timedelta(minutes=30 * index)
+        booked_slot(slot=slot if index == 0 else SlotFactory(day_surgeon=slot.day_surgeon, starts_at=starts_at))
+    client.force_login(surgeon)
+
+    # venue zone, session, user, day, standing, day surgeon, membership, bookings, their topics
+    with django_assert_num_queries(9):
+        response = client.get(_withdraw_url(slot.day))
+
+    assert response.content.decode().count("GMT: Person") == learners
