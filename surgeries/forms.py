@@ -11,7 +11,7 @@ from people.enums import Perspective
 from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
-from surgeries.models import DayMessage, SurgeryDay, Venue
+from surgeries.models import DayMessage, DaySurgeon, Slot, SurgeryDay, Venue
 from surgeries.selectors import free_times
 from surgeries.selectors.desk import SHOW_CHOICES
 from surgeries.selectors.hours import pick_time, slots_by_time
@@ -441,3 +441,13 @@ class ReminderWordingForm(forms.Form):
         help_text="Shown after the greeting, instead of the standard first sentence. The times, place and "
         "access details follow as usual.",
     )
+
+
+class WithdrawForm(forms.Form):
+    """A surgeon confirms they cannot come: to the whole day, or to one session (`slot`)."""
+
+    slot = forms.ModelChoiceField(queryset=Slot.objects.none(), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, day_surgeon: DaySurgeon, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(day_surgeon=day_surgeon, is_offered=True)

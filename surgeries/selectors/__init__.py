@@ -12,6 +12,7 @@ from surgeries.selectors.bookings import (
     calendar_bookings,
     day_bookings,
     my_bookings,
+    sessions_to_withdraw,
     surgeon_sessions,
     waiting_list,
 )
@@ -21,6 +22,7 @@ from surgeries.selectors.days import (
     days_organised_by,
     my_part_in_day,
     upcoming_published_days,
+    withdrawals_of,
 )
 from surgeries.selectors.desk import DeskRow, DeskSection, desk_bookings, desk_sections
 from surgeries.selectors.hours import pick_time, slots_by_time
@@ -56,8 +58,10 @@ __all__ = [
     "pick_time",
     "programme",
     "relationships_for",
+    "sessions_to_withdraw",
     "slots_by_time",
     "surgeon_sessions",
     "upcoming_published_days",
     "waiting_list",
+    "withdrawals_of",
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import organisations_organised_by
-from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.models import Booking, DaySurgeon, SurgeonWithdrawal, SurgeryDay, WaitingListEntry
 
 
 def upcoming_published_days(*, now: datetime | None = None) -> QuerySet[SurgeryDay]:
@@ -51,3 +51,8 @@ def my_part_in_day(*, day: SurgeryDay, person: User) -> MyPartInDay:
 def day_surgeon_of(*, day: SurgeryDay, person: User) -> DaySurgeon | None:
     """The person's place as a surgeon on the day, or None."""
     return DaySurgeon.objects.filter(day=day, person=person).select_related("person").first()
+
+
+def withdrawals_of(*, day: SurgeryDay) -> QuerySet[SurgeonWithdrawal]:
+    """Surgeons who said they cannot come, and what happened to their learners, oldest first."""
+    return SurgeonWithdrawal.objects.filter(day=day).select_related("day_surgeon__person", "slot")

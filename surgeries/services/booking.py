@@ -70,7 +70,7 @@ def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: da
         raise errors.TooLateToChange()
 
 
-def _release(booking: Booking, *, now: datetime) -> None:
+def booking_release(booking: Booking, *, now: datetime) -> None:
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
@@ -104,7 +104,7 @@ def _cancel(*, booking_id: int, by: User, as_organiser: bool) -> Booking:
 def booking_release_locked(*, booking: Booking, by: User, now: datetime) -> None:
     """What every cancellation does once its slot is locked and it is allowed:
     free both people, tell the other party, and offer the slot to the waiting list."""
-    _release(booking, now=now)
+    booking_release(booking, now=now)
     booking_cancelled_notify(booking=booking, by=by)
     waiting_list_promote(slot=booking.slot)
 
@@ -126,7 +126,7 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
             raise errors.BookingError("This booking has already been cancelled.")
         now = timezone.now()
         _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
-        _release(booking, now=now)
+        booking_release(booking, now=now)
         new_booking = book_locked_slot(
             slot=new_slot,
             learner=booking.learner,
@@ -136,13 +136,13 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
             is_walk_in=booking.is_walk_in,
             at_desk=as_organiser,
         )
-        _carry_over(old=booking, new=new_booking)
+        booking_carry_over(old=booking, new=new_booking)
         booking_moved_notify(old=booking, new=new_booking)
         waiting_list_promote(slot=slots[booking.slot_id])
         return new_booking
 
 
-def _carry_over(*, old: Booking, new: Booking) -> None:
+def booking_carry_over(*, old: Booking, new: Booking) -> None:
     """What stays with a session when it moves: its calendar event and the organisers' note."""
     new.calendar_uid = old.event_uid
     new.calendar_sequence = old.calendar_sequence + 1
