@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -81,6 +82,14 @@ class SurgeryDay(models.Model):
     )
     safeguarding_contact = models.CharField(
         max_length=200, blank=True, help_text="Who to speak to on the day if someone is worried about safety."
+    )
+    # Fair shares: empty means no limit. The desk may book beyond it on someone's behalf.
+    max_sessions_per_learner = models.PositiveSmallIntegerField(
+        "sessions per learner",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The most one-to-one sessions one learner may book on this day. Leave empty for no limit.",
     )
     surgeons_may_opt_in = models.BooleanField(
         default=False, help_text="Let members offer themselves as surgeons without an invitation."

@@ -43,6 +43,38 @@ def test_day_new_creates_draft_in_venue_time(client, organisation, organiser):
     assert [b.label for b in day.breaks.all()] == ["Lunch"]
 
 
+def test_day_new_keeps_sessions_per_learner_empty_as_no_limit(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue))
+
+    assert SurgeryDay.objects.get(title="Summer surgery").max_sessions_per_learner is None
+
+
+def test_day_new_sets_sessions_per_learner(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue, max_sessions_per_learner="2"))
+
+    assert SurgeryDay.objects.get(title="Summer surgery").max_sessions_per_learner == 2
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_day_new_refuses_a_sessions_per_learner_that_is_not_a_positive_number(client, organisation, organiser, value):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue, max_sessions_per_learner=value)
+    )
+
+    assert response.status_code == 200
+    assert "max_sessions_per_learner" in response.context["form"].errors
+    assert not SurgeryDay.objects.exists()
+
+
 def test_day_new_shows_errors_next_to_fields_and_saves_nothing(client, organisation, organiser):
     venue = VenueFactory(organisation=organisation)
     client.force_login(organiser)

@@ -139,6 +139,21 @@ def test_book_taken_slot_shows_friendly_message_not_error_page(client, learner, 
     assert "Sorry, this slot has just been taken. Please choose another time." in response.content.decode()
 
 
+def test_book_beyond_the_days_limit_says_how_many_sessions_the_learner_has(client, learner, day, slot):
+    SurgeryDay.objects.filter(pk=day.pk).update(max_sessions_per_learner=1)
+    booked_slot(
+        slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day), starts_at=day.starts_at + timedelta(hours=1)),
+        learner=learner,
+    )
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {}, follow=True)
+
+    assert response.status_code == 200
+    assert "You have 1 session this day, the most this surgery allows." in response.content.decode()
+    assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1
+
+
 def test_book_stranger_can_book_published_day(client, stranger, slot):
     client.force_login(stranger)
 
