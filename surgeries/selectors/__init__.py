@@ -20,6 +20,7 @@ from surgeries.selectors.days import (
     day_surgeon_of,
     days_organised_by,
     my_part_in_day,
+    publish_warnings,
     upcoming_published_days,
 )
 from surgeries.selectors.relationships import relationships_for
@@ -49,6 +50,7 @@ __all__ = [
     "my_bookings",
     "my_part_in_day",
     "programme",
+    "publish_warnings",
     "relationships_for",
     "slots_by_surgeon",
     "surgeon_sessions",

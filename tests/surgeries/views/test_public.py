@@ -107,6 +107,22 @@ def test_day_detail_shows_bst_and_gmt_on_either_side_of_clocks_going_back(client
     assert "10:00 GMT to 10:30 GMT" in page_after
 
 
+def test_day_detail_shows_that_booking_opens_later_in_its_status(client, day):
+    SurgeryDay.objects.filter(pk=day.pk).update(booking_opens_at=day.starts_at - timedelta(days=2))
+
+    page = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    assert '<strong>Status:</strong> <span class="badge text-bg-info">Published</span> Booking opens on ' in page
+
+
+def test_day_detail_of_a_cancelled_day_says_so(client, day):
+    SurgeryDay.objects.filter(pk=day.pk).update(status=SurgeryDay.Status.CANCELLED)
+
+    page = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    assert "Cancelled</span> This day will not take place." in page
+
+
 def test_book_requires_login(client, slot):
     url = reverse("surgeries:book", args=[slot.day_id, slot.pk])
 
