@@ -154,6 +154,10 @@ class SurgeryDay(models.Model):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
 
+    def learner_limit_reached(self, held: int) -> bool:
+        """Fair shares: a learner already holding `held` of the day's sessions may book no more."""
+        return self.max_sessions_per_learner is not None and held >= self.max_sessions_per_learner
+
     def opens_for_booking_later(self, now: datetime) -> bool:
         """Published, but the organiser's booking window has not opened yet: pages say when it will."""
         return self.status == self.Status.PUBLISHED and bool(self.booking_opens_at and now < self.booking_opens_at)

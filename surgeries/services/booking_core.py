@@ -110,11 +110,10 @@ def _check_people_free(*, slot: Slot, learner: User) -> None:
 def _check_fair_share(*, day: SurgeryDay, learner: User) -> None:
     """The day's limit of sessions per learner. Asked once the learner is locked, so
     two bookings for one person at once are counted one after the other."""
-    limit = day.max_sessions_per_learner
-    if limit is None:
+    if day.max_sessions_per_learner is None:
         return
     held = Booking.objects.filter(day=day, learner=learner, status=Booking.Status.ACTIVE).count()
-    if held >= limit:
+    if day.learner_limit_reached(held):
         raise errors.SessionLimitReached(held)
 
 

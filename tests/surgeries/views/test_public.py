@@ -170,6 +170,19 @@ def test_book_beyond_the_days_limit_says_how_many_sessions_the_learner_has(clien
     assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1
 
 
+def test_day_detail_tells_everyone_the_limit_and_a_learner_who_reached_it(client, learner, day, slot):
+    SurgeryDay.objects.filter(pk=day.pk).update(max_sessions_per_learner=1)
+    client.force_login(learner)
+    before = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+    booked_slot(slot=slot, learner=learner)
+
+    after = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    assert "Each person may book up to 1 session on this day." in before
+    assert "the most this surgery allows" not in before
+    assert "You have 1 session this day, the most this surgery allows." in after
+
+
 def test_book_stranger_can_book_published_day(client, stranger, slot):
     client.force_login(stranger)
 
