@@ -21,6 +21,7 @@ from surgeries.selectors.days import (
     day_surgeon_of,
     days_organised_by,
     my_part_in_day,
+    publish_warnings,
     upcoming_published_days,
     withdrawals_of,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "my_part_in_day",
     "pick_time",
     "programme",
+    "publish_warnings",
     "relationships_for",
     "sessions_to_withdraw",
     "slots_by_time",

@@ -29,12 +29,14 @@ def booking_create(
     booked_by: User | None = None,
     is_walk_in: bool = False,
     at_desk: bool = False,
+    beyond_limit: bool = False,
 ) -> Booking:
     """Book one slot for a learner, or raise a BookingError saying why not.
 
     1. Lock the slot row, then read the day afresh (a day cancelled meanwhile is seen).
     2. Check status, booking window, blocks, "not with oneself" and "slot still free".
-    3. Lock both people, then check neither is busy and the surgeon has sessions left.
+    3. Lock both people, then check neither is busy, the surgeon has sessions left and
+       the learner is within the day's sessions-per-learner limit (unless `beyond_limit`).
     4. Write the booking and one commitment per person. The database constraints
        back every step; if they fire anyway, the same friendly error is raised.
     """
@@ -50,6 +52,7 @@ def booking_create(
             booked_by=booked_by,
             is_walk_in=is_walk_in,
             at_desk=at_desk,
+            beyond_limit=beyond_limit,
         )
         booking_notifications_schedule(booking=booking)
         return booking
