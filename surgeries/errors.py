@@ -48,6 +48,19 @@ class SurgeonFull(BookingError):
     default_message = "Sorry, this surgeon has no more sessions free on this day."
 
 
+class SessionLimitReached(BookingError):
+    """The learner already holds as many of the day's one-to-one sessions as the organiser allows."""
+
+    default_message = "You have as many sessions this day as this surgery allows."
+
+    def __init__(self, held: int | None = None):
+        if held is None:
+            super().__init__()
+            return
+        sessions = "session" if held == 1 else "sessions"
+        super().__init__(f"You have {held} {sessions} this day, the most this surgery allows.")
+
+
 class TooLateToChange(BookingError):
     default_message = "It is too late to change this booking online. Please contact the organisers."
 

@@ -11,7 +11,7 @@ from people.enums import Perspective
 from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
-from surgeries.models import DayMessage, SurgeryDay, Venue
+from surgeries.models import DayMessage, DaySurgeon, Slot, SurgeryDay, Venue
 from surgeries.selectors import free_times
 from surgeries.selectors.desk import SHOW_CHOICES
 from surgeries.selectors.hours import pick_time, slots_by_time
@@ -237,6 +237,14 @@ class DayForm(forms.Form):
     cancellation_cutoff_hours = forms.IntegerField(
         label="Changes allowed until (hours before a session)", min_value=0, max_value=168, initial=2
     )
+    max_sessions_per_learner = forms.IntegerField(
+        label="Sessions per learner (optional)",
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text="The most one-to-one sessions one person may book on this day, so everyone gets a fair share. "
+        "Leave empty for no limit. At the desk you can still book someone beyond it.",
+    )
     safeguarding_contact = forms.CharField(max_length=200, required=False)
     surgeons_may_opt_in = forms.BooleanField(label="Members may offer to help as surgeons", required=False)
     reminders = forms.CharField(
@@ -293,6 +301,7 @@ class DayForm(forms.Form):
             booking_opens_at=self._local(data.get("booking_opens"), zone),
             booking_closes_at=self._local(data.get("booking_closes"), zone),
             cancellation_cutoff_hours=data["cancellation_cutoff_hours"],
+            max_sessions_per_learner=data.get("max_sessions_per_learner"),
             safeguarding_contact=data["safeguarding_contact"],
             surgeons_may_opt_in=data["surgeons_may_opt_in"],
             reminder_offsets_minutes=data["reminders"],
@@ -323,6 +332,7 @@ class DayForm(forms.Form):
             "booking_opens": naive(day.booking_opens_at),
             "booking_closes": naive(day.booking_closes_at),
             "cancellation_cutoff_hours": day.cancellation_cutoff_hours,
+            "max_sessions_per_learner": day.max_sessions_per_learner,
             "safeguarding_contact": day.safeguarding_contact,
             "surgeons_may_opt_in": day.surgeons_may_opt_in,
             "reminders": ", ".join(f"{m / 60:g}" for m in day.reminder_offsets_minutes),
@@ -441,3 +451,13 @@ class ReminderWordingForm(forms.Form):
         help_text="Shown after the greeting, instead of the standard first sentence. The times, place and "
         "access details follow as usual.",
     )
+
+
+class WithdrawForm(forms.Form):
+    """A surgeon confirms they cannot come: to the whole day, or to one session (`slot`)."""
+
+    slot = forms.ModelChoiceField(queryset=Slot.objects.none(), required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, day_surgeon: DaySurgeon, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(day_surgeon=day_surgeon, is_offered=True)

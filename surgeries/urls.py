@@ -11,6 +11,7 @@ urlpatterns = [
     path("days/<int:day_id>/waiting-list/leave/", public.waiting_leave, name="waiting_leave"),
     path("days/<int:day_id>/availability/", surgeon.availability, name="availability"),
     path("days/<int:day_id>/day-sheet/", surgeon.day_sheet, name="day_sheet"),
+    path("days/<int:day_id>/withdraw/", surgeon.withdraw, name="surgeon_withdraw"),
     path("organise/", organise.organise_home, name="organise_home"),
     path("organise/<slug:slug>/venues/new/", organise.venue_new, name="venue_new"),
     path("organise/<slug:slug>/days/new/", organise.day_new, name="day_new"),

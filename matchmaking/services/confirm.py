@@ -72,6 +72,7 @@ WHY_NOT_BOOKED = {
     errors.SurgeonFull: "The surgeon has no sessions left.",
     errors.BookingWithOneself: "The learner is the surgeon of this slot.",
     errors.PersonBlocked: "The organisation has blocked this learner.",
+    errors.SessionLimitReached: "The learner already has as many sessions as this day allows.",
     errors.BookingClosed: "The slot is no longer offered, or the day is no longer open.",
 }
 

@@ -150,6 +150,9 @@ def person_block(request, slug: str, person_id: int):
         if request.POST.get("action") == "unblock":
             services.person_unblock(organisation=organisation, person=person)
             messages.success(request, f"{person.display_name} can book this organisation's days again.")
+        elif request.POST.get("confirmed") != "yes":
+            context = {"organisation": organisation, "person": person}
+            return render(request, "people/person_block_confirm.html", context)
         else:
             services.person_block(organisation=organisation, person=person, actor=request.user)
             messages.success(request, f"{person.display_name} can no longer book this organisation's days.")

@@ -17,7 +17,7 @@ from surgeries.models.days import (
 )
 from surgeries.models.messages import DayMessage, ReminderWording
 from surgeries.models.series import MAX_SERIES_DATES, DaySeries, SeriesException
-from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot
+from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot, SurgeonWithdrawal
 
 __all__ = [
     "MAX_SERIES_DATES",
@@ -33,6 +33,7 @@ __all__ = [
     "ReminderWording",
     "SeriesException",
     "Slot",
+    "SurgeonWithdrawal",
     "SurgeryDay",
     "Venue",
     "WaitingListEntry",

@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -82,6 +83,14 @@ class SurgeryDay(models.Model):
     safeguarding_contact = models.CharField(
         max_length=200, blank=True, help_text="Who to speak to on the day if someone is worried about safety."
     )
+    # Fair shares: empty means no limit. The desk may book beyond it on someone's behalf.
+    max_sessions_per_learner = models.PositiveSmallIntegerField(
+        "sessions per learner",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The most one-to-one sessions one learner may book on this day. Leave empty for no limit.",
+    )
     surgeons_may_opt_in = models.BooleanField(
         default=False, help_text="Let members offer themselves as surgeons without an invitation."
     )
@@ -144,6 +153,10 @@ class SurgeryDay(models.Model):
         if self.status != self.Status.PUBLISHED or self.opens_for_booking_later(now):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
+
+    def learner_limit_reached(self, held: int) -> bool:
+        """Fair shares: a learner already holding `held` of the day's sessions may book no more."""
+        return self.max_sessions_per_learner is not None and held >= self.max_sessions_per_learner
 
     def opens_for_booking_later(self, now: datetime) -> bool:
         """Published, but the organiser's booking window has not opened yet: pages say when it will."""

@@ -73,3 +73,24 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.surgeon} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class SurgeonWithdrawal(models.Model):
+    """A surgeon said they cannot come to a day, or to one session of it: the organisers' record.
+
+    Counts only, no names of learners: who was moved is on the bookings themselves.
+    """
+
+    day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="withdrawals")
+    day_surgeon = models.ForeignKey(DaySurgeon, on_delete=models.CASCADE, related_name="withdrawals")
+    # The one session withdrawn, or empty when the surgeon withdrew from the whole day.
+    slot = models.ForeignKey(Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    rebooked = models.PositiveSmallIntegerField("learners moved to another session", default=0)
+    waiting = models.PositiveSmallIntegerField("learners put on the waiting list", default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.day_surgeon.person} withdrew from {self.day}"

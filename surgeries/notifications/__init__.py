@@ -19,6 +19,7 @@ from surgeries.notifications.bookings import (
     BOOKING_RECEIVED,
     FEEDBACK_REQUEST,
     SESSION_REMINDER,
+    SURGEON_WITHDREW,
     WAITING_LIST_PLACE,
     offset_slot,
 )
@@ -47,6 +48,7 @@ from surgeries.notifications.scheduling import (
     booking_notifications_schedule,
     day_cancelled_notify_everyone,
     day_notifications_reschedule,
+    surgeon_withdrawal_notify,
 )
 from surgeries.notifications.surgeons import DAY_SHEET, SURGEON_KINDS, SURGEON_REMINDER
 
@@ -72,6 +74,7 @@ __all__ = [
     "KINDS",
     "SESSION_REMINDER",
     "SURGEON_REMINDER",
+    "SURGEON_WITHDREW",
     "WAITING_LIST_PLACE",
     "booking_cancelled_notify",
     "booking_moved_notify",
@@ -84,4 +87,5 @@ __all__ = [
     "day_reminders_schedule",
     "message_kind",
     "offset_slot",
+    "surgeon_withdrawal_notify",
 ]

@@ -38,11 +38,15 @@ BOOKING_RECEIVED = "surgeries.booking_received"
 BOOKING_CANCELLED = "surgeries.booking_cancelled"
 SESSION_REMINDER = "surgeries.session_reminder"
 FEEDBACK_REQUEST = "surgeries.feedback_request"
+SURGEON_WITHDREW = "surgeries.surgeon_withdrew"
 
 MOVED = "moved"
 BY_LEARNER = "by-learner"
 BY_ORGANISER = "by-organiser"
 DAY_AFTER = "day-after"
+# What happened to a learner whose surgeon withdrew: moved to another session, or waiting.
+REBOOKED = "rebooked"
+ON_WAITING_LIST = "waiting-list"
 FEEDBACK_AT = time(10, 0)
 
 # A reminder whose time passed this long ago is not worth sending any more; a
@@ -103,6 +107,12 @@ def _was_cancelled(booking: Booking) -> bool:
     return booking.status == Booking.Status.CANCELLED and booking.day.status != SurgeryDay.Status.CANCELLED
 
 
+def _day_goes_ahead(booking: Booking) -> bool:
+    # The surgeon-withdrew notice is about the new booking or the cancelled one; a
+    # day cancelled meanwhile sends its own notice instead.
+    return booking.day.status == SurgeryDay.Status.PUBLISHED
+
+
 # --- what the emails say ----------------------------------------------------------
 
 # The special-category fields our templates can show about another person.
@@ -143,6 +153,10 @@ def booking_context(notification: Notification, booking: Booking, recipient: Use
 
 def booking_ics(notification: Notification, booking: Booking, recipient: User) -> list[Attachment]:
     return [("surgery-session.ics", bookings_to_ics([booking], viewer_id=recipient.pk), "text/calendar")]
+
+
+def rebooked_ics(notification: Notification, booking: Booking, recipient: User) -> list[Attachment]:
+    return booking_ics(notification, booking, recipient) if notification.slot == REBOOKED else []
 
 
 BOOKING_KINDS = (
@@ -194,5 +208,17 @@ BOOKING_KINDS = (
         build_context=booking_context,
         is_live=_is_upcoming,
         due_at=session_reminder_due_at,
+    ),
+    # To a learner whose surgeon withdrew. About the new booking when they were moved
+    # (with its .ics), about the cancelled one when they were put on the waiting list.
+    NotificationKind(
+        name=SURGEON_WITHDREW,
+        label="Surgeon cannot come (to the learner)",
+        essential=True,
+        send_within=NOTICE_SEND_WITHIN,
+        template="surgeon_withdrew",
+        build_context=booking_context,
+        is_live=_day_goes_ahead,
+        attachments=rebooked_ics,
     ),
 )

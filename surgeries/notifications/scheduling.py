@@ -25,7 +25,10 @@ from surgeries.notifications.bookings import (
     DAY_AFTER,
     FEEDBACK_REQUEST,
     MOVED,
+    ON_WAITING_LIST,
+    REBOOKED,
     SESSION_REMINDER,
+    SURGEON_WITHDREW,
     WAITING_LIST_PLACE,
     offset_slot,
 )
@@ -102,6 +105,23 @@ def booking_moved_notify(*, old: Booking, new: Booking) -> None:
         _now_to(kind=BOOKING_CANCELLED, recipient=old.surgeon, booking=old, variant=MOVED)
         _surgeon_messages(old.slot.day_surgeon)
     booking_notifications_schedule(booking=new, moved_from=old)
+
+
+@transaction.atomic
+def surgeon_withdrawal_notify(*, old: Booking, new: Booking | None) -> None:
+    """The surgeon of `old` withdrew. Stop its messages and tell the learner once:
+    moved to `new` (which gets its reminders, and its surgeon is told), or, with no
+    `new`, put on the day's waiting list."""
+    notifications_cancel_for(subject=old, reason="surgeon withdrew")
+    _surgeon_messages(old.slot.day_surgeon)
+    if new is None:
+        _now_to(kind=SURGEON_WITHDREW, recipient=old.learner, booking=old, variant=ON_WAITING_LIST)
+    else:
+        _now_to(kind=SURGEON_WITHDREW, recipient=new.learner, booking=new, variant=REBOOKED)
+        _now_to(kind=BOOKING_RECEIVED, recipient=new.surgeon, booking=new)
+        _booking_reminders(new)
+        _surgeon_messages(new.slot.day_surgeon)
+    transaction.on_commit(sweep_soon)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from surgeries.selectors.bookings import (
     calendar_bookings,
     day_bookings,
     my_bookings,
+    sessions_to_withdraw,
     surgeon_sessions,
     waiting_list,
 )
@@ -20,7 +21,9 @@ from surgeries.selectors.days import (
     day_surgeon_of,
     days_organised_by,
     my_part_in_day,
+    publish_warnings,
     upcoming_published_days,
+    withdrawals_of,
 )
 from surgeries.selectors.desk import DeskRow, DeskSection, desk_bookings, desk_sections
 from surgeries.selectors.hours import pick_time, slots_by_time
@@ -55,9 +58,12 @@ __all__ = [
     "my_part_in_day",
     "pick_time",
     "programme",
+    "publish_warnings",
     "relationships_for",
+    "sessions_to_withdraw",
     "slots_by_time",
     "surgeon_sessions",
     "upcoming_published_days",
     "waiting_list",
+    "withdrawals_of",
 ]

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from people.models import User
-from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, WaitingListEntry
 
 
 def _with_related(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -66,6 +66,12 @@ def surgeon_sessions(*, day_surgeon: DaySurgeon) -> QuerySet[Booking]:
     return _with_related(Booking.objects.filter(slot__day_surgeon=day_surgeon, status=Booking.Status.ACTIVE)).order_by(
         "slot__starts_at"
     )
+
+
+def sessions_to_withdraw(*, day_surgeon: DaySurgeon, slot: Slot | None = None) -> QuerySet[Booking]:
+    """The learners a surgeon's withdrawal would move: the one session's, or every one still to come."""
+    sessions = surgeon_sessions(day_surgeon=day_surgeon).filter(slot__starts_at__gt=timezone.now())
+    return sessions.filter(slot=slot) if slot is not None else sessions
 
 
 def waiting_list(*, day: SurgeryDay) -> QuerySet[WaitingListEntry]:

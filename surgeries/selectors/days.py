@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from people.models import User
 from people.selectors import organisations_organised_by
-from surgeries.models import Booking, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.models import Booking, DaySurgeon, SurgeonWithdrawal, SurgeryDay, WaitingListEntry
+from surgeries.selectors.slots import free_slots
 
 
 def upcoming_published_days(*, now: datetime | None = None) -> QuerySet[SurgeryDay]:
@@ -51,3 +52,20 @@ def my_part_in_day(*, day: SurgeryDay, person: User) -> MyPartInDay:
 def day_surgeon_of(*, day: SurgeryDay, person: User) -> DaySurgeon | None:
     """The person's place as a surgeon on the day, or None."""
     return DaySurgeon.objects.filter(day=day, person=person).select_related("person").first()
+
+
+def withdrawals_of(*, day: SurgeryDay) -> QuerySet[SurgeonWithdrawal]:
+    """Surgeons who said they cannot come, and what happened to their learners, oldest first."""
+    return SurgeonWithdrawal.objects.filter(day=day).select_related("day_surgeon__person", "slot")
+
+
+def publish_warnings(*, day: SurgeryDay) -> list[str]:
+    """Why publishing this day now may disappoint people: no surgeons, or nothing free to book.
+
+    The organiser may publish anyway (to open the waiting list, or invite surgeons later).
+    """
+    if not DaySurgeon.objects.filter(day=day).exists():
+        return ["No surgeons have joined this day yet, so nobody can book a one-to-one session."]
+    if not free_slots(day=day):
+        return ["No session is free to book: the surgeons have not given their times yet, or every session is taken."]
+    return []

@@ -38,6 +38,7 @@ from surgeries.services.series import (
 )
 from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
+from surgeries.services.withdrawal import surgeon_withdraw
 
 __all__ = [
     "DayCopy",
@@ -72,6 +73,7 @@ __all__ = [
     "slot_starts",
     "surgeon_join",
     "surgeon_topics_set",
+    "surgeon_withdraw",
     "venue_create",
     "waiting_list_join",
     "waiting_list_leave",

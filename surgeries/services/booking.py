@@ -29,12 +29,14 @@ def booking_create(
     booked_by: User | None = None,
     is_walk_in: bool = False,
     at_desk: bool = False,
+    beyond_limit: bool = False,
 ) -> Booking:
     """Book one slot for a learner, or raise a BookingError saying why not.
 
     1. Lock the slot row, then read the day afresh (a day cancelled meanwhile is seen).
     2. Check status, booking window, blocks, "not with oneself" and "slot still free".
-    3. Lock both people, then check neither is busy and the surgeon has sessions left.
+    3. Lock both people, then check neither is busy, the surgeon has sessions left and
+       the learner is within the day's sessions-per-learner limit (unless `beyond_limit`).
     4. Write the booking and one commitment per person. The database constraints
        back every step; if they fire anyway, the same friendly error is raised.
     """
@@ -50,6 +52,7 @@ def booking_create(
             booked_by=booked_by,
             is_walk_in=is_walk_in,
             at_desk=at_desk,
+            beyond_limit=beyond_limit,
         )
         booking_notifications_schedule(booking=booking)
         return booking
@@ -70,7 +73,7 @@ def _check_may_change(*, booking: Booking, by: User, as_organiser: bool, now: da
         raise errors.TooLateToChange()
 
 
-def _release(booking: Booking, *, now: datetime) -> None:
+def booking_release(booking: Booking, *, now: datetime) -> None:
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.save(update_fields=["status", "cancelled_at"])
@@ -104,7 +107,7 @@ def _cancel(*, booking_id: int, by: User, as_organiser: bool) -> Booking:
 def booking_release_locked(*, booking: Booking, by: User, now: datetime) -> None:
     """What every cancellation does once its slot is locked and it is allowed:
     free both people, tell the other party, and offer the slot to the waiting list."""
-    _release(booking, now=now)
+    booking_release(booking, now=now)
     booking_cancelled_notify(booking=booking, by=by)
     waiting_list_promote(slot=booking.slot)
 
@@ -126,7 +129,7 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
             raise errors.BookingError("This booking has already been cancelled.")
         now = timezone.now()
         _check_may_change(booking=booking, by=by, as_organiser=as_organiser, now=now)
-        _release(booking, now=now)
+        booking_release(booking, now=now)
         new_booking = book_locked_slot(
             slot=new_slot,
             learner=booking.learner,
@@ -136,13 +139,13 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
             is_walk_in=booking.is_walk_in,
             at_desk=as_organiser,
         )
-        _carry_over(old=booking, new=new_booking)
+        booking_carry_over(old=booking, new=new_booking)
         booking_moved_notify(old=booking, new=new_booking)
         waiting_list_promote(slot=slots[booking.slot_id])
         return new_booking
 
 
-def _carry_over(*, old: Booking, new: Booking) -> None:
+def booking_carry_over(*, old: Booking, new: Booking) -> None:
     """What stays with a session when it moves: its calendar event and the organisers' note."""
     new.calendar_uid = old.event_uid
     new.calendar_sequence = old.calendar_sequence + 1

@@ -107,6 +107,16 @@ def _check_people_free(*, slot: Slot, learner: User) -> None:
         raise errors.SurgeonFull()
 
 
+def _check_fair_share(*, day: SurgeryDay, learner: User) -> None:
+    """The day's limit of sessions per learner. Asked once the learner is locked, so
+    two bookings for one person at once are counted one after the other."""
+    if day.max_sessions_per_learner is None:
+        return
+    held = Booking.objects.filter(day=day, learner=learner, status=Booking.Status.ACTIVE).count()
+    if day.learner_limit_reached(held):
+        raise errors.SessionLimitReached(held)
+
+
 def _valid_topics(*, day: SurgeryDay, topic_ids: Iterable[int]) -> list[Topic]:
     return list(active_topics_of(organisation_id=day.organisation_id).filter(pk__in=list(topic_ids)))
 
@@ -120,9 +130,13 @@ def book_locked_slot(
     booked_by: User | None = None,
     is_walk_in: bool = False,
     at_desk: bool = False,
+    beyond_limit: bool = False,
     day: SurgeryDay | None = None,
 ) -> Booking:
     """Book a slot the caller has already locked. Runs inside the caller's transaction.
+
+    `beyond_limit` lets an organiser at the desk book past the day's sessions-per-learner
+    limit; every other rule, and every lock, still applies.
 
     `day` is the slot's day (with its organisation), read in this transaction, when the
     caller has it already: matchmaking's confirm books a batch of one day's slots.
@@ -133,6 +147,8 @@ def book_locked_slot(
     _check_can_book(slot=slot, day=day, learner=learner, at_desk=at_desk, now=now)
     lock_people([learner.pk, slot.surgeon_id])
     _check_people_free(slot=slot, learner=learner)
+    if not beyond_limit:
+        _check_fair_share(day=day, learner=learner)
     booking = Booking(
         day=day,
         slot=slot,

@@ -93,6 +93,7 @@ def copy_day_to(
         "online_link",
         "slot_minutes",
         "cancellation_cutoff_hours",
+        "max_sessions_per_learner",
         "safeguarding_contact",
         "surgeons_may_opt_in",
         "reminder_offsets_minutes",

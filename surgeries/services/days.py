@@ -40,6 +40,7 @@ class DayDetails:
     booking_opens_at: datetime | None = None
     booking_closes_at: datetime | None = None
     cancellation_cutoff_hours: int = 2
+    max_sessions_per_learner: int | None = None
     safeguarding_contact: str = ""
     surgeons_may_opt_in: bool = False
     reminder_offsets_minutes: list[int] = field(default_factory=default_reminder_offsets)

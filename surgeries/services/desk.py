@@ -64,7 +64,10 @@ def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, sl
         person = _walk_in_person(email=email, display_name=display_name.strip(), organisation=day.organisation)
     if not day.slots.filter(pk=slot_id).exists():
         raise errors.BookingError("Please choose a session on this day.")
-    return booking_create(slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True)
+    # The organiser is there with the person, so the day's limit per learner is theirs to waive.
+    return booking_create(
+        slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True, beyond_limit=True
+    )
 
 
 @transaction.atomic

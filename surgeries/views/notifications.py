@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from outbox.selectors import notification_summary_for
 from surgeries.access import organiser_day
+from surgeries.selectors import withdrawals_of
 
 
 @login_required
@@ -13,4 +14,5 @@ def day_notifications(request, day_id: int):
     # "not found", so a draft day's existence is not given away.
     day = organiser_day(user=request.user, day_id=day_id)
     summary = notification_summary_for(scope=day)
-    return render(request, "surgeries/day_notifications.html", {"day": day, "summary": summary})
+    context = {"day": day, "summary": summary, "withdrawals": withdrawals_of(day=day)}
+    return render(request, "surgeries/day_notifications.html", context)

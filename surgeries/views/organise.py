@@ -10,7 +10,7 @@ from people.selectors import organisations_organised_by
 from surgeries import errors, selectors, services
 from surgeries.access import organiser_day, organiser_organisation
 from surgeries.forms import DayForm, InviteSurgeonForm, VenueForm
-from surgeries.models import DaySurgeon
+from surgeries.models import DaySurgeon, SurgeryDay
 
 
 @login_required
@@ -97,7 +97,12 @@ def day_manage(request, day_id: int):
 @login_required
 @require_POST
 def day_publish(request, day_id: int):
+    """Publish a draft; if it has no surgeons or nothing free, first say so and ask again."""
     day = organiser_day(user=request.user, day_id=day_id)
+    if day.status == SurgeryDay.Status.DRAFT and request.POST.get("anyway") != "yes":
+        warnings = selectors.publish_warnings(day=day)
+        if warnings:
+            return render(request, "surgeries/day_publish_confirm.html", {"day": day, "warnings": warnings})
     try:
         services.day_publish(day=day, by=request.user)
     except errors.SurgeryError as error:

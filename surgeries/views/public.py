@@ -47,6 +47,8 @@ def day_detail(request, day_id: int):
         if user.is_authenticated:
             mine = selectors.my_part_in_day(day=day, person=user)
             context.update(my_day_bookings=mine.bookings, waiting=mine.waiting, is_surgeon=mine.is_surgeon)
+            if day.learner_limit_reached(len(mine.bookings)):
+                context["limit_reached"] = errors.SessionLimitReached(len(mine.bookings)).message
             context["waiting_form"] = BookingForm(topics=active_topics_of(organisation_id=day.organisation_id))
         response = render(request, "surgeries/day_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])

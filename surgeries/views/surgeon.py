@@ -1,14 +1,16 @@
-"""Surgeons: availability on a day, and the printable day sheet."""
+"""Surgeons: availability on a day, the printable day sheet, and withdrawing when they cannot come."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from surgeries import errors, selectors, services
 from surgeries.access import ORGANISER, OUTSIDER, refuse_viewer, visible_day
-from surgeries.forms import AvailabilityForm, format_time_ranges
-from surgeries.models import DaySurgeon
+from surgeries.forms import AvailabilityForm, WithdrawForm, format_time_ranges
+from surgeries.models import DaySurgeon, SurgeonWithdrawal
 
 
 def _save_availability(request, day_surgeon, form) -> bool:
@@ -72,3 +74,51 @@ def day_sheet(request, day_id: int):
             refuse_viewer(day)
     sessions = selectors.surgeon_sessions(day_surgeon=day_surgeon)
     return render(request, "surgeries/day_sheet.html", {"day": day, "day_surgeon": day_surgeon, "sessions": sessions})
+
+
+def _withdrawn_message(withdrawal: SurgeonWithdrawal) -> str:
+    what = "this session" if withdrawal.slot_id else "this day"
+    told = []
+    if withdrawal.rebooked:
+        told.append(f"{_learners(withdrawal.rebooked)} moved to another session")
+    if withdrawal.waiting:
+        told.append(f"{_learners(withdrawal.waiting)} put on the waiting list")
+    if not told:
+        return f"You have withdrawn from {what}. Nobody was booked with you, so nobody needed telling."
+    return f"You have withdrawn from {what}. We have told your learners: {' and '.join(told)}."
+
+
+def _learners(count: int) -> str:
+    return "1 learner" if count == 1 else f"{count} learners"
+
+
+@login_required
+def withdraw(request, day_id: int):
+    """I can't come: a confirmation page, then withdraw from the day, or one session with ?slot=<id>."""
+    day = visible_day(user=request.user, day_id=day_id)
+    day_surgeon = selectors.day_surgeon_of(day=day, person=request.user)
+    if day_surgeon is None:
+        refuse_viewer(day)
+    form = WithdrawForm(request.POST if request.method == "POST" else request.GET, day_surgeon=day_surgeon)
+    if not form.is_valid():
+        raise Http404("That session is not one of yours on this day.")
+    slot = form.cleaned_data["slot"]
+    if request.method == "POST":
+        try:
+            withdrawal = services.surgeon_withdraw(
+                day_surgeon_id=day_surgeon.pk, by=request.user, slot_id=slot.pk if slot else None
+            )
+        except errors.SurgeryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _withdrawn_message(withdrawal))
+        return redirect("surgeries:day_sheet", day_id=day.pk)
+    context = {
+        "day": day,
+        "day_surgeon": day_surgeon,
+        "slot": slot,
+        "form": form,
+        "sessions": selectors.sessions_to_withdraw(day_surgeon=day_surgeon, slot=slot),
+        "closed": day.is_closed() or day.is_over(timezone.now()),
+    }
+    return render(request, "surgeries/withdraw.html", context)

@@ -89,7 +89,9 @@ def test_day_whose_booking_opens_later_says_when_and_offers_no_book_button(phone
 
     local = opens.astimezone(zoneinfo.ZoneInfo("Europe/London"))
     when = f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M} {local.tzname()}"
-    expect(phone_page.get_by_text(f"Booking opens on {when}.")).to_be_visible()
+    # Said in the day's status at the top and again above the free times.
+    expect(phone_page.locator("#day-status")).to_contain_text(f"Booking opens on {when}.")
+    expect(phone_page.locator("#booking-opens")).to_contain_text(f"Booking opens on {when}.")
     expect(phone_page.get_by_text("Sam", exact=True)).to_be_visible()
     expect(phone_page.get_by_role("link", name=BOOK)).to_have_count(0)
     assert_fits_width(phone_page)

@@ -1,11 +1,12 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from people.models import Membership
 from surgeries.models import DaySurgeon, Slot, SurgeryDay
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_fits_width, log_in
 from tests.factories import (
     DaySurgeonFactory,
     OrganisationFactory,
@@ -13,6 +14,9 @@ from tests.factories import (
     VenueFactory,
     member,
 )
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 def test_organiser_creates_and_publishes_a_day(page):
@@ -40,9 +44,40 @@ def test_organiser_creates_and_publishes_a_day(page):
     expect(page.get_by_text("Draft day saved.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Publish this day").click()
+    # No surgeons yet: the organiser is warned first (see the test below).
+    page.get_by_role("button", name="Publish anyway").click()
 
     expect(page.get_by_text("The day is published.")).to_be_visible()
     assert SurgeryDay.objects.get(title="Spring surgery").status == SurgeryDay.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("screen", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_publishing_a_day_with_no_surgeons_warns_then_publishes_anyway(page, screen):
+    organisation = OrganisationFactory()
+    organiser = member(organisation, role=Membership.Role.ORGANISER, display_name="Priya")
+    day = SurgeryDayFactory(organisation=organisation, title="Autumn surgery", status=SurgeryDay.Status.DRAFT)
+    page.set_viewport_size(screen)
+
+    log_in(page, organiser)
+    page.goto(f"/organise/days/{day.pk}/")
+    expect(page.locator("#day-status")).to_contain_text("Draft")
+    page.get_by_role("button", name="Publish this day").click()
+
+    expect(page.get_by_role("heading", name="Publish Autumn surgery?")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("No surgeons have joined this day yet")
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.DRAFT
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.get_by_role("button", name="Publish anyway").click()
+
+    expect(page.get_by_text("The day is published.")).to_be_visible()
+    expect(page.locator("#day-status")).to_contain_text("Published Booking is open.")
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.PUBLISHED
+    assert_accessible(page)
+    assert_fits_width(page)
+    page.get_by_role("link", name="Public page").click()
+    expect(page.locator("#day-status")).to_contain_text("Published Booking is open.")
+    assert_fits_width(page)
 
 
 def test_surgeon_sets_availability(page):

@@ -29,6 +29,7 @@ EXPECTED_KINDS = [
     "surgeries.feedback_request",
     "surgeries.session_reminder",
     "surgeries.surgeon_reminder",
+    "surgeries.surgeon_withdrew",
     "surgeries.waiting_list_place",
     "workshops.feedback_request",
     "workshops.place_cancelled",

@@ -89,12 +89,13 @@ def test_view_sends_anonymous_visitor_to_log_in(client, urls, view_name):
     assert response.url.startswith(reverse("account_login"))
 
 
+@pytest.mark.parametrize("confirmed", ["", "yes"])
 @pytest.mark.parametrize("persona", ["surgeon", "learner", "other_organiser", "stranger"])
-def test_block_is_refused_to_everyone_but_organisers(client, request, organisation, learner, persona):
+def test_block_is_refused_to_everyone_but_organisers(client, request, organisation, learner, persona, confirmed):
     client.force_login(request.getfixturevalue(persona))
     url = reverse("people:person_block", args=[organisation.slug, learner.pk])
 
-    response = client.post(url, {"action": "block"})
+    response = client.post(url, {"action": "block", "confirmed": confirmed})
 
     assert response.status_code == (403 if persona in {"surgeon", "learner"} else 404)
     assert not learner.organisation_blocks.exists()

@@ -248,7 +248,7 @@ def test_block_and_unblock_from_people_list(client, organiser, organisation, lea
     client.force_login(organiser)
     url = reverse("people:person_block", args=[organisation.slug, learner.pk])
 
-    client.post(url, {"action": "block"})
+    client.post(url, {"action": "block", "confirmed": "yes"})
     blocked = OrganisationBlock.objects.filter(organisation=organisation, person=learner).exists()
     client.post(url, {"action": "unblock"})
 
@@ -256,12 +256,39 @@ def test_block_and_unblock_from_people_list(client, organiser, organisation, lea
     assert not OrganisationBlock.objects.filter(organisation=organisation, person=learner).exists()
 
 
+def test_block_first_asks_for_confirmation_and_blocks_nobody(client, organiser, organisation, learner):
+    client.force_login(organiser)
+
+    response = client.post(reverse("people:person_block", args=[organisation.slug, learner.pk]), {"action": "block"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Block {learner.display_name}?" in page
+    assert 'name="confirmed" value="yes"' in page
+    assert not OrganisationBlock.objects.exists()
+
+
+def test_block_confirmed_blocks_and_says_so(client, organiser, organisation, learner):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("people:person_block", args=[organisation.slug, learner.pk]),
+        {"action": "block", "confirmed": "yes"},
+        follow=True,
+    )
+
+    assert f"{learner.display_name} can no longer book this organisation&#x27;s days." in response.content.decode()
+    assert OrganisationBlock.objects.filter(organisation=organisation, person=learner).exists()
+
+
 def test_block_an_organiser_is_refused_with_a_message(client, organiser, organisation):
     other = MembershipFactory(organisation=organisation, role="organiser").person
     client.force_login(organiser)
 
     response = client.post(
-        reverse("people:person_block", args=[organisation.slug, other.pk]), {"action": "block"}, follow=True
+        reverse("people:person_block", args=[organisation.slug, other.pk]),
+        {"action": "block", "confirmed": "yes"},
+        follow=True,
     )
 
     assert "Organisers cannot be blocked." in response.content.decode()

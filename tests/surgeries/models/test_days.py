@@ -96,3 +96,8 @@ def test_the_query_for_days_accepting_requests_agrees_with_the_model(status, end
     in_the_database = SurgeryDay.objects.accepting_requests(NOW).filter(pk=day.pk).exists()
 
     assert in_the_database == day.accepts_requests(NOW)
+
+
+@pytest.mark.parametrize(("limit", "held", "reached"), [(None, 9, False), (2, 1, False), (2, 2, True), (2, 3, True)])
+def test_learner_limit_reached(limit, held, reached):
+    assert SurgeryDay(max_sessions_per_learner=limit).learner_limit_reached(held) is reached

@@ -12,6 +12,7 @@ the same test sees more than one booking. The rest show the locks hold.
 import contextlib
 import time
 from collections import Counter
+from datetime import timedelta
 from importlib import import_module
 
 import pytest
@@ -169,4 +170,54 @@ def test_race_for_one_person_across_overlapping_slots_books_exactly_once(wide_ra
 
     assert outcomes == Counter({"booked": 1, BUSY: ATTEMPTS - 1})
     assert integrity_errors == []
+    assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1
+
+
+# --- fair shares: one learner, several slots at different times, a limit of one ---
+
+LIMIT_REACHED = "You have 1 session this day, the most this surgery allows."
+
+
+@pytest.fixture
+def wide_fair_share_window(monkeypatch):
+    """Pause after counting the learner's sessions, so an unlocked race counts before either writes."""
+    real_check = booking_core._check_fair_share
+
+    def slow_check(**kwargs):
+        real_check(**kwargs)
+        time.sleep(0.05)
+
+    monkeypatch.setattr(booking_core, "_check_fair_share", slow_check)
+
+
+def _one_learner_slots_at_different_times(count: int):
+    day = SurgeryDayFactory(max_sessions_per_learner=1)
+    learner, *surgeons = racers(count + 1, prefix="fair")
+    slots = [
+        SlotFactory(
+            day_surgeon=DaySurgeonFactory(day=day, person=surgeon), starts_at=day.starts_at + timedelta(minutes=30 * k)
+        )
+        for k, surgeon in enumerate(surgeons)
+    ]
+    return learner, slots
+
+
+def test_race_without_lock_gives_one_learner_more_than_the_limit(monkeypatch, wide_fair_share_window):
+    learner, slots = _one_learner_slots_at_different_times(2)
+    monkeypatch.setattr(locking, "LOCKS_ENABLED", False)
+
+    outcomes = race(lambda i: booking_service.booking_create(slot_id=slots[i].pk, learner=learner), 2, 2)
+
+    assert outcomes == Counter({"booked": 2})
+
+
+@pytest.mark.parametrize("slot_count", [2, 20])
+def test_race_for_one_learners_slots_at_once_books_exactly_the_limit(wide_fair_share_window, slot_count):
+    learner, slots = _one_learner_slots_at_different_times(slot_count)
+
+    outcomes = race(
+        lambda i: booking_service.booking_create(slot_id=slots[i].pk, learner=learner), slot_count, slot_count
+    )
+
+    assert outcomes == Counter({"booked": 1, LIMIT_REACHED: slot_count - 1})
     assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1

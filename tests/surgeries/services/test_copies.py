@@ -104,6 +104,16 @@ def test_copy_brings_workshops_and_open_space_but_no_places(source, organiser, l
 
 
 @time_machine.travel(SEPTEMBER, tick=False)
+def test_copy_keeps_the_sessions_per_learner_limit(source, organiser):
+    SurgeryDay.objects.filter(pk=source.pk).update(max_sessions_per_learner=2)
+    source.refresh_from_db()
+
+    copied = day_copy(day=source, by=organiser, on=date(2026, 10, 10))
+
+    assert copied.day.max_sessions_per_learner == 2
+
+
+@time_machine.travel(SEPTEMBER, tick=False)
 def test_copy_to_a_past_date_is_refused(source, organiser):
     with pytest.raises(errors.DayError, match="31 August 2026 has already passed"):
         day_copy(day=source, by=organiser, on=date(2026, 8, 31))

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from outbox.models import Notification
 from outbox.services import notification_schedule
+from surgeries.models import SurgeonWithdrawal
 from surgeries.notifications import DAY_REMINDER, HOUR_BEFORE
-from tests.factories import UserFactory
+from tests.factories import DaySurgeonFactory, SlotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +72,25 @@ def test_unknown_day_is_not_found(client, organiser):
 def test_query_count_does_not_grow_with_notifications(client, organiser, day, django_assert_num_queries, rows):
     for _ in range(rows):
         _reminder(day, UserFactory(), state=Notification.State.FAILED, error="SMTPDataError 554")
+        SurgeonWithdrawal.objects.create(day=day, day_surgeon=DaySurgeonFactory(day=day), rebooked=1, waiting=1)
     client.force_login(organiser)
 
-    # session, user, day, organiser check, counts, failures
-    with django_assert_num_queries(8):
+    # session, user, day, organiser check, counts, failures, withdrawals
+    with django_assert_num_queries(9):
         response = client.get(_url(day))
 
-    assert response.content.decode().count('class="failed-notification"') == rows
+    page = response.content.decode()
+    assert page.count('class="failed-notification"') == rows
+    assert page.count("withdrew from the day.") == rows
+
+
+def test_organiser_sees_which_surgeon_withdrew_and_what_happened(client, organiser, day):
+    day_surgeon = DaySurgeonFactory(day=day, person=UserFactory(display_name="Kim Surgeon"))
+    slot = SlotFactory(day_surgeon=day_surgeon)
+    SurgeonWithdrawal.objects.create(day=day, day_surgeon=day_surgeon, slot=slot, rebooked=1, waiting=1)
+    client.force_login(organiser)
+
+    page = " ".join(client.get(_url(day)).content.decode().split())
+
+    assert "Kim Surgeon withdrew from the session at 10:00 GMT." in page
+    assert "Learners told: 1 moved to another session, 1 put on the waiting list." in page

@@ -7,7 +7,16 @@ from django.urls import reverse
 
 from surgeries.models import Booking, DaySurgeon, SurgeryDay
 from surgeries.services import days_finish_ended
-from tests.factories import SurgeryDayFactory, VenueFactory, booked_slot, local_datetime, past_day, past_session
+from tests.factories import (
+    DaySurgeonFactory,
+    SlotFactory,
+    SurgeryDayFactory,
+    VenueFactory,
+    booked_slot,
+    local_datetime,
+    past_day,
+    past_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +50,38 @@ def test_day_new_creates_draft_in_venue_time(client, organisation, organiser):
     assert day.starts_at == local_datetime(date(2031, 7, 8), 10)  # 09:00 UTC in summer
     assert day.reminder_offsets_minutes == [1440, 120]
     assert [b.label for b in day.breaks.all()] == ["Lunch"]
+
+
+def test_day_new_keeps_sessions_per_learner_empty_as_no_limit(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue))
+
+    assert SurgeryDay.objects.get(title="Summer surgery").max_sessions_per_learner is None
+
+
+def test_day_new_sets_sessions_per_learner(client, organisation, organiser):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue, max_sessions_per_learner="2"))
+
+    assert SurgeryDay.objects.get(title="Summer surgery").max_sessions_per_learner == 2
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_day_new_refuses_a_sessions_per_learner_that_is_not_a_positive_number(client, organisation, organiser, value):
+    venue = VenueFactory(organisation=organisation)
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:day_new", args=[organisation.slug]), _day_form(venue, max_sessions_per_learner=value)
+    )
+
+    assert response.status_code == 200
+    assert "max_sessions_per_learner" in response.context["form"].errors
+    assert not SurgeryDay.objects.exists()
 
 
 def test_day_new_shows_errors_next_to_fields_and_saves_nothing(client, organisation, organiser):
@@ -97,12 +138,84 @@ def test_day_new_anonymous_goes_to_login(client, organisation):
 
 def test_day_publish_makes_draft_visible(client, organisation, organiser):
     day = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    SlotFactory(day_surgeon=DaySurgeonFactory(day=day))
     client.force_login(organiser)
 
-    client.post(reverse("surgeries:day_publish", args=[day.pk]))
+    response = client.post(reverse("surgeries:day_publish", args=[day.pk]), follow=True)
 
     day.refresh_from_db()
     assert day.status == SurgeryDay.Status.PUBLISHED
+    assert "The day is published. People can now see it and book." in response.content.decode()
+
+
+def test_day_publish_with_no_surgeons_warns_first_and_keeps_the_draft(client, organisation, organiser):
+    day = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    client.force_login(organiser)
+
+    response = client.post(reverse("surgeries:day_publish", args=[day.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No surgeons have joined this day yet, so nobody can book a one-to-one session." in page
+    assert "Publish anyway" in page
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.DRAFT
+
+
+def test_day_publish_with_surgeons_but_no_free_session_warns_first(client, organisation, organiser):
+    day = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    DaySurgeonFactory(day=day)
+    client.force_login(organiser)
+
+    page = client.post(reverse("surgeries:day_publish", args=[day.pk])).content.decode()
+
+    assert "No session is free to book" in page
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.DRAFT
+
+
+def test_day_publish_anyway_publishes_a_day_with_no_surgeons(client, organisation, organiser):
+    day = SurgeryDayFactory(organisation=organisation, status=SurgeryDay.Status.DRAFT)
+    client.force_login(organiser)
+
+    client.post(reverse("surgeries:day_publish", args=[day.pk]), {"anyway": "yes"})
+
+    assert SurgeryDay.objects.get(pk=day.pk).status == SurgeryDay.Status.PUBLISHED
+
+
+def test_day_publish_of_a_published_day_says_so_without_a_warning(client, organiser, day):
+    client.force_login(organiser)
+
+    response = client.post(reverse("surgeries:day_publish", args=[day.pk]), follow=True)
+
+    assert "Only a draft day can be published." in response.content.decode()
+
+
+def test_day_cancel_page_asks_first_and_cancels_nothing(client, organiser, slot):
+    booking = booked_slot(slot=slot)
+    client.force_login(organiser)
+
+    page = client.get(reverse("surgeries:day_cancel", args=[slot.day_id])).content.decode()
+
+    assert "Every booking on this day will be cancelled too. This cannot be undone." in page
+    assert "Yes, cancel the day" in page
+    assert Booking.objects.get(pk=booking.pk).status == Booking.Status.ACTIVE
+    assert SurgeryDay.objects.get(pk=slot.day_id).status == SurgeryDay.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        (SurgeryDay.Status.DRAFT, "Draft</span> Only organisers can see it until it is published."),
+        (SurgeryDay.Status.PUBLISHED, "Published</span> Booking is open."),
+        (SurgeryDay.Status.CANCELLED, "Cancelled</span> This day will not take place."),
+    ],
+)
+def test_day_manage_shows_the_days_status(client, organisation, organiser, status, shown):
+    day = SurgeryDayFactory(organisation=organisation, status=status)
+    client.force_login(organiser)
+
+    page = client.get(reverse("surgeries:day_manage", args=[day.pk])).content.decode()
+
+    assert shown in page
 
 
 @pytest.mark.parametrize(

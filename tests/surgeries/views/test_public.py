@@ -107,6 +107,22 @@ def test_day_detail_shows_bst_and_gmt_on_either_side_of_clocks_going_back(client
     assert "10:00 GMT to 10:30 GMT" in page_after
 
 
+def test_day_detail_shows_that_booking_opens_later_in_its_status(client, day):
+    SurgeryDay.objects.filter(pk=day.pk).update(booking_opens_at=day.starts_at - timedelta(days=2))
+
+    page = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    assert '<strong>Status:</strong> <span class="badge text-bg-info">Published</span> Booking opens on ' in page
+
+
+def test_day_detail_of_a_cancelled_day_says_so(client, day):
+    SurgeryDay.objects.filter(pk=day.pk).update(status=SurgeryDay.Status.CANCELLED)
+
+    page = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    assert "Cancelled</span> This day will not take place." in page
+
+
 def test_book_requires_login(client, slot):
     url = reverse("surgeries:book", args=[slot.day_id, slot.pk])
 
@@ -137,6 +153,34 @@ def test_book_taken_slot_shows_friendly_message_not_error_page(client, learner, 
 
     assert response.status_code == 200
     assert "Sorry, this slot has just been taken. Please choose another time." in response.content.decode()
+
+
+def test_book_beyond_the_days_limit_says_how_many_sessions_the_learner_has(client, learner, day, slot):
+    SurgeryDay.objects.filter(pk=day.pk).update(max_sessions_per_learner=1)
+    booked_slot(
+        slot=SlotFactory(day_surgeon=DaySurgeonFactory(day=day), starts_at=day.starts_at + timedelta(hours=1)),
+        learner=learner,
+    )
+    client.force_login(learner)
+
+    response = client.post(reverse("surgeries:book", args=[slot.day_id, slot.pk]), {}, follow=True)
+
+    assert response.status_code == 200
+    assert "You have 1 session this day, the most this surgery allows." in response.content.decode()
+    assert Booking.objects.filter(learner=learner, status=Booking.Status.ACTIVE).count() == 1
+
+
+def test_day_detail_tells_everyone_the_limit_and_a_learner_who_reached_it(client, learner, day, slot):
+    SurgeryDay.objects.filter(pk=day.pk).update(max_sessions_per_learner=1)
+    client.force_login(learner)
+    before = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+    booked_slot(slot=slot, learner=learner)
+
+    after = client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    assert "Each person may book up to 1 session on this day." in before
+    assert "the most this surgery allows" not in before
+    assert "You have 1 session this day, the most this surgery allows." in after
 
 
 def test_book_stranger_can_book_published_day(client, stranger, slot):
