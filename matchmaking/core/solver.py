@@ -132,17 +132,21 @@ def _solve_assignment(problem: _OpenProblem) -> np.ndarray | None:
     own = np.arange(learners)
     edge_rows = np.concatenate([problem.learner, own, learners + blocker])
     edge_cols = np.concatenate([problem.slot, slots + own, blocker_slot])
-    # Each edge's number plus one, so that fancy indexing can read back which pair it is.
-    numbers = csr_matrix(
-        (np.arange(1, len(edge_rows) + 1, dtype=np.float64), (edge_rows, edge_cols)), shape=(rows, slots + learners)
-    )
     costs = np.ones(len(edge_rows), dtype=np.float64)
     costs[: len(problem.kept)] = offset - big - problem.fit
     costs[len(problem.kept) : len(problem.kept) + learners] = offset
-    weights = csr_matrix((costs[numbers.data.astype(np.int64) - 1], numbers.indices, numbers.indptr), numbers.shape)
+    # Compressed rows built directly: pairs mostly arrive grouped by learner, so the
+    # stable sort by row is nearly one pass, and `order` says which edge is which.
+    order = np.argsort(edge_rows, kind="stable")
+    starts = np.zeros(rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(edge_rows, minlength=rows), out=starts[1:])
+    weights = csr_matrix((costs[order], edge_cols[order], starts), shape=(rows, slots + learners))
     chosen_rows, chosen_cols = min_weight_full_bipartite_matching(weights)
-    paired = (chosen_rows < learners) & (chosen_cols < slots)
-    edges = np.asarray(numbers[chosen_rows[paired], chosen_cols[paired]]).ravel().astype(np.int64) - 1
+    column_of_row = np.full(rows, -1, dtype=np.int64)
+    column_of_row[chosen_rows] = chosen_cols
+    # The chosen edges, learner to slot: the first len(kept) edges are the open pairs.
+    taken = order[column_of_row[edge_rows[order]] == edge_cols[order]]
+    edges = taken[taken < len(problem.kept)]
     return problem.kept[edges]
 
 
