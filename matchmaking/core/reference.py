@@ -1,7 +1,8 @@
 """The same optimum by another route, for the benchmark: an assignment problem that
 SciPy solves. It shares no code with `solver.py` beyond reading the pairs, so the two
 agreeing on a day is a check, and their times side by side say how far ours is from
-a plain assignment solver. SciPy is a development requirement only.
+a plain assignment solver. (`solve` now calls the same SciPy solver on its own,
+smaller reduction; the brute-force tests and the OR-Tools route check it apart.)
 
 The reduction. Rows are matched to columns, each row exactly once, at least total cost:
 

@@ -42,6 +42,13 @@ class Command(BaseCommand):
             "--no-reference", action="store_true", help="Skip the assignment solver from SciPy (slow on big days)."
         )
         parser.add_argument(
+            "--repeat",
+            type=int,
+            default=3,
+            help="Time the solver and the reference this many times each, taking turns at going first, "
+            "and keep each one's fastest time (the machine may be busy with other work).",
+        )
+        parser.add_argument(
             "--confirm-pairs",
             type=int,
             help="Instead: time confirming a proposal of this many pairs, in a fresh database.",
@@ -75,7 +82,20 @@ class Command(BaseCommand):
         }
         if not options["no_reference"]:
             # The reference reads the pairs into arrays as `solve` does, and that is timed too.
-            reference, reference_seconds = _timed(lambda: reference_solve(instance, PairColumns.of(instance.pairs)))
+            def run_reference():
+                return reference_solve(instance, PairColumns.of(instance.pairs))
+
+            reference, reference_seconds = _timed(run_reference)
+            for turn in range(1, max(options["repeat"], 1)):
+                # Each takes its turn at going first: the first run in a process pays
+                # for fresh memory, and other work on the machine comes and goes.
+                if turn % 2:
+                    reference_seconds = min(reference_seconds, _timed(run_reference)[1])
+                    seconds = min(seconds, _timed(solve, instance)[1])
+                else:
+                    seconds = min(seconds, _timed(solve, instance)[1])
+                    reference_seconds = min(reference_seconds, _timed(run_reference)[1])
+            figures["seconds"] = seconds
             figures |= {
                 "reference": reference.method,
                 "reference_matched": reference.matched,

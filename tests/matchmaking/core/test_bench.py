@@ -84,3 +84,10 @@ def test_random_day_pairs_follow_the_fit_rules():
     for pair in day.instance.pairs:
         expected = pair_fit(requests[pair.learner_id], profiles[surgeon_of[pair.slot_id]])
         assert (pair.fit, pair.reasons) == (expected.fit, expected.reasons)
+
+
+def test_bench_with_one_timing_each_still_prints_both_and_the_ratio():
+    figures = run_bench("--seed", "3", "--repeat", "1")
+
+    assert set(figures) == KEYS
+    assert figures["ratio_to_reference"] == round(figures["seconds"] / max(figures["reference_seconds"], 0.001), 3)

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matchmaking.core import solver
 from matchmaking.core.greedy import greedy
 from matchmaking.core.instance import AllowedPair, Assignment, Instance, InvalidInstance, Slot, Surgeon, violations
 from matchmaking.core.solver import solve
@@ -76,6 +77,18 @@ def keys_of(assignment: Assignment) -> list[tuple[int, int]]:
 def test_solve_equals_brute_force_optimum(instance):
     assignment = solve(instance)
 
+    assert (assignment.matched, assignment.total_fit) == brute_force_best(instance)
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances())
+def test_solve_by_flow_equals_brute_force_optimum(instance):
+    with pytest.MonkeyPatch.context() as patch:
+        # As if the fits were too large for floating point: the OR-Tools flow route.
+        patch.setattr(solver, "EXACT_FLOAT_LIMIT", 0)
+        assignment = solve(instance)
+
+    assert violations(instance, keys_of(assignment)) == []
     assert (assignment.matched, assignment.total_fit) == brute_force_best(instance)
 
 
@@ -156,6 +169,35 @@ def test_solve_counts_a_lock_against_the_surgeons_maximum():
     assignment = solve(_day(pairs, capacity=1, locked=((1, 100),)))
 
     assert keys_of(assignment) == [(1, 100)]
+
+
+@pytest.mark.parametrize("route", ["assignment", "flow"])
+def test_solve_keeps_sessions_below_slot_count_with_a_lock(route, monkeypatch):
+    if route == "flow":
+        monkeypatch.setattr(solver, "EXACT_FLOAT_LIMIT", 0)
+    surgeons = (Surgeon(10, 2), Surgeon(11, 3))
+    slots = (*(Slot(100 + n, 10, n, n + 1) for n in range(4)), Slot(110, 11, 0, 1))
+    pairs = [AllowedPair(learner, 100 + n, learner + n) for learner in range(1, 5) for n in range(4)]
+    pairs += [AllowedPair(5, 110, 1)]
+    instance = Instance(
+        learners=(1, 2, 3, 4, 5), surgeons=surgeons, slots=slots, pairs=tuple(pairs), locked=((1, 100),)
+    )
+
+    assignment = solve(instance)
+
+    # Surgeon 10 has two sessions for four slots and one goes to the lock: one more
+    # learner there, the fittest (learner 4 in slot 103, fit 7), and learner 5 with 11.
+    assert keys_of(assignment) == [(1, 100), (4, 103), (5, 110)]
+
+
+def test_solve_with_sparse_large_ids_matches_the_best():
+    big = 10**12
+    surgeons = (Surgeon(big, 1), Surgeon(3 * big, 1))
+    slots = (Slot(5 * big, big, 0, 1), Slot(7 * big, 3 * big, 0, 1))
+    pairs = (AllowedPair(9 * big, 5 * big, 2), AllowedPair(9 * big, 7 * big, 3), AllowedPair(2, 5 * big, 0))
+    instance = Instance(learners=(9 * big, 2, 4), surgeons=surgeons, slots=slots, pairs=pairs)
+
+    assert keys_of(solve(instance)) == [(9 * big, 7 * big), (2, 5 * big)]
 
 
 def test_solve_of_a_day_without_pairs_matches_nobody():
