@@ -8,7 +8,6 @@ from ten answers) are the ones in `afterday.suppression`; this module only appli
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Count, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -126,6 +125,11 @@ def people_taking_part(day_ids: list[int]):
     return User.objects.filter(Q(pk__in=came) | Q(pk__in=ran)).values("pk")
 
 
+def learned_on(day_ids: list[int]):
+    """People who used a place in a workshop on these days, as a subquery of person ids."""
+    return held_places().filter(workshop__day_id__in=day_ids).values("person_id")
+
+
 def first_learned(day_ids: list[int]) -> dict[int, datetime]:
     rows = (
         held_places()
@@ -137,11 +141,13 @@ def first_learned(day_ids: list[int]) -> dict[int, datetime]:
     return dict(rows)
 
 
-def last_helped(organisation: Organisation, person_ids: Iterable[int]) -> dict[int, datetime]:
-    """When each of these people last facilitated, by the start of that day (as for surgeons)."""
+def last_helped(organisation: Organisation, people: Q, *, after: datetime) -> dict[int, datetime]:
+    """When each of `people` (a condition on `person_id`) last facilitated on a day that
+    began after `after`, by the start of that day (as for surgeons)."""
     rows = (
-        WorkshopFacilitator.objects.filter(person_id__in=list(person_ids), workshop__status=Workshop.Status.ACTIVE)
+        WorkshopFacilitator.objects.filter(people, workshop__status=Workshop.Status.ACTIVE)
         .filter(workshop__day__organisation=organisation, workshop__day__status__in=SurgeryDay.HELD_STATUSES)
+        .filter(workshop__day__starts_at__gt=after)
         .values("person_id")
         .annotate(last=Max("workshop__day__starts_at"))
         .values_list("person_id", "last")

@@ -120,18 +120,26 @@ def _sessions_and_people_held(day_ids: list[int]) -> dict[str, int]:
 
 def _learners_who_later_helped(organisation: Organisation, active, day_ids: list[int]) -> int:
     """People who learned on these days (in a session or a workshop) and helped as a
-    surgeon or facilitator on a later day of the organisation."""
+    surgeon or facilitator on a later day of the organisation.
+
+    The learners go to the database as subqueries, not as a list of ids: a big day has
+    hundreds, each a parameter to build and send twice. Only days that began after the
+    earliest first lesson can count, so only those are read."""
     firsts = dict(active.values("learner_id").annotate(first=Min("slot__starts_at")).values_list("learner_id", "first"))
     for person_id, first in workshops.first_learned(day_ids).items():
         firsts[person_id] = min(first, firsts.get(person_id, first))
+    if not firsts:
+        return 0
+    learned = Q(person_id__in=active.values("learner_id")) | Q(person_id__in=workshops.learned_on(day_ids))
+    after = min(firsts.values())
     lasts = dict(
-        DaySurgeon.objects.filter(person_id__in=list(firsts), day__organisation=organisation)
-        .filter(day__status__in=SurgeryDay.HELD_STATUSES)
+        DaySurgeon.objects.filter(learned, day__organisation=organisation)
+        .filter(day__status__in=SurgeryDay.HELD_STATUSES, day__starts_at__gt=after)
         .values("person_id")
         .annotate(last=Max("day__starts_at"))
         .values_list("person_id", "last")
     )
-    for person_id, last in workshops.last_helped(organisation, list(firsts)).items():
+    for person_id, last in workshops.last_helped(organisation, learned, after=after).items():
         lasts[person_id] = max(last, lasts.get(person_id, last))
     return sum(1 for person_id, last in lasts.items() if last > firsts[person_id])
 

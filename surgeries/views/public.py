@@ -8,6 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from people.selectors import active_topics_of
+from people.topic_forms import topic_form_html
 from surgeries import errors, selectors, services
 from surgeries.access import visible_day
 from surgeries.forms import BookingForm, FreeTimesForm
@@ -82,6 +83,9 @@ def book(request, day_id: int, slot_id: int):
     offered = slot.day_surgeon.topics.all()
     context = {"day": day, "slot": slot, "form": form, "offered": offered}
     context["opens_later"] = day.opens_for_booking_later(timezone.now())
+    if not form.is_bound and not context["opens_later"]:
+        # The empty form is the same for everyone booking with this organisation: kept rendered.
+        context["form_html"] = topic_form_html(request, form, name="booking", organisation_id=day.organisation_id)
     return render(request, "surgeries/book.html", context)
 
 

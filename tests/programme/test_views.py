@@ -55,9 +55,9 @@ def test_my_bookings_query_count_does_not_grow(client, django_assert_num_queries
         facilitating(workshop=running, person=learner)
     client.force_login(learner)
 
-    # session, user, navigation (first page only), feed, bookings, topics, waiting list;
+    # session, user, navigation (first page only), feed, bookings, waiting list;
     # workshop places, workshops run, workshop waiting list
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("surgeries:my_bookings"))
 
     page = response.content.decode()
