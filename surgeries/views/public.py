@@ -12,7 +12,7 @@ from surgeries import errors, selectors, services
 from surgeries.access import visible_day
 from surgeries.forms import BookingForm, FreeTimesForm
 from surgeries.models import Slot
-from surgeries.selectors import free_times
+from surgeries.selectors.free_times_cache import DayFreeTimes
 
 
 def home(request):
@@ -29,8 +29,9 @@ def day_detail(request, day_id: int):
     day = visible_day(user=request.user, day_id=day_id)
     user = request.user
     now = timezone.now()
-    free = selectors.free_slots(day=day, now=now, exclude_person_id=user.pk if user.is_authenticated else None)
-    form = FreeTimesForm(request.GET, day=day, topics=free_times.topic_choices(free), signed_in=user.is_authenticated)
+    # Kept in the cache per day version; a signed-in surgeon's own slots are left out.
+    free = DayFreeTimes(day=day, now=now, person_id=user.pk if user.is_authenticated else None)
+    form = FreeTimesForm(request.GET, day=day, topics=free.topics(), signed_in=user.is_authenticated)
     query = form.query(page=request.GET.get("page", ""))
     context = {
         "day": day,
@@ -38,7 +39,7 @@ def day_detail(request, day_id: int):
         "opens_later": day.opens_for_booking_later(now),
         "filter_form": form,
         "ignored": form.ignored(),
-        "free": free_times.free_times(day=day, slots=free, query=query),
+        "free": free.times(query),
         "query": query,
     }
     if _wants_fragment(request) and day.status == day.Status.PUBLISHED:
