@@ -17,6 +17,7 @@ the kept free slots without theirs, and not kept.
 """
 
 import bisect
+from collections.abc import Callable
 from datetime import datetime
 
 from surgeries.day_version import day_version, kept
@@ -56,10 +57,23 @@ class DayFreeTimes:
         """What the page shows for this question."""
         if self.exclude:
             return free_times(day=self.day, slots=self.slots(), query=query)
+        return kept(self._key("times", query), lambda: free_times(day=self.day, slots=self.slots(), query=query))
+
+    def html(self, query: FreeTimesQuery, *, variant: str, render: Callable[[FreeTimes], str]) -> str:
+        """The free times part of the page as `render` makes it from `times(query)`.
+
+        Kept as HTML, so a warm request renders nothing of it; `variant` names
+        whatever else the HTML depends on (whether Book buttons show). Rendering it
+        must not depend on who asks.
+        """
+        if self.exclude:
+            return render(self.times(query))
+        return kept(self._key(f"html:{variant}", query), lambda: render(self.times(query)))
+
+    def _key(self, kind: str, query: FreeTimesQuery) -> str:
         # Paginator.get_page treats anything but a number as the first page.
         page = query.page if query.page.isdigit() and len(query.page) < 7 else ""
-        key = f"{self.prefix}:times:{query_string(query, page=page)}"
-        return kept(key, lambda: free_times(day=self.day, slots=self.slots(), query=query))
+        return f"{self.prefix}:{kind}:{query_string(query, page=page)}"
 
     def slots(self) -> list[OpenSlot]:
         """The free slots, without the person's own."""

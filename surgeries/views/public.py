@@ -1,8 +1,12 @@
 """Browsing days and booking a session."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
@@ -33,17 +37,28 @@ def day_detail(request, day_id: int):
     free = DayFreeTimes(day=day, now=now, person_id=user.pk if user.is_authenticated else None)
     form = FreeTimesForm(request.GET, day=day, topics=free.topics(), signed_in=user.is_authenticated)
     query = form.query(page=request.GET.get("page", ""))
+    takes_bookings, ignored = day.takes_bookings(now), form.ignored()
+
+    def render_free_times(times) -> str:
+        # The part's links are to this page's own address, the same for everyone.
+        part = {"free": times, "takes_bookings": takes_bookings, "ignored": ignored, "request": request}
+        return render_to_string("surgeries/_free_times.html", part)
+
+    # What the part shows besides the free times: Book buttons, and notes on values
+    # it ignored (a few fixed sentences).
+    variant = hashlib.sha256(repr((takes_bookings, ignored)).encode()).hexdigest()[:16]
+
     context = {
         "day": day,
-        "takes_bookings": day.takes_bookings(now),
+        "takes_bookings": takes_bookings,
         "opens_later": day.opens_for_booking_later(now),
         "filter_form": form,
-        "ignored": form.ignored(),
-        "free": free.times(query),
+        "ignored": ignored,
+        "free_times_html": free.html(query, variant=variant, render=render_free_times),
         "query": query,
     }
     if _wants_fragment(request) and day.status == day.Status.PUBLISHED:
-        response = render(request, "surgeries/_free_times.html", context)
+        response = HttpResponse(context["free_times_html"])
     else:
         if user.is_authenticated:
             mine = selectors.my_part_in_day(day=day, person=user)
