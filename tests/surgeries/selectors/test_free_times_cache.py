@@ -100,3 +100,17 @@ def test_big_day_page_reads_nothing_for_its_free_times_once_cached(client, organ
         response = client.get(url)
 
     assert f"{Slot.objects.filter(day=day).count()} free sessions" in response.content.decode()
+
+
+def test_cached_day_page_shows_book_buttons_once_booking_opens(client, day):
+    _two_free_slots(day)
+    day.booking_opens_at = day.starts_at - timedelta(days=1)
+    day.save(update_fields=["booking_opens_at"])
+    url = reverse("surgeries:day_detail", args=[day.pk])
+
+    with time_machine.travel(day.booking_opens_at - timedelta(minutes=1), tick=False):
+        before = client.get(url).content.decode().count(">Book<")
+    with time_machine.travel(day.booking_opens_at + timedelta(minutes=1), tick=False):
+        after = client.get(url).content.decode().count(">Book<")
+
+    assert (before, after) == (0, 2)
