@@ -7,13 +7,14 @@ with the day.
 
 import zoneinfo
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from people.models import User
+from surgeries.day_version import kept
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, SurgeryDay
 from surgeries.selectors import programme
 from surgeries.templatetags.venue_time import venue_time
@@ -92,6 +93,7 @@ class TimelineCell:
     booked: bool
     learner_name: str  # "" unless the viewer may see who booked it
     book_url: str  # "" unless it can be booked from here
+    slot_id: int = 0
 
 
 @dataclass
@@ -142,11 +144,56 @@ def programme_timeline(
                     booked=booking is not None,
                     learner_name=booking.learner.display_name if named else "",
                     book_url=book_url(slot.pk) if book_url and booking is None else "",
+                    slot_id=slot.pk,
                 )
             )
     for entry in programme_entries(day=day):
         row_at(entry.starts_at).entries.append(entry)
     return [rows[moment] for moment in sorted(rows)]
+
+
+def kept_timeline(
+    *, day: SurgeryDay, version: int, sees_names: bool, viewer_id: int | None, page: int, day_surgeon_ids: list[int]
+) -> list[TimelineRow]:
+    """`programme_timeline` for one page of surgeons, kept in the cache per day version.
+
+    Two timelines are kept: with every learner's name, read only for organisers
+    (`sees_names`), and without any, for everyone else. A signed-in person who is
+    not an organiser gets the one without names, with the learner's name put back in
+    the sessions they are part of: one query, never kept.
+    """
+    audience = "names" if sees_names else "no-names"
+    key = f"programme:{day.pk}:{version}:timeline:{audience}:{page}"
+    rows = kept(
+        key,
+        lambda: programme_timeline(day=day, sees_names=sees_names, viewer_id=None, day_surgeon_ids=day_surgeon_ids),
+    )
+    if sees_names or viewer_id is None:
+        return rows
+    names = _learners_of_own_sessions(day=day, person_id=viewer_id)
+    for row in rows if names else []:
+        row.sessions = [
+            replace(cell, learner_name=names[cell.slot_id]) if cell.slot_id in names else cell for cell in row.sessions
+        ]
+    return rows
+
+
+def _learners_of_own_sessions(*, day: SurgeryDay, person_id: int) -> dict[int, str]:
+    """{slot id: learner's name} for the day's sessions the person is in, either side: one query."""
+    mine = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE).filter(
+        Q(learner_id=person_id) | Q(surgeon_id=person_id)
+    )
+    return dict(mine.values_list("slot_id", "learner__display_name"))
+
+
+def kept_surgeon_ids(*, day: SurgeryDay, version: int) -> list[int]:
+    """`programme_surgeon_ids`, kept in the cache per day version."""
+    return kept(f"programme:{day.pk}:{version}:surgeons", lambda: programme_surgeon_ids(day=day))
+
+
+def kept_hours(*, day: SurgeryDay, version: int) -> list["HourRow"]:
+    """`programme_hours` (no names in it: the same for everyone), kept in the cache per day version."""
+    return kept(f"programme:{day.pk}:{version}:hours", lambda: programme_hours(day=day))
 
 
 def programme_surgeon_ids(*, day: SurgeryDay) -> list[int]:

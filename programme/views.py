@@ -14,13 +14,14 @@ from programme.selectors import (
     COMPACT_ABOVE,
     SURGEONS_PER_PAGE,
     calendar_feed_of,
-    programme_hours,
-    programme_surgeon_ids,
-    programme_timeline,
+    kept_hours,
+    kept_surgeon_ids,
+    kept_timeline,
 )
 from surgeries import errors, selectors, services
 from surgeries.access import ORGANISER, visible_day
 from surgeries.calendar import bookings_to_ics
+from surgeries.day_version import day_version
 from surgeries.forms import SlotChoiceForm
 from surgeries.models import Booking, CalendarFeed
 
@@ -35,7 +36,9 @@ def programme(request, day_id: int):
     page of surgeons at a time.
     """
     day = visible_day(user=request.user, day_id=day_id)
-    surgeon_ids = programme_surgeon_ids(day=day)
+    # What the programme shows is kept in the cache under the day's version.
+    version = day_version(day.pk)
+    surgeon_ids = kept_surgeon_ids(day=day, version=version)
     big = len(surgeon_ids) > COMPACT_ABOVE
     view, notices = request.GET.get("view", ""), []
     if view not in PROGRAMME_VIEWS:
@@ -44,15 +47,17 @@ def programme(request, day_id: int):
         view = "compact" if big else "full"
     context = {"day": day, "view": view, "notices": notices, "big": big, "surgeon_count": len(surgeon_ids)}
     if view == "compact":
-        context["hours"] = programme_hours(day=day)
+        context["hours"] = kept_hours(day=day, version=version)
     else:
         # get_page: a page that is not a number gives the first page, one past the end the last.
         page = Paginator(surgeon_ids, SURGEONS_PER_PAGE).get_page(request.GET.get("page"))
         context["page"] = page
-        context["timeline"] = programme_timeline(
+        context["timeline"] = kept_timeline(
             day=day,
+            version=version,
             sees_names=day.viewer_access == ORGANISER,
             viewer_id=request.user.pk if request.user.is_authenticated else None,
+            page=page.number,
             day_surgeon_ids=list(page.object_list),
         )
     return render(request, "programme/programme.html", context)

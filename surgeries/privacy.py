@@ -12,6 +12,7 @@ from django.utils import timezone
 from outbox.models import Notification
 from people.models import User
 from people.privacy import register_erasure_handler, register_export_section
+from surgeries.day_version import bump_day_version
 from surgeries.models import Booking, CalendarFeed, DayMessage, DaySurgeon, Slot, WaitingListEntry
 from surgeries.services.booking import _locked_booking, booking_release_locked
 from surgeries.services.waiting import waiting_entries_end
@@ -101,7 +102,9 @@ def bookings_erase(person: User) -> None:
        address. Past bookings stay, so organisers' counts hold.
     """
     now = timezone.now()
-    Slot.objects.filter(surgeon=person, starts_at__gt=now).update(is_offered=False)
+    withdrawn = Slot.objects.filter(surgeon=person, starts_at__gt=now, is_offered=True)
+    bump_day_version(*set(withdrawn.values_list("day_id", flat=True)))
+    withdrawn.update(is_offered=False)
     waiting_entries_end(WaitingListEntry.objects.filter(person=person))
     upcoming = Booking.objects.filter(
         Q(learner=person) | Q(surgeon=person), status=Booking.Status.ACTIVE, slot__starts_at__gt=now

@@ -7,9 +7,10 @@ Connected by importing this module in WorkshopsConfig.ready().
 
 from django.dispatch import receiver
 
+from surgeries.day_version import bump_on_change
 from surgeries.models import SurgeryDay
 from surgeries.signals import day_cancelled, day_copied, day_updated, days_finished
-from workshops.models import Workshop
+from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator
 from workshops.notifications import workshop_moved_notify
 from workshops.services.planning import programme_copy_to_day, workshops_cancel_for_day
 from workshops.services.registration import waiting_lists_end_for_days
@@ -38,3 +39,15 @@ def end_waiting_lists_with_days(sender, *, days, **kwargs) -> None:
 def copy_programme_with_day(sender, *, source: SurgeryDay, day: SurgeryDay, shift, **kwargs) -> list[str]:
     # "Copy this day" and each date of a series bring the day's workshops and open space.
     return programme_copy_to_day(source=source, day=day, shift=shift)
+
+
+def _day_of_workshop(row: Registration | WorkshopFacilitator) -> int | None:
+    return Workshop.objects.filter(pk=row.workshop_id).values_list("day_id", flat=True).first()
+
+
+# The programme shows workshops, their places left and who runs them, and open space:
+# a change to any of them gives the day a new version (surgeries/day_version.py).
+bump_on_change(Workshop, lambda workshop: workshop.day_id, "workshop")
+bump_on_change(OpenSpace, lambda open_space: open_space.day_id, "open_space")
+bump_on_change(Registration, _day_of_workshop, "workshop_registration")
+bump_on_change(WorkshopFacilitator, _day_of_workshop, "workshop_facilitator")

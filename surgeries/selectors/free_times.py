@@ -6,6 +6,9 @@ page shows: per group (an hour, or a topic) its count and the first few times, o
 once the person has chosen one group, that group a page at a time. Everything a
 row needs (its times in the venue's zone, its booking link) is worked out here once,
 so the template does no `reverse()` or time-zone work per row.
+
+It works on `OpenSlot`s, a few plain values per free slot, so what it finds can be
+kept in the cache (`surgeries/selectors/free_times_cache.py`).
 """
 
 import zoneinfo
@@ -15,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from people.enums import EVENT
@@ -46,6 +49,33 @@ class FreeTimesQuery:
 
 
 @dataclass(frozen=True)
+class OpenSlot:
+    """A free slot as the day page needs it: plain values, cheap to keep in the cache."""
+
+    slot_id: int
+    surgeon_id: int
+    surgeon_name: str
+    starts_at: datetime
+    ends_at: datetime
+    topics: tuple[tuple[str, str], ...]  # (id, name) of each topic the surgeon offers
+
+
+def open_slots(slots: Iterable[Slot]) -> list[OpenSlot]:
+    """`free_slots`' slots as `OpenSlot`s, in the same order."""
+    return [
+        OpenSlot(
+            slot_id=slot.pk,
+            surgeon_id=slot.surgeon_id,
+            surgeon_name=slot.surgeon.display_name,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            topics=tuple((str(topic.pk), topic.name) for topic in slot.day_surgeon.topics.all()),
+        )
+        for slot in slots
+    ]
+
+
+@dataclass(frozen=True)
 class FreeTime:
     slot_id: int
     surgeon_name: str
@@ -69,14 +99,15 @@ class FreeTimes:
     """What the day page shows of the free times.
 
     `groups` is the overview (each group's count and first few times); `focus` and
-    `page` are set instead when the person has narrowed to a single group.
+    the page numbers are set instead when the person has narrowed to a single group.
     """
 
     total: int
     group_by: str
     groups: list[FreeGroup] = field(default_factory=list)
     focus: FreeGroup | None = None
-    page: Page | None = None
+    page_number: int = 1
+    page_count: int = 1
     back: str = ""  # from one group back to them all
     previous_page: str = ""
     next_page: str = ""
@@ -106,20 +137,18 @@ def part_of_day_choices(day: SurgeryDay) -> list[tuple[str, str]]:
     return [(value, label) for value, label, present in parts if present]
 
 
-def topic_choices(slots: Iterable[Slot]) -> list[tuple[str, str]]:
+def topic_choices(slots: Iterable[OpenSlot]) -> list[tuple[str, str]]:
     """The topics the free slots' surgeons offer, by name, and "Anything" if some offer no topic."""
     names: dict[str, str] = {}
     anything = False
     for slot in slots:
-        topics = slot.day_surgeon.topics.all()
-        anything = anything or not topics
-        for topic in topics:
-            names[str(topic.pk)] = topic.name
+        anything = anything or not slot.topics
+        names.update(slot.topics)
     choices = sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))
     return choices + ([(ANYTHING, ANYTHING_LABEL)] if anything else [])
 
 
-def free_times(*, day: SurgeryDay, slots: list[Slot], query: FreeTimesQuery) -> FreeTimes:
+def free_times(*, day: SurgeryDay, slots: list[OpenSlot], query: FreeTimesQuery) -> FreeTimes:
     """Narrow `slots` by the query, group them, and shape the part of them the page shows.
 
     1. Keep the slots in the chosen time of day and topic; for a perspective, keep
@@ -147,7 +176,8 @@ def free_times(*, day: SurgeryDay, slots: list[Slot], query: FreeTimesQuery) -> 
     pinned = getattr(query, pinned_field)
     if pinned in groups:
         title, members = groups[pinned]
-        page = result.page = Paginator(members, PAGE_SIZE).get_page(query.page)
+        page = Paginator(members, PAGE_SIZE).get_page(query.page)
+        result.page_number, result.page_count = page.number, page.paginator.num_pages
         result.focus = FreeGroup(pinned, title, len(members), [row(slot) for slot in page.object_list])
         result.back = query_string(query, **{pinned_field: ""})
         if page.has_previous():
@@ -195,8 +225,8 @@ def _in_time(hour: int, when: str) -> bool:
     return hour == int(when)
 
 
-def _topic_keys(slot: Slot) -> list[str]:
-    return [str(topic.pk) for topic in slot.day_surgeon.topics.all()] or [ANYTHING]
+def _topic_keys(slot: OpenSlot) -> list[str]:
+    return [topic_id for topic_id, _ in slot.topics] or [ANYTHING]
 
 
 def _surgeons_showing(*, perspective: str, surgeon_ids: set[int]) -> set[int]:
@@ -211,17 +241,16 @@ def _surgeons_showing(*, perspective: str, surgeon_ids: set[int]) -> set[int]:
     return set(rows.values_list("person_id", flat=True))
 
 
-def _group(slots: list[Slot], group_by: str, local) -> dict[str, tuple[str, list[Slot]]]:
+def _group(slots: list[OpenSlot], group_by: str, local) -> dict[str, tuple[str, list[OpenSlot]]]:
     """{key: (title, slots)} in the order the page shows them."""
-    members: dict[str, list[Slot]] = defaultdict(list)
+    members: dict[str, list[OpenSlot]] = defaultdict(list)
     titles: dict[str, str] = {}
     for slot in slots:
         if group_by == GROUP_BY_TOPIC:
-            topics = slot.day_surgeon.topics.all()
-            for topic in topics:
-                members[str(topic.pk)].append(slot)
-                titles[str(topic.pk)] = topic.name
-            if not topics:
+            for topic_id, name in slot.topics:
+                members[topic_id].append(slot)
+                titles[topic_id] = name
+            if not slot.topics:
                 members[ANYTHING].append(slot)
                 titles[ANYTHING] = ANYTHING_LABEL
         else:
@@ -236,7 +265,7 @@ def _group(slots: list[Slot], group_by: str, local) -> dict[str, tuple[str, list
     return {key: (titles[key], members[key]) for key in keys}
 
 
-def _row_maker(day: SurgeryDay, local) -> Callable[[Slot], FreeTime]:
+def _row_maker(day: SurgeryDay, local) -> Callable[[OpenSlot], FreeTime]:
     # One reverse() for the day; each row fills in its slot id.
     placeholder = 2_147_483_647
     book_url = reverse("surgeries:book", args=[day.pk, placeholder]).replace(str(placeholder), "{}")
@@ -245,15 +274,15 @@ def _row_maker(day: SurgeryDay, local) -> Callable[[Slot], FreeTime]:
         moment = local(value)
         return f"{moment:%H:%M} {moment.tzname()}"
 
-    def row(slot: Slot) -> FreeTime:
+    def row(slot: OpenSlot) -> FreeTime:
         starts = clock(slot.starts_at)
         return FreeTime(
-            slot_id=slot.pk,
-            surgeon_name=slot.surgeon.display_name,
-            topics=", ".join(topic.name for topic in slot.day_surgeon.topics.all()) or "Anything",
+            slot_id=slot.slot_id,
+            surgeon_name=slot.surgeon_name,
+            topics=", ".join(name for _, name in slot.topics) or "Anything",
             starts=starts,
             times=f"{starts} to {clock(slot.ends_at)}",
-            book_url=book_url.format(slot.pk),
+            book_url=book_url.format(slot.slot_id),
         )
 
     return row

@@ -10,6 +10,7 @@ from django.utils import timezone
 from people.models import Organisation, User
 from people.selectors import is_organiser
 from surgeries import errors, signals
+from surgeries.day_version import bump_day_version
 from surgeries.models import (
     Booking,
     Commitment,
@@ -176,6 +177,7 @@ def day_cancel(*, day: SurgeryDay, by: User) -> int:
     active = Booking.objects.filter(day=day, status=Booking.Status.ACTIVE)
     Commitment.objects.filter(booking__in=active).update(is_active=False)
     count = active.update(status=Booking.Status.CANCELLED, cancelled_at=timezone.now())
+    bump_day_version(day.pk)  # the bookings were cancelled in bulk, which sends no signal
     waiting_entries_end(WaitingListEntry.objects.filter(day=day))
     return count
 
@@ -197,9 +199,10 @@ def days_finish_ended(*, now: datetime | None = None) -> int:
        keep (workshop waiting lists), in this transaction.
     """
     now = now or timezone.now()
-    count = SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__lte=now).update(
-        status=SurgeryDay.Status.FINISHED
-    )
+    ended = SurgeryDay.objects.filter(status=SurgeryDay.Status.PUBLISHED, ends_at__lte=now)
+    ended_ids = list(ended.values_list("pk", flat=True))
+    count = SurgeryDay.objects.filter(pk__in=ended_ids).update(status=SurgeryDay.Status.FINISHED)
+    bump_day_version(*ended_ids)
     finished = SurgeryDay.objects.filter(status=SurgeryDay.Status.FINISHED)
     waiting_entries_end(WaitingListEntry.objects.filter(day__in=finished))
     signals.days_finished.send(sender=SurgeryDay, days=finished)

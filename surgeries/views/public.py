@@ -1,8 +1,12 @@
 """Browsing days and booking a session."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
@@ -13,7 +17,7 @@ from surgeries import errors, selectors, services
 from surgeries.access import visible_day
 from surgeries.forms import BookingForm, FreeTimesForm
 from surgeries.models import Slot
-from surgeries.selectors import free_times
+from surgeries.selectors.free_times_cache import DayFreeTimes
 
 
 def home(request):
@@ -30,20 +34,32 @@ def day_detail(request, day_id: int):
     day = visible_day(user=request.user, day_id=day_id)
     user = request.user
     now = timezone.now()
-    free = selectors.free_slots(day=day, now=now, exclude_person_id=user.pk if user.is_authenticated else None)
-    form = FreeTimesForm(request.GET, day=day, topics=free_times.topic_choices(free), signed_in=user.is_authenticated)
+    # Kept in the cache per day version; a signed-in surgeon's own slots are left out.
+    free = DayFreeTimes(day=day, now=now, person_id=user.pk if user.is_authenticated else None)
+    form = FreeTimesForm(request.GET, day=day, topics=free.topics(), signed_in=user.is_authenticated)
     query = form.query(page=request.GET.get("page", ""))
+    takes_bookings, ignored = day.takes_bookings(now), form.ignored()
+
+    def render_free_times(times) -> str:
+        # The part's links are to this page's own address, the same for everyone.
+        part = {"free": times, "takes_bookings": takes_bookings, "ignored": ignored, "request": request}
+        return render_to_string("surgeries/_free_times.html", part)
+
+    # What the part shows besides the free times: Book buttons, and notes on values
+    # it ignored (a few fixed sentences).
+    variant = hashlib.sha256(repr((takes_bookings, ignored)).encode()).hexdigest()[:16]
+
     context = {
         "day": day,
-        "takes_bookings": day.takes_bookings(now),
+        "takes_bookings": takes_bookings,
         "opens_later": day.opens_for_booking_later(now),
         "filter_form": form,
-        "ignored": form.ignored(),
-        "free": free_times.free_times(day=day, slots=free, query=query),
+        "ignored": ignored,
+        "free_times_html": free.html(query, variant=variant, render=render_free_times),
         "query": query,
     }
     if _wants_fragment(request) and day.status == day.Status.PUBLISHED:
-        response = render(request, "surgeries/_free_times.html", context)
+        response = HttpResponse(context["free_times_html"])
     else:
         if user.is_authenticated:
             mine = selectors.my_part_in_day(day=day, person=user)

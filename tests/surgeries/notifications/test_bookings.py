@@ -87,11 +87,13 @@ def test_booking_rolled_back_schedules_and_sends_nothing(slot, learner, django_c
 def test_booking_committed_queues_once_and_confirms_once(slot, learner, surgeon, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         booking_create(slot_id=slot.pk, learner=learner)
-    assert len(callbacks) == 1
+    # The day's new version (surgeries/day_version.py) is given on commit too.
+    nudges = [callback for callback in callbacks if callback.__module__ != "surgeries.day_version"]
+    assert len(nudges) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        callbacks[0]()
-        callbacks[0]()  # a duplicated nudge sends nothing more
+        nudges[0]()
+        nudges[0]()  # a duplicated nudge sends nothing more
 
     assert [m.subject.split(":")[1] for m in mail_to(learner)] == [" Booked"]
     assert [m.subject.split(":")[1] for m in mail_to(surgeon)] == [" New session"]

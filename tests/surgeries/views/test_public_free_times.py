@@ -198,8 +198,8 @@ def test_free_times_query_count_is_flat_for_every_filter(client, django_assert_n
     for index in range(surgeons):
         _surgeon_at(day, 30 * (index % 8), name=f"Surgeon {index}")
 
-    # zone, day, slots, topics, commitments, sessions taken
-    with django_assert_num_queries(6):
+    # zone, day, slot start times, slots, topics, commitments, sessions taken
+    with django_assert_num_queries(7):
         response = client.get(_url(day), params)
 
     assert response.status_code == 200
@@ -211,8 +211,8 @@ def test_free_times_by_perspective_cost_one_more_query(client, django_assert_num
         _surgeon_at(day, 30 * (index % 8), name=f"Surgeon {index}")
     client.force_login(learner)
 
-    # the 14 of the page for a signed-in person, and the surgeons who show the perspective
-    with django_assert_num_queries(15):
+    # the 15 of the page for a signed-in person, and the surgeons who show the perspective
+    with django_assert_num_queries(16):
         client.get(_url(day), {"perspective": Perspective.VOLUNTEER})
 
 
