@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from people.cache_versions import kept
 from people.models import User
-from surgeries.day_version import kept
 from surgeries.models import Booking, CalendarFeed, DaySurgeon, Slot, SurgeryDay
 from surgeries.selectors import programme
 from surgeries.templatetags.venue_time import venue_time

@@ -6,9 +6,8 @@ programme) in the cache under the day's version, so a change shows at once and
 nothing has to remember which cached parts to throw away.
 
 The number lives in the cache, not in the database: reading it is one cache get.
-It is bumped when the change is made and again after it commits
-(`transaction.on_commit`), so a page read between the write and the commit, which
-still sees the old rows, cannot leave them kept under the final number.
+How the number is kept, bumped (now and after commit) and read, and how pages go on
+when the cache does not answer: `people/cache_versions.py`.
 
 Bumping is hard to forget: `connect()` bumps on every save and delete of the rows
 those pages show (days, their surgeons and topics, slots, bookings,
@@ -16,26 +15,17 @@ commitments), and the apps above add their own rows in the same way
 (`workshops/receivers.py`). A change made with `QuerySet.update()` or
 `bulk_create()` sends no signal; the service that makes one calls `bump_day_version`.
 
-A version missing from the cache (evicted, or the cache emptied) starts again from
-the current time in nanoseconds, never from a number an older cached entry used.
-Cached entries also expire after `CACHED_FOR` seconds, which bounds how long a
-change nothing bumps for can stay unseen: a person renaming themselves, or a
-commitment on another day that overlaps this one.
+Kept parts expire after `CACHED_FOR` seconds (`people/cache_versions.py`), which bounds how long a change
+nothing bumps for can stay unseen: a person renaming themselves, or a commitment on
+another day that overlaps this one.
 """
 
-import time
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Callable
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-# How long a cached part of a page lives at most, in seconds.
-CACHED_FOR = 300
-
-T = TypeVar("T")
+from people import cache_versions
 
 
 def _key(day_id: int) -> str:
@@ -44,41 +34,13 @@ def _key(day_id: int) -> str:
 
 def day_version(day_id: int) -> int:
     """The day's current version: one cache read (two the first time)."""
-    version = cache.get(_key(day_id))
-    if version is None:
-        cache.add(_key(day_id), time.time_ns(), timeout=None)
-        version = cache.get(_key(day_id))
-    return version
-
-
-def kept(key: str, work_out: Callable[[], T]) -> T:
-    """The value kept under `key` (which holds a day version), worked out and kept if missing."""
-    value = cache.get(key)
-    if value is None:
-        value = work_out()
-        cache.set(key, value, CACHED_FOR)
-    return value
+    return cache_versions.version(_key(day_id))
 
 
 def bump_day_version(*day_ids: int | None) -> None:
-    """Give these days a new version now, and again once the current transaction commits.
-
-    Now, so that the writer's own next read (and a test, whose transaction never
-    commits) sees the change; again after the commit, because a page read by someone
-    else in between saw the old rows and may have kept them under the first new number.
-    """
-    ids = {day_id for day_id in day_ids if day_id is not None}
-    if ids:
-        _bump(ids)
-        transaction.on_commit(lambda: _bump(ids))
-
-
-def _bump(day_ids: Iterable[int]) -> None:
-    for day_id in day_ids:
-        try:
-            cache.incr(_key(day_id))
-        except ValueError:  # not in the cache: any new number will do
-            cache.set(_key(day_id), time.time_ns(), timeout=None)
+    """Give these days a new version now, and again once the current transaction commits."""
+    for day_id in {day_id for day_id in day_ids if day_id is not None}:
+        cache_versions.bump(_key(day_id))
 
 
 def bump_on_change(model: type[Model], day_of: Callable[[Model], int | None], uid: str) -> None:

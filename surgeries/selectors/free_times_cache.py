@@ -20,7 +20,8 @@ import bisect
 from collections.abc import Callable
 from datetime import datetime
 
-from surgeries.day_version import day_version, kept
+from people.cache_versions import kept
+from surgeries.day_version import day_version
 from surgeries.models import Slot, SurgeryDay
 from surgeries.selectors.free_times import (
     FreeTimes,

@@ -38,7 +38,7 @@ def test_day_version_changes_again_once_the_change_commits(day, slot, learner, d
         booked_slot(slot=slot, learner=learner)
     during = day_version(day.pk)
     for callback in callbacks:
-        if callback.__module__ == "surgeries.day_version":
+        if callback.__module__ == "people.cache_versions":
             callback()
 
     assert day_version(day.pk) > during

@@ -87,8 +87,8 @@ def test_booking_rolled_back_schedules_and_sends_nothing(slot, learner, django_c
 def test_booking_committed_queues_once_and_confirms_once(slot, learner, surgeon, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         booking_create(slot_id=slot.pk, learner=learner)
-    # The day's new version (surgeries/day_version.py) is given on commit too.
-    nudges = [callback for callback in callbacks if callback.__module__ != "surgeries.day_version"]
+    # The day's new version (people/cache_versions.py) is given on commit too.
+    nudges = [callback for callback in callbacks if callback.__module__ != "people.cache_versions"]
     assert len(nudges) == 1
 
     with django_capture_on_commit_callbacks(execute=True):

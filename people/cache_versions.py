@@ -1,0 +1,84 @@
+"""Versions kept in the cache: one number per subject (a day, an organisation's topics)
+that changes whenever what a page shows of it changes, so parts of pages kept under
+the number are never served stale and nothing has to remember which to throw away.
+
+One home for both versions the pages use (`surgeries.day_version`,
+`people.topic_forms`):
+
+- A version missing from the cache (evicted, or the cache emptied) starts again from
+  the current time in nanoseconds, never from a number an older entry used.
+- `bump` changes it now, so the writer's own next read (and a test, whose transaction
+  never commits) sees the change, and again after the commit, because a page read by
+  someone else in between saw the old rows and may have kept them under the first
+  new number.
+- A cache that does not answer (Redis down) makes pages slower, never broken: a
+  version it cannot read is a new number no entry was kept under, kept values are
+  worked out afresh, and a write that changes data is never refused because its bump
+  failed. Entries expire after `CACHED_FOR` seconds, which bounds how long a bump lost
+  that way (or a change nothing bumps for) can stay unseen.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
+
+# How long a kept part of a page lives at most, in seconds.
+CACHED_FOR = 300
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def version(key: str) -> int:
+    """The current version under `key`: one cache read (two the first time)."""
+    try:
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, time.time_ns(), timeout=None)
+            value = cache.get(key)
+    except RedisError as error:
+        _unavailable("read a version", error)
+        return time.time_ns()
+    return value
+
+
+def bump(key: str) -> None:
+    """A new version under `key` now, and again once the current transaction commits."""
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
+def kept(key: str, work_out: Callable[[], T]) -> T:
+    """The value kept under `key` (which holds a version), worked out and kept if missing."""
+    try:
+        value = cache.get(key)
+    except RedisError as error:
+        _unavailable("read a kept value", error)
+        return work_out()
+    if value is None:
+        value = work_out()
+        try:
+            cache.set(key, value, CACHED_FOR)
+        except RedisError as error:
+            _unavailable("keep a value", error)
+    return value
+
+
+def _bump(key: str) -> None:
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # not in the cache: any new number will do
+            cache.set(key, time.time_ns(), timeout=None)
+    except RedisError as error:
+        _unavailable("bump a version", error)
+
+
+def _unavailable(what: str, error: Exception) -> None:
+    # The key names only a subject's id; no personal data goes to the log.
+    logger.warning("The cache did not answer when asked to %s (%s); going on without it.", what, type(error).__name__)
