@@ -26,6 +26,7 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from people import cache_versions
+from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay
 
 
 def _key(day_id: int) -> str:
@@ -55,9 +56,6 @@ def bump_on_change(model: type[Model], day_of: Callable[[Model], int | None], ui
 
 def connect() -> None:
     """Bump on every change to the surgeries rows the day page and the programme show."""
-    # Imported here: models are ready only once apps are, and this runs from ready().
-    from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay  # noqa: PLC0415 -- app ready
-
     bump_on_change(SurgeryDay, lambda day: day.pk, "day")
     for model in (Booking, Commitment, DaySurgeon, Slot):
         bump_on_change(model, lambda row: row.day_id, model.__name__.lower())
