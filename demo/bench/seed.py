@@ -24,6 +24,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from demo.surgeries import DEMO_TOPICS
 from matchmaking.models import MatchRequest, RequestTopic, RequestWindow
 from matchmaking.services import matchmaking_run
 from people.enums import Perspective, Visibility
@@ -34,15 +35,6 @@ from workshops.models import Registration, Workshop, WorkshopFacilitator
 ZONE = "Europe/London"
 SLOT = timedelta(minutes=30)
 SLOTS_IN_DAY = 12  # 10:00 to 16:00
-TOPICS = [
-    "Getting started on Facebook",
-    "Facebook pages for groups",
-    "Privacy and safety settings",
-    "Dealing with trolls",
-    "Wellbeing and boundaries online",
-    "Blogging",
-    "Video and podcasts",
-]
 WORKSHOPS = 6
 WORKSHOP_PLACES = 20
 WORKSHOP_TAKEN = 15
@@ -99,7 +91,7 @@ def _organisation(password: str) -> tuple[Organisation, User, list[Topic]]:
     organisation = Organisation.objects.create(name="Big Day Network", slug="big-day")
     (organiser,) = _people("organiser", 1, password)
     Membership.objects.create(organisation=organisation, person=organiser, role=Membership.Role.ORGANISER)
-    topics = Topic.objects.bulk_create(Topic(organisation=organisation, name=name) for name in TOPICS)
+    topics = Topic.objects.bulk_create(Topic(organisation=organisation, name=name) for name in DEMO_TOPICS)
     return organisation, organiser, topics
 
 
