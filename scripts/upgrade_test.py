@@ -38,6 +38,7 @@ EARLIER_RELEASES = {
     "phase 1 release": "0101af4a3f154f00ab044698017aa995a9ee92cd",
     "production release": "fc9534311b088b4afbfbb77351e3adc56453c316",
     "layout release": "c61006e70ab4be6848317bfb0824d8657592b3ba",
+    "big days release": "1a43d75ebb8d7341a8c81bd93d1a493fe9809d39",
 }
 # Tables a migration may add rows to, never take from: the migration ledger, and the
 # content types and permissions Django adds for models that are new since that release.
