@@ -87,6 +87,8 @@ class SurgeonWithdrawal(models.Model):
     slot = models.ForeignKey(Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     rebooked = models.PositiveSmallIntegerField("learners moved to another session", default=0)
     waiting = models.PositiveSmallIntegerField("learners put on the waiting list", default=0)
+    # Neither moved nor waiting: the waiting list refused them (blocked since booking).
+    not_placed = models.PositiveSmallIntegerField("learners told their session is off", default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -44,9 +44,11 @@ MOVED = "moved"
 BY_LEARNER = "by-learner"
 BY_ORGANISER = "by-organiser"
 DAY_AFTER = "day-after"
-# What happened to a learner whose surgeon withdrew: moved to another session, or waiting.
+# What happened to a learner whose surgeon withdrew: moved to another session, waiting,
+# or neither (the waiting list refused them, as it refuses someone blocked since booking).
 REBOOKED = "rebooked"
 ON_WAITING_LIST = "waiting-list"
+NO_PLACE = "no-place"
 FEEDBACK_AT = time(10, 0)
 
 # A reminder whose time passed this long ago is not worth sending any more; a

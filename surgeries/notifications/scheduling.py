@@ -25,7 +25,6 @@ from surgeries.notifications.bookings import (
     DAY_AFTER,
     FEEDBACK_REQUEST,
     MOVED,
-    ON_WAITING_LIST,
     REBOOKED,
     SESSION_REMINDER,
     SURGEON_WITHDREW,
@@ -108,14 +107,14 @@ def booking_moved_notify(*, old: Booking, new: Booking) -> None:
 
 
 @transaction.atomic
-def surgeon_withdrawal_notify(*, old: Booking, new: Booking | None) -> None:
+def surgeon_withdrawal_notify(*, old: Booking, new: Booking | None, outcome: str) -> None:
     """The surgeon of `old` withdrew. Stop its messages and tell the learner once:
     moved to `new` (which gets its reminders, and its surgeon is told), or, with no
-    `new`, put on the day's waiting list."""
+    `new`, what `outcome` says: on the day's waiting list, or only that it is off."""
     notifications_cancel_for(subject=old, reason="surgeon withdrew")
     _surgeon_messages(old.slot.day_surgeon)
     if new is None:
-        _now_to(kind=SURGEON_WITHDREW, recipient=old.learner, booking=old, variant=ON_WAITING_LIST)
+        _now_to(kind=SURGEON_WITHDREW, recipient=old.learner, booking=old, variant=outcome)
     else:
         _now_to(kind=SURGEON_WITHDREW, recipient=new.learner, booking=new, variant=REBOOKED)
         _now_to(kind=BOOKING_RECEIVED, recipient=new.surgeon, booking=new)

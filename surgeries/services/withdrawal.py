@@ -11,7 +11,6 @@ does), then every slot of the day by id, then people by id inside
 and is moved here, or waits and then finds the slot no longer offered.
 """
 
-from contextlib import suppress
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -19,8 +18,8 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries import errors
-from surgeries.models import Booking, DaySurgeon, Slot, SurgeonWithdrawal, SurgeryDay
-from surgeries.notifications import surgeon_withdrawal_notify
+from surgeries.models import Booking, DaySurgeon, Slot, SurgeonWithdrawal, SurgeryDay, WaitingListEntry
+from surgeries.notifications import NO_PLACE, ON_WAITING_LIST, REBOOKED, surgeon_withdrawal_notify
 from surgeries.selectors import free_slots
 from surgeries.services.booking import booking_carry_over, booking_release
 from surgeries.services.booking_core import book_locked_slot, friendly_database_errors
@@ -59,13 +58,14 @@ def surgeon_withdraw(*, day_surgeon_id: int, by: User, slot_id: int | None = Non
         if slot_id is None:
             # Saving availability again later offers sessions afresh, as joining would.
             day_surgeon.windows.all().delete()
-        moved = [_look_after(booking, day=day, now=now) for booking in bookings]
+        outcomes = [_look_after(booking, day=day, now=now) for booking in bookings]
         withdrawal = SurgeonWithdrawal(
             day=day,
             day_surgeon=day_surgeon,
             slot=slots[slot_id] if slot_id is not None else None,
-            rebooked=sum(moved),
-            waiting=len(moved) - sum(moved),
+            rebooked=outcomes.count(REBOOKED),
+            waiting=outcomes.count(ON_WAITING_LIST),
+            not_placed=outcomes.count(NO_PLACE),
             created_at=now,
         )
         withdrawal.full_clean(exclude=["day", "day_surgeon", "slot"])
@@ -87,20 +87,24 @@ def _slots_leaving(
     return [slot]
 
 
-def _look_after(booking: Booking, *, day: SurgeryDay, now: datetime) -> bool:
+def _look_after(booking: Booking, *, day: SurgeryDay, now: datetime) -> str:
     """Release a booking whose surgeon withdrew; rebook or wait-list the learner and tell them.
 
-    Returns whether they were rebooked.
+    Returns what became of them: REBOOKED, ON_WAITING_LIST, or NO_PLACE when neither
+    could be done (the organisation has since blocked them from booking).
     """
     booking_release(booking, now=now)
     topic_ids = set(booking.topics.values_list("pk", flat=True))
     new = _rebook(booking, day=day, topic_ids=topic_ids, now=now)
-    if new is None:
-        _wait(booking, day=day, topic_ids=topic_ids)
-    else:
+    if new is not None:
         booking_carry_over(old=booking, new=new)
-    surgeon_withdrawal_notify(old=booking, new=new)
-    return new is not None
+        outcome = REBOOKED
+    elif _wait(booking, day=day, topic_ids=topic_ids):
+        outcome = ON_WAITING_LIST
+    else:
+        outcome = NO_PLACE
+    surgeon_withdrawal_notify(old=booking, new=new, outcome=outcome)
+    return outcome
 
 
 def _rebook(booking: Booking, *, day: SurgeryDay, topic_ids: set[int], now: datetime) -> Booking | None:
@@ -134,7 +138,18 @@ def _rebook(booking: Booking, *, day: SurgeryDay, topic_ids: set[int], now: date
     return None
 
 
-def _wait(booking: Booking, *, day: SurgeryDay, topic_ids: set[int]) -> None:
-    # Already waiting for this day: they keep their earlier place in the queue.
-    with suppress(errors.SurgeryError):
+def _wait(booking: Booking, *, day: SurgeryDay, topic_ids: set[int]) -> bool:
+    """Put the learner on the day's waiting list; whether they are on it now.
+
+    Someone already waiting keeps their earlier place in the queue. Someone the
+    waiting list refuses (blocked since they booked) must not be told they wait.
+    """
+    if WaitingListEntry.objects.filter(
+        day=day, person=booking.learner, status=WaitingListEntry.Status.WAITING
+    ).exists():
+        return True
+    try:
         waiting_list_join(day=day, person=booking.learner, topic_ids=topic_ids, note=booking.note)
+    except errors.SurgeryError:
+        return False
+    return True

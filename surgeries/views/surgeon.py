@@ -83,6 +83,9 @@ def _withdrawn_message(withdrawal: SurgeonWithdrawal) -> str:
         told.append(f"{_learners(withdrawal.rebooked)} moved to another session")
     if withdrawal.waiting:
         told.append(f"{_learners(withdrawal.waiting)} put on the waiting list")
+    if withdrawal.not_placed:
+        # The surgeon is not told why: that the organisation blocked someone is not theirs to know.
+        told.append(f"{_learners(withdrawal.not_placed)} told the session is off")
     if not told:
         return f"You have withdrawn from {what}. Nobody was booked with you, so nobody needed telling."
     return f"You have withdrawn from {what}. We have told your learners: {' and '.join(told)}."

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from outbox.models import Notification
 from people.models import Membership
+from people.services import person_block
 from surgeries import errors
 from surgeries.models import Booking, Slot, SurgeonWithdrawal, SurgeryDay, WaitingListEntry
 from surgeries.notifications import BOOKING_CONFIRMED, BOOKING_RECEIVED, SURGEON_WITHDREW
@@ -176,3 +177,24 @@ def test_withdraw_learner_is_never_moved_to_a_surgeon_without_their_topics(day, 
     surgeon_withdraw(day_surgeon_id=day_surgeon.pk, by=surgeon, slot_id=second.pk)
 
     assert not Booking.objects.filter(learner=bo, status=Booking.Status.ACTIVE).exists()
+
+
+def test_withdraw_learner_blocked_since_booking_is_told_only_that_it_is_off(day, surgeon, leaving, organiser, send_due):
+    """The waiting list refuses someone blocked since they booked, so the message
+    must not say they are on it (it used to), nor say why they were not moved."""
+    day_surgeon, _first, second, _ann, bo = leaving
+    person_block(organisation=day.organisation, person=bo, actor=organiser)
+    before = timezone.now()
+    mail.outbox.clear()
+
+    withdrawal = surgeon_withdraw(day_surgeon_id=day_surgeon.pk, by=surgeon, slot_id=second.pk)
+    send_due()
+
+    assert not WaitingListEntry.objects.filter(person=bo).exists()
+    assert _told(bo, before) == [(SURGEON_WITHDREW, "no-place")]
+    assert (withdrawal.rebooked, withdrawal.waiting, withdrawal.not_placed) == (0, 0, 1)
+    (to_bo,) = mail_to(bo)
+    assert to_bo.subject == "Surgery Day: Your session is off: Spring surgery"
+    assert "we could not move you to another one" in to_bo.body
+    assert "waiting list" not in to_bo.body
+    assert "block" not in to_bo.body.lower()

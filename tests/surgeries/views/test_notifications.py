@@ -94,3 +94,16 @@ def test_organiser_sees_which_surgeon_withdrew_and_what_happened(client, organis
 
     assert "Kim Surgeon withdrew from the session at 10:00 GMT." in page
     assert "Learners told: 1 moved to another session, 1 put on the waiting list." in page
+
+
+def test_organiser_sees_learners_only_told_their_session_is_off(client, organiser, day):
+    day_surgeon = DaySurgeonFactory(day=day, person=UserFactory(display_name="Kim Surgeon"))
+    SurgeonWithdrawal.objects.create(day=day, day_surgeon=day_surgeon, rebooked=0, waiting=1, not_placed=1)
+    client.force_login(organiser)
+
+    page = " ".join(client.get(_url(day)).content.decode().split())
+
+    assert (
+        "Learners told: 0 moved to another session, 1 put on the waiting list, "
+        "1 only that their session is off (the waiting list would not take them)." in page
+    )
