@@ -34,6 +34,7 @@ urlpatterns = [
     path("organise/series/<int:series_id>/change/", series.series_edit, name="series_edit"),
     path("organise/series/<int:series_id>/skip/", series.series_skip, name="series_skip"),
     path("organise/series/<int:series_id>/move/", series.series_move, name="series_move"),
+    path("organise/series/<int:series_id>/refresh/", series.series_refresh, name="series_refresh"),
     # Messages to the people of a day, their reminders' wording, lists and printed sheets.
     path("organise/days/<int:day_id>/messages/", attendees.day_messages, name="day_messages"),
     path(

@@ -177,3 +177,28 @@ def series_move(*, series: DaySeries, by: User, on: date, to: date) -> SurgeryDa
     if day is not None:
         _delete_drafts([day])
     return copy_day_to(source=source, on=to, by=by, series=series, series_date=on).day
+
+
+def series_drafts_to_refresh(series: DaySeries, now: datetime | None = None) -> list[SurgeryDay]:
+    """The future drafts "Bring drafts up to date" would make again from the first day."""
+    days = series.days.exclude(pk=series.source_day_id).select_related("venue").order_by("starts_at")
+    return [day for day in days if series_may_change(day, now)]
+
+
+@transaction.atomic
+def series_refresh(*, series: DaySeries, by: User) -> list[SurgeryDay]:
+    """Make every future draft again from the series' first day, each on its own date.
+
+    How details changed on the first day (times, venue, session length, wording)
+    reach the dates still to come; published, cancelled and past days keep theirs.
+    """
+    series = _lock(series)
+    source = series.source_day
+    _require_organiser(by=by, day=source)
+    drafts = series_drafts_to_refresh(series)
+    held = [(day.series_date, local_date(day)) for day in drafts]
+    _delete_drafts(drafts)
+    return [
+        copy_day_to(source=source, on=on_date, by=by, series=series, series_date=rule_date).day
+        for rule_date, on_date in held
+    ]

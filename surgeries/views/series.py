@@ -158,3 +158,23 @@ def series_move(request, series_id: int):
         services.series_move(series=series, by=request.user, on=on, to=to)
 
     return _date_change(request, series_id, move, "The date of {on:%-d %B %Y} is moved to {to:%-d %B %Y}.")
+
+
+@login_required
+def series_refresh(request, series_id: int):
+    """Bring the future drafts up to date with the first day, after a confirmation page
+    that names them: their own edits are replaced."""
+    series = organiser_series(user=request.user, series_id=series_id)
+    if request.method == "POST":
+        try:
+            days = services.series_refresh(series=series, by=request.user)
+        except errors.SurgeryError as error:
+            messages.error(request, error.message)
+        else:
+            if days:
+                messages.success(request, f"{len(days)} drafts now match the first day.")
+            else:
+                messages.info(request, "There are no drafts still to come, so nothing changed.")
+        return redirect("surgeries:series_manage", series_id=series.pk)
+    context = {"series": series, "source": series.source_day, "days": services.series_drafts_to_refresh(series)}
+    return render(request, "surgeries/series_refresh.html", context)

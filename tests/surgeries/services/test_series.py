@@ -9,7 +9,16 @@ import time_machine
 from surgeries import errors
 from surgeries.models import Commitment, DaySeries, SeriesException, SurgeryDay
 from surgeries.recurrence import Rule
-from surgeries.services import copies, day_cancel, day_publish, series_create, series_move, series_skip, series_update
+from surgeries.services import (
+    copies,
+    day_cancel,
+    day_publish,
+    series_create,
+    series_move,
+    series_refresh,
+    series_skip,
+    series_update,
+)
 from tests.factories import SurgeryDayFactory, WorkshopFactory, facilitating, local_datetime, member, status_of
 from workshops.models import Workshop
 
@@ -258,3 +267,41 @@ def test_skipping_a_draft_whose_workshop_has_a_facilitator_is_refused_and_keeps_
     assert SurgeryDay.objects.filter(pk=october.pk).exists()
     assert Commitment.objects.filter(day_id=october.pk, is_active=True).count() == 1
     assert not series.exceptions.exists()
+
+
+@time_machine.travel(SEPTEMBER, tick=False)
+def test_refresh_remakes_future_drafts_from_the_first_day_and_leaves_published_ones(source, organiser):
+    series = series_create(day=source, by=organiser, rule=MONTHLY_SECOND_SATURDAY)
+    first, second, *_rest = series.days.order_by("starts_at")
+    day_publish(day=first, by=organiser)
+    series_move(series=series, on=date(2027, 1, 9), to=date(2027, 1, 16), by=organiser)
+    source.title, source.slot_minutes = "Monthly surgery, now in the library", 20
+    source.starts_at = local_datetime(date(2026, 9, 12), 11)
+    source.save()
+
+    remade = series_refresh(series=series, by=organiser)
+
+    first.refresh_from_db()
+    assert first.title == "Monthly surgery"
+    assert len(remade) == 5
+    assert {(day.title, day.slot_minutes) for day in remade} == {("Monthly surgery, now in the library", 20)}
+    assert [day.starts_at for day in remade] == [
+        datetime(2026, 11, 14, 11, tzinfo=UTC),  # 11:00 GMT
+        datetime(2026, 12, 12, 11, tzinfo=UTC),
+        datetime(2027, 1, 16, 11, tzinfo=UTC),  # still on the date it was moved to
+        datetime(2027, 2, 13, 11, tzinfo=UTC),
+        datetime(2027, 3, 13, 11, tzinfo=UTC),
+    ]
+    assert not SurgeryDay.objects.filter(pk=second.pk).exists()
+    assert series.days.count() == 6
+
+
+@time_machine.travel(SEPTEMBER, tick=False)
+def test_refresh_by_someone_who_does_not_organise_is_refused_and_changes_nothing(source, organiser, other_organiser):
+    series = series_create(day=source, by=organiser, rule=MONTHLY_SECOND_SATURDAY)
+    before = set(series.days.values_list("pk", flat=True))
+
+    with pytest.raises(errors.NotAllowed):
+        series_refresh(series=series, by=other_organiser)
+
+    assert set(series.days.values_list("pk", flat=True)) == before

@@ -204,7 +204,7 @@ def test_malformed_date_is_400(client, organiser, series, name):
 
 
 @pytest.mark.parametrize(("persona", "status"), [("stranger", 404), ("other_organiser", 404), ("learner", 403)])
-@pytest.mark.parametrize("name", ["series_manage", "series_edit", "series_skip", "series_move"])
+@pytest.mark.parametrize("name", ["series_manage", "series_edit", "series_skip", "series_move", "series_refresh"])
 def test_series_pages_refuse_everyone_but_organisers(client, request, series, persona, status, name):
     client.force_login(request.getfixturevalue(persona))
 
@@ -244,3 +244,33 @@ def test_day_pages_link_to_the_series(client, organiser, source, series):
     link = reverse("surgeries:series_manage", args=[series.pk])
     assert f'href="{link}">Series made from this day on Tuesday 1 September 2026' in source_page
     assert f'href="{link}">All dates of its series' in member_page
+
+
+def test_bring_drafts_up_to_date_names_them_first_then_remakes_them(client, organiser, source, series):
+    client.force_login(organiser)
+    url = reverse("surgeries:series_refresh", args=[series.pk])
+    source.title = "Monthly surgery at the library"
+    source.save()
+
+    confirm = " ".join(client.get(url).content.decode().split())
+    unchanged = set(series.days.values_list("title", flat=True))
+    response = client.post(url, follow=True)
+
+    assert "6 drafts to remake" in confirm
+    assert "Saturday 10 October 2026" in confirm
+    assert "Anything you changed on these drafts themselves will be replaced." in confirm
+    assert unchanged == {"Monthly surgery"}
+    assert "6 drafts now match the first day." in response.content.decode()
+    assert set(series.days.values_list("title", flat=True)) == {"Monthly surgery at the library"}
+
+
+def test_bring_drafts_up_to_date_with_none_left_says_so(client, organiser, series):
+    client.force_login(organiser)
+    for day in series.days.all():
+        day.status = SurgeryDay.Status.PUBLISHED
+        day.save()
+
+    page = client.get(reverse("surgeries:series_refresh", args=[series.pk])).content.decode()
+
+    assert "no drafts still to come" in page
+    assert "Remake" not in page
