@@ -43,15 +43,6 @@ class DaySurgeon(models.Model):
     def __str__(self) -> str:
         return f"{self.person} on {self.day}"
 
-    def sessions_online(self) -> bool:
-        return self.day.sessions_online(surgeon_online=self.is_online)
-
-    def session_video_link(self) -> str:
-        """The link of this surgeon's online sessions (their own, else the day's); empty if in person."""
-        if not self.sessions_online():
-            return ""
-        return self.video_link or self.day.online_link
-
 
 class AvailabilityWindow(models.Model):
     day_surgeon = models.ForeignKey(DaySurgeon, on_delete=models.CASCADE, related_name="windows")
