@@ -48,6 +48,10 @@ def _event(booking: Booking, *, viewer_id: int) -> list[str]:
     if day.safeguarding_contact:
         description += f"\nSafeguarding contact on the day: {day.safeguarding_contact}"
     location = f"{day.venue.name}, {day.venue.address}".replace("\n", ", ")
+    if day.sessions_online(surgeon_online=slot.day_surgeon.is_online):
+        # Never the video link itself: calendars sync to other services and get
+        # shared. The event's URL (My bookings) shows it from the organiser's set time.
+        location = "Online, by video call: the link is on My bookings"
     return [
         "BEGIN:VEVENT",
         f"UID:{booking.event_uid}",

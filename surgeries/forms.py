@@ -11,7 +11,15 @@ from people.enums import Perspective
 from people.forms import form_helper
 from people.models import Topic, User
 from people.selectors import active_topics_of
-from surgeries.models import DayMessage, DaySurgeon, Slot, SurgeryDay, Venue
+from surgeries.models import (
+    DEFAULT_LINK_SHOWN_MINUTES_BEFORE,
+    DayMessage,
+    DaySurgeon,
+    Slot,
+    SurgeryDay,
+    Venue,
+    validate_video_link,
+)
 from surgeries.selectors import free_times
 from surgeries.selectors.desk import SHOW_CHOICES
 from surgeries.selectors.hours import pick_time, slots_by_time
@@ -103,6 +111,7 @@ class FreeTimesForm(forms.Form):
     when = forms.ChoiceField(label="When", required=False)
     topic = forms.ChoiceField(label="Topic", required=False)
     perspective = forms.ChoiceField(label="Surgeon's perspective", required=False)
+    mode = forms.ChoiceField(label="Online or in person", required=False)
     group = forms.ChoiceField(
         label="Group by",
         required=False,
@@ -113,6 +122,7 @@ class FreeTimesForm(forms.Form):
         "when": "We did not recognise the time you chose, so all times are shown.",
         "topic": "There are no free sessions for the topic you chose, so all topics are shown.",
         "perspective": "We did not recognise the perspective you chose, so all surgeons are shown.",
+        "mode": "We did not recognise your choice of online or in person, so both are shown.",
         "group": "We did not recognise how you wanted the times grouped, so they are grouped by hour.",
     }
     SIGN_IN_FOR_PERSPECTIVE = "Log in to choose a surgeon by perspective."
@@ -125,6 +135,11 @@ class FreeTimesForm(forms.Form):
         self.fields["topic"].choices = [("", "Any topic"), *topics]
         self.fields["perspective"].choices = [("", "Any surgeon"), *Perspective.choices]
         self.fields["perspective"].help_text = "Only surgeons who share this with everyone at their events."
+        # Only a hybrid day has both kinds of session to choose between; on other days
+        # the field is not shown and any value sent is ignored with a note.
+        self.shows_mode = day.mode == SurgeryDay.Mode.HYBRID
+        modes = free_times.MODE_CHOICES if self.shows_mode else []
+        self.fields["mode"].choices = [("", "Online or in person"), *modes]
         self.is_valid()
 
     def query(self, page: str = "") -> free_times.FreeTimesQuery:
@@ -211,8 +226,33 @@ class VenueForm(forms.ModelForm):
 class DayForm(forms.Form):
     title = forms.CharField(max_length=150)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    venue = forms.ModelChoiceField(queryset=Venue.objects.none(), empty_label=None)
-    online_link = forms.URLField(label="Online link (optional)", required=False, assume_scheme="https")
+    venue = forms.ModelChoiceField(
+        queryset=Venue.objects.none(),
+        empty_label=None,
+        help_text="For an online day, any venue will do: it gives the day its time zone and needs no address.",
+    )
+    mode = forms.ChoiceField(
+        label="How people meet",
+        choices=SurgeryDay.Mode.choices,
+        initial=SurgeryDay.Mode.IN_PERSON,
+        widget=forms.RadioSelect,
+        help_text="On a hybrid day you, or each surgeon, mark their sessions online.",
+    )
+    online_link = forms.URLField(
+        label="Video link (optional)",
+        required=False,
+        assume_scheme="https",
+        validators=[validate_video_link],
+        help_text="For online sessions. Surgeons may add their own instead. Only each booked pair and the "
+        "organisers see it, never the public pages.",
+    )
+    link_shown_minutes_before = forms.IntegerField(
+        label="Show the video link (minutes before a session)",
+        min_value=0,
+        max_value=7 * 24 * 60,
+        initial=DEFAULT_LINK_SHOWN_MINUTES_BEFORE,
+        help_text="Before then, My bookings says when the link will appear.",
+    )
     date = forms.DateField(widget=DateWidget, help_text="At the venue.")
     starts = forms.TimeField(label="Starts", widget=TimeWidget)
     ends = forms.TimeField(label="Ends", widget=TimeWidget)
@@ -296,7 +336,9 @@ class DayForm(forms.Form):
             starts_at=local_to_utc(data["date"], data["starts"], zone),
             ends_at=local_to_utc(data["date"], data["ends"], zone),
             description=data["description"],
+            mode=data["mode"],
             online_link=data["online_link"],
+            link_shown_minutes_before=data["link_shown_minutes_before"],
             slot_minutes=data["slot_minutes"],
             booking_opens_at=self._local(data.get("booking_opens"), zone),
             booking_closes_at=self._local(data.get("booking_closes"), zone),
@@ -320,7 +362,9 @@ class DayForm(forms.Form):
             "title": day.title,
             "description": day.description,
             "venue": day.venue_id,
+            "mode": day.mode,
             "online_link": day.online_link,
+            "link_shown_minutes_before": day.link_shown_minutes_before,
             "date": local.date(),
             "starts": local.time(),
             "ends": day.ends_at.astimezone(tz).time(),
@@ -339,6 +383,32 @@ class DayForm(forms.Form):
         }
 
 
+def add_online_fields(form: forms.Form, *, day: SurgeryDay, whose: str) -> None:
+    """The video link on an online or hybrid day, and on a hybrid day whether the sessions are online."""
+    if day.mode == SurgeryDay.Mode.HYBRID:
+        form.fields["is_online"] = forms.BooleanField(
+            label=f"Hold {whose} sessions online, by video call", required=False
+        )
+    if day.mode != SurgeryDay.Mode.IN_PERSON:
+        form.fields["video_link"] = forms.URLField(
+            label="Video link (optional)",
+            required=False,
+            assume_scheme="https",
+            validators=[validate_video_link],
+            help_text="Leave empty to use the day's link. Only each booked learner and the organisers see it, "
+            "shortly before the session.",
+        )
+
+
+class SurgeonOnlineForm(forms.Form):
+    """An organiser marking one surgeon's sessions online and setting their link."""
+
+    def __init__(self, *args, day: SurgeryDay, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_online_fields(self, day=day, whose="their")
+        self.helper = form_helper("Save")
+
+
 class AvailabilityForm(forms.Form):
     windows = forms.CharField(
         label="When are you free?",
@@ -352,6 +422,7 @@ class AvailabilityForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.day = day
         self.fields["topics"].queryset = active_topics_of(organisation_id=day.organisation_id)
+        add_online_fields(self, day=day, whose="your")
         self.helper = form_helper("Save my availability")
 
     def clean_windows(self):

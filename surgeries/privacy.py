@@ -34,7 +34,16 @@ def bookings_export(person: User) -> dict:
             {"day": entry.day.title, "status": entry.status, "note": entry.note, "joined": entry.created_at.isoformat()}
             for entry in waiting
         ],
-        "surgeon_days": [{"day": row.day.title, "most_sessions": row.max_sessions} for row in surgeon_days],
+        "surgeon_days": [
+            {
+                "day": row.day.title,
+                "most_sessions": row.max_sessions,
+                "sessions_online": row.is_online,
+                # The link they set for their own sessions; the day's link is the organisation's.
+                "video_link": row.video_link,
+            }
+            for row in surgeon_days
+        ],
         **day_messages_export(person),
     }
 
@@ -98,7 +107,8 @@ def bookings_erase(person: User) -> None:
     2. Cancel every upcoming booking they are part of: the other person is told, and a
        slot that is still offered goes to the waiting list as after any cancellation.
     3. Blank the notes they wrote for surgeons and organisers' notes on their
-       bookings (free text may mention their health) and revoke their calendar
+       bookings (free text may mention their health), the video links they set as
+       a surgeon (often a personal meeting room), and revoke their calendar
        address. Past bookings stay, so organisers' counts hold.
     """
     now = timezone.now()
@@ -113,6 +123,7 @@ def bookings_erase(person: User) -> None:
         booking_release_locked(booking=_locked_booking(booking_id), by=person, now=now)
     Booking.objects.filter(learner=person).update(note="", organiser_note="")
     WaitingListEntry.objects.filter(person=person).update(note="")
+    DaySurgeon.objects.filter(person=person).exclude(video_link="").update(video_link="")
     # The secret calendar address would otherwise keep publishing their sessions.
     CalendarFeed.objects.filter(person=person).delete()
     # Messages they sent as an organiser stay on the day's record, no longer signed;

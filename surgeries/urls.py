@@ -20,6 +20,11 @@ urlpatterns = [
     path("organise/days/<int:day_id>/publish/", organise.day_publish, name="day_publish"),
     path("organise/days/<int:day_id>/cancel/", organise.day_cancel, name="day_cancel"),
     path("organise/days/<int:day_id>/surgeons/", organise.surgeon_invite, name="surgeon_invite"),
+    path(
+        "organise/days/<int:day_id>/surgeons/<int:day_surgeon_id>/online/",
+        organise.surgeon_online,
+        name="surgeon_online",
+    ),
     path("organise/days/<int:day_id>/desk/", desk.desk, name="desk"),
     path("organise/days/<int:day_id>/desk/walk-in/", desk.desk_walk_in, name="desk_walk_in"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/check-in/", desk.desk_check_in, name="desk_check_in"),

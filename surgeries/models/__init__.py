@@ -7,6 +7,7 @@ from surgeries.models.booking import (
     WaitingListEntry,
 )
 from surgeries.models.days import (
+    DEFAULT_LINK_SHOWN_MINUTES_BEFORE,
     DayAggregate,
     DayBreak,
     SurgeryDay,
@@ -14,12 +15,14 @@ from surgeries.models.days import (
     default_reminder_offsets,
     validate_reminder_offsets,
     validate_time_zone,
+    validate_video_link,
 )
 from surgeries.models.messages import DayMessage, ReminderWording
 from surgeries.models.series import MAX_SERIES_DATES, DaySeries, SeriesException
 from surgeries.models.surgeons import AvailabilityWindow, DaySurgeon, Slot, SurgeonWithdrawal
 
 __all__ = [
+    "DEFAULT_LINK_SHOWN_MINUTES_BEFORE",
     "MAX_SERIES_DATES",
     "AvailabilityWindow",
     "Booking",
@@ -40,4 +43,5 @@ __all__ = [
     "default_reminder_offsets",
     "validate_reminder_offsets",
     "validate_time_zone",
+    "validate_video_link",
 ]

@@ -1,8 +1,9 @@
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -10,6 +11,15 @@ from django.utils import timezone
 from people.models import Organisation
 
 DEFAULT_REMINDER_OFFSETS_MINUTES = [24 * 60, 2 * 60]
+# How long before an online session its video link shows to the booked pair.
+DEFAULT_LINK_SHOWN_MINUTES_BEFORE = 60
+
+
+def validate_video_link(value: str) -> None:
+    """A video link opens a call with someone: only a secure (https) web address will do."""
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValidationError("The video link must be a secure web address starting with https://")
 
 
 def validate_time_zone(value: str) -> None:
@@ -29,7 +39,8 @@ def validate_reminder_offsets(value) -> None:
 class Venue(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="venues")
     name = models.CharField(max_length=120)
-    address = models.TextField()
+    # A place used only for online days needs no address: it gives their time zone.
+    address = models.TextField(blank=True, help_text="Leave empty for a venue used only for online days.")
     access_information = models.TextField(
         blank=True,
         help_text="Step-free access, toilets, quiet room, parking, public transport.",
@@ -57,6 +68,11 @@ class SurgeryDay(models.Model):
         FINISHED = "finished", "Finished"
 
     # Days that took place: counted in reports, asked about afterwards.
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid: some surgeons online, some in person"
+
     HELD_STATUSES = (Status.PUBLISHED, Status.FINISHED)
     # Days whose plan can no longer change: no new surgeons, workshops or details.
     CLOSED_STATUSES = (Status.CANCELLED, Status.FINISHED)
@@ -65,7 +81,17 @@ class SurgeryDay(models.Model):
     title = models.CharField(max_length=150)
     description = models.TextField(blank=True)
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="surgery_days")
-    online_link = models.URLField(blank=True)
+    mode = models.CharField("how people meet", max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    # Private: shown only to a booked pair and the organisers, from
+    # `link_shown_minutes_before` the session (see surgeries/selectors/video.py).
+    # On a hybrid day it is the link of the online surgeons who have none of their own.
+    online_link = models.URLField("video link", blank=True, validators=[validate_video_link])
+    link_shown_minutes_before = models.PositiveSmallIntegerField(
+        "show the video link (minutes before)",
+        default=DEFAULT_LINK_SHOWN_MINUTES_BEFORE,
+        validators=[MaxValueValidator(7 * 24 * 60)],
+        help_text="The booked pair see the video link from this many minutes before their session.",
+    )
     # Stored in UTC; shown in the venue's time zone.
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -154,6 +180,14 @@ class SurgeryDay(models.Model):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
 
+    def sessions_online(self, *, surgeon_online: bool) -> bool:
+        """Whether a surgeon's sessions are online: all on an online day, the surgeon's choice on a hybrid one."""
+        return self.mode == self.Mode.ONLINE or (self.mode == self.Mode.HYBRID and surgeon_online)
+
+    def video_link_shown_from(self, starts_at: datetime) -> datetime:
+        """When a session's video link starts to show: elapsed minutes, so right across a clock change."""
+        return starts_at - timedelta(minutes=self.link_shown_minutes_before)
+
     def learner_limit_reached(self, held: int) -> bool:
         """Fair shares: a learner already holding `held` of the day's sessions may book no more."""
         return self.max_sessions_per_learner is not None and held >= self.max_sessions_per_learner
@@ -172,6 +206,15 @@ class SurgeryDay(models.Model):
             errors["booking_closes_at"] = "Booking must close before the day ends."
         if self.venue_id and self.organisation_id and self.venue.organisation_id != self.organisation_id:
             errors["venue"] = "Choose one of your organisation's venues."
+        elif self.venue_id and self.mode != self.Mode.ONLINE and not self.venue.address.strip():
+            errors["venue"] = (
+                "This venue has no address, and people need one to come in person. "
+                "Choose a venue with an address, or make the day online."
+            )
+        if self.mode == self.Mode.IN_PERSON and self.online_link:
+            errors["online_link"] = (
+                "An in-person day has no video link. Make the day online or hybrid, or remove the link."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from people.models import Topic
-from surgeries.models.days import SurgeryDay
+from surgeries.models.days import SurgeryDay, validate_video_link
 
 
 class DaySurgeon(models.Model):
@@ -21,6 +21,16 @@ class DaySurgeon(models.Model):
         "most sessions", default=6, help_text="The most one-to-one sessions you would like on the day."
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="+", help_text="What you can help with.")
+    # Read only on a hybrid day: SurgeryDay.sessions_online says whether the sessions are online.
+    is_online = models.BooleanField(
+        "sessions online", default=False, help_text="On a hybrid day: these sessions happen by video call."
+    )
+    # Private like the day's link; when empty, the day's link is used.
+    video_link = models.URLField(
+        blank=True,
+        validators=[validate_video_link],
+        help_text="Your own video call link, if you have one. Leave empty to use the day's link.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -31,6 +31,7 @@ from people.visibility import VisibleProfile, visible_profile
 from surgeries.calendar import bookings_to_ics
 from surgeries.models import Booking, SurgeryDay
 from surgeries.notifications.wording import reminder_wording_for
+from surgeries.selectors.video import session_video
 
 BOOKING_CONFIRMED = "surgeries.booking_confirmed"
 WAITING_LIST_PLACE = "surgeries.waiting_list_place"
@@ -150,6 +151,11 @@ def booking_context(notification: Notification, booking: Booking, recipient: Use
         "promoted": notification.kind == WAITING_LIST_PLACE,
         "my_bookings_url": settings.SITE_URL + reverse("surgeries:my_bookings"),
         "wording": reminder_wording_for(day=day, kind=notification.kind),
+        # Worked out as the message is rendered, just before it is sent. A reminder sent
+        # before the link's time (the 24-hour one, usually) says where the link will be
+        # instead: an email cannot hide its link until the time, stays in the inbox and
+        # is easily forwarded, and My bookings always has the latest link if it changes.
+        "video": session_video(booking=booking, viewer_id=recipient.pk, now=timezone.now()),
     }
 
 

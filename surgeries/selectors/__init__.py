@@ -15,6 +15,7 @@ from surgeries.selectors.bookings import (
     sessions_to_withdraw,
     surgeon_sessions,
     waiting_list,
+    with_video,
 )
 from surgeries.selectors.days import (
     MyPartInDay,
@@ -65,5 +66,6 @@ __all__ = [
     "surgeon_sessions",
     "upcoming_published_days",
     "waiting_list",
+    "with_video",
     "withdrawals_of",
 ]

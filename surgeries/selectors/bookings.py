@@ -8,19 +8,20 @@ from django.utils import timezone
 
 from people.models import User
 from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, WaitingListEntry
+from surgeries.selectors.video import session_video
 
 
 def _with_related(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
-    return queryset.select_related("slot", "learner", "surgeon", "day__venue", "day__organisation").prefetch_related(
-        "topics"
-    )
+    return queryset.select_related(
+        "slot__day_surgeon", "learner", "surgeon", "day__venue", "day__organisation"
+    ).prefetch_related("topics")
 
 
 def _for_a_person(queryset: QuerySet[Booking]) -> QuerySet[Booking]:
     """What "My bookings" and a calendar show of a booking: its time, the other person and the
-    venue. No topics and no organisation: neither page shows them, and each costs a request
-    its share of the work (a query, a join)."""
-    return queryset.select_related("slot", "learner", "surgeon", "day__venue")
+    venue, and whether it is online. No topics and no organisation: neither page shows them,
+    and each costs a request its share of the work (a query, a join)."""
+    return queryset.select_related("slot__day_surgeon", "learner", "surgeon", "day__venue")
 
 
 @dataclass
@@ -45,8 +46,12 @@ def my_bookings(*, person: User, now: datetime | None = None) -> MyBookings:
         .select_related("day__venue")
         .order_by("day__starts_at")
     )
+    upcoming = [b for b in bookings if b.slot.ends_at > now]
+    for booking in upcoming:
+        # Cancelled ones stay listed for the learner, but are no way into the call.
+        booking.video = session_video(booking=booking, viewer_id=person.pk, now=now) if booking.is_active else None
     return MyBookings(
-        upcoming=[b for b in bookings if b.slot.ends_at > now],
+        upcoming=upcoming,
         past=[b for b in reversed(bookings) if b.slot.ends_at <= now],
         waiting=waiting,
     )
@@ -88,3 +93,11 @@ def waiting_list(*, day: SurgeryDay) -> QuerySet[WaitingListEntry]:
         .prefetch_related("topics")
         .order_by("created_at", "id")
     )
+
+
+def with_video(bookings, *, viewer_id: int, organiser: bool, now: datetime) -> list[Booking]:
+    """`bookings` as a list, each with `.video`: its video link as the viewer may see it now (or None)."""
+    rows = list(bookings)
+    for booking in rows:
+        booking.video = session_video(booking=booking, viewer_id=viewer_id, now=now, organiser=organiser)
+    return rows

@@ -35,6 +35,9 @@ GROUP_BY_HOUR, GROUP_BY_TOPIC = "hour", "topic"
 # The topic "group" of surgeons who did not pick any topics.
 ANYTHING = "anything"
 ANYTHING_LABEL = "Anything (no particular topic)"
+# How a person narrows a hybrid day's free times by how they meet.
+ONLINE, IN_PERSON = "online", "in_person"
+MODE_CHOICES = [(ONLINE, "Online"), (IN_PERSON, "In person")]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class FreeTimesQuery:
     when: str = ""  # "", "morning", "afternoon", "evening" or an hour "09".."23"
     topic: str = ""  # "", a topic id, or ANYTHING
     perspective: str = ""  # "" or a Perspective code
+    mode: str = ""  # "", ONLINE or IN_PERSON (asked only on a hybrid day)
     group: str = GROUP_BY_HOUR
     page: str = ""
 
@@ -58,6 +62,7 @@ class OpenSlot:
     starts_at: datetime
     ends_at: datetime
     topics: tuple[tuple[str, str], ...]  # (id, name) of each topic the surgeon offers
+    online: bool = False  # the session is by video call
 
 
 def open_slots(slots: Iterable[Slot]) -> list[OpenSlot]:
@@ -70,6 +75,7 @@ def open_slots(slots: Iterable[Slot]) -> list[OpenSlot]:
             starts_at=slot.starts_at,
             ends_at=slot.ends_at,
             topics=tuple((str(topic.pk), topic.name) for topic in slot.day_surgeon.topics.all()),
+            online=slot.day.sessions_online(surgeon_online=slot.day_surgeon.is_online),
         )
         for slot in slots
     ]
@@ -83,6 +89,7 @@ class FreeTime:
     starts: str  # "10:00 BST"
     times: str  # "10:00 BST to 10:30 BST"
     book_url: str
+    mode: str = ""  # "Online" or "In person"; empty on an in-person day, where nothing changes
 
 
 @dataclass
@@ -164,14 +171,15 @@ def free_times(*, day: SurgeryDay, slots: list[OpenSlot], query: FreeTimesQuery)
     chosen = [slot for slot in slots if _in_time(local(slot.starts_at).hour, query.when)]
     if query.topic:
         chosen = [slot for slot in chosen if query.topic in _topic_keys(slot)]
+    if query.mode:
+        chosen = [slot for slot in chosen if slot.online == (query.mode == ONLINE)]
     if query.perspective:
         showing = _surgeons_showing(perspective=query.perspective, surgeon_ids={s.surgeon_id for s in chosen})
         chosen = [slot for slot in chosen if slot.surgeon_id in showing]
     groups = _group(chosen, query.group, local)
     row = _row_maker(day, local)
-    result = FreeTimes(
-        total=len(chosen), group_by=query.group, narrowed=bool(query.when or query.topic or query.perspective)
-    )
+    narrowed = bool(query.when or query.topic or query.perspective or query.mode)
+    result = FreeTimes(total=len(chosen), group_by=query.group, narrowed=narrowed)
     pinned_field = "when" if query.group == GROUP_BY_HOUR else "topic"
     pinned = getattr(query, pinned_field)
     if pinned in groups:
@@ -274,6 +282,8 @@ def _row_maker(day: SurgeryDay, local) -> Callable[[OpenSlot], FreeTime]:
         moment = local(value)
         return f"{moment:%H:%M} {moment.tzname()}"
 
+    in_person_day = day.mode == SurgeryDay.Mode.IN_PERSON
+
     def row(slot: OpenSlot) -> FreeTime:
         starts = clock(slot.starts_at)
         return FreeTime(
@@ -283,6 +293,7 @@ def _row_maker(day: SurgeryDay, local) -> Callable[[OpenSlot], FreeTime]:
             starts=starts,
             times=f"{starts} to {clock(slot.ends_at)}",
             book_url=book_url.format(slot.slot_id),
+            mode="" if in_person_day else ("Online" if slot.online else "In person"),
         )
 
     return row

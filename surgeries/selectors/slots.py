@@ -45,6 +45,8 @@ def free_slots(*, day: SurgeryDay, now: datetime | None = None, exclude_person_i
             and day_surgeon.taken < day_surgeon.max_sessions
             and not overlaps_any(busy[slot.surgeon_id], slot.starts_at, slot.ends_at)
         ):
+            # The day too, so whether a slot is online is known without a query per slot.
+            slot.day = day_surgeon.day = day
             slot.day_surgeon, slot.surgeon = day_surgeon, day_surgeon.person
             free.append(slot)
     return free

@@ -38,7 +38,13 @@ from surgeries.services.series import (
     series_skip,
     series_update,
 )
-from surgeries.services.surgeons import availability_set, slot_starts, surgeon_join, surgeon_topics_set
+from surgeries.services.surgeons import (
+    availability_set,
+    slot_starts,
+    surgeon_join,
+    surgeon_online_set,
+    surgeon_topics_set,
+)
 from surgeries.services.waiting import waiting_list_join, waiting_list_leave, waiting_list_promote
 from surgeries.services.withdrawal import surgeon_withdraw
 
@@ -76,6 +82,7 @@ __all__ = [
     "series_update",
     "slot_starts",
     "surgeon_join",
+    "surgeon_online_set",
     "surgeon_topics_set",
     "surgeon_withdraw",
     "venue_create",

@@ -13,7 +13,7 @@ from people.models import User
 from people.selectors import is_organiser
 from surgeries import errors, signals
 from surgeries.models import DayBreak, DaySeries, DaySurgeon, SurgeryDay
-from surgeries.services.surgeons import surgeon_join, surgeon_topics_set
+from surgeries.services.surgeons import surgeon_join, surgeon_online_set, surgeon_topics_set
 
 
 @dataclass
@@ -69,6 +69,10 @@ def _invite_surgeons_again(*, source: SurgeryDay, day: SurgeryDay, by: User) -> 
     for day_surgeon in people:
         copy = surgeon_join(day=day, person=day_surgeon.person, by=by, max_sessions=day_surgeon.max_sessions)
         surgeon_topics_set(day_surgeon=copy, topic_ids=[topic.pk for topic in day_surgeon.topics.all()])
+        if day_surgeon.is_online or day_surgeon.video_link:
+            surgeon_online_set(
+                day_surgeon=copy, by=by, is_online=day_surgeon.is_online, video_link=day_surgeon.video_link
+            )
         names.append(day_surgeon.person.display_name)
     return names
 
@@ -80,7 +84,9 @@ def copy_day_to(
 
     1. The day itself: venue, times, session length, booking window and breaks,
        each moved by the same number of days and kept at the same local time.
-    2. Its surgeons, invited again (no availability, so no sessions yet).
+    2. Its surgeons, invited again (no availability, so no sessions yet), online
+       or in person and with their video links as before. The day's mode, video
+       link and link time are copied with the rest of its details.
     3. `signals.day_copied` lets the apps above copy what they keep for a day
        (workshops and open space); each answers with lines saying what it copied.
     No bookings, waiting lists or notes are copied.
@@ -90,7 +96,9 @@ def copy_day_to(
     for name in (
         "title",
         "description",
+        "mode",
         "online_link",
+        "link_shown_minutes_before",
         "slot_minutes",
         "cancellation_cutoff_hours",
         "max_sessions_per_learner",

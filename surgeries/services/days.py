@@ -12,6 +12,7 @@ from people.selectors import is_organiser
 from surgeries import errors, signals
 from surgeries.day_version import bump_day_version
 from surgeries.models import (
+    DEFAULT_LINK_SHOWN_MINUTES_BEFORE,
     Booking,
     Commitment,
     DayBreak,
@@ -36,7 +37,9 @@ class DayDetails:
     starts_at: datetime
     ends_at: datetime
     description: str = ""
+    mode: str = SurgeryDay.Mode.IN_PERSON
     online_link: str = ""
+    link_shown_minutes_before: int = DEFAULT_LINK_SHOWN_MINUTES_BEFORE
     slot_minutes: int = 30
     booking_opens_at: datetime | None = None
     booking_closes_at: datetime | None = None

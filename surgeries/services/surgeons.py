@@ -150,3 +150,24 @@ def surgeon_topics_set(*, day_surgeon: DaySurgeon, topic_ids: Iterable[int]) -> 
     day_surgeon.topics.set(
         active_topics_of(organisation_id=day_surgeon.day.organisation_id).filter(pk__in=list(topic_ids))
     )
+
+
+@transaction.atomic
+def surgeon_online_set(*, day_surgeon: DaySurgeon, by: User, is_online: bool, video_link: str) -> DaySurgeon:
+    """Mark a surgeon's sessions online or in person (on a hybrid day) and set their own video link.
+
+    The surgeon or an organiser may. Whether sessions are online only counts on a
+    hybrid day (on an online day all are, on an in-person day none), so elsewhere
+    the choice is kept as it was. Saving bumps the day version, so the day page's
+    "Online"/"In person" labels change at once.
+    """
+    day = SurgeryDay.objects.select_related("organisation").get(pk=day_surgeon.day_id)
+    if by.pk != day_surgeon.person_id and not is_organiser(user=by, organisation=day.organisation):
+        raise errors.NotAllowed()
+    day_surgeon = DaySurgeon.objects.select_for_update().get(pk=day_surgeon.pk)
+    if day.mode == SurgeryDay.Mode.HYBRID:
+        day_surgeon.is_online = is_online
+    day_surgeon.video_link = video_link
+    day_surgeon.full_clean()
+    day_surgeon.save(update_fields=["is_online", "video_link"])
+    return day_surgeon

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from people.selectors import organisations_organised_by
 from surgeries import errors, selectors, services
 from surgeries.access import organiser_day, organiser_organisation
-from surgeries.forms import DayForm, InviteSurgeonForm, VenueForm
+from surgeries.forms import DayForm, InviteSurgeonForm, SurgeonOnlineForm, VenueForm
 from surgeries.models import DaySurgeon, SurgeryDay
 
 
@@ -142,3 +143,25 @@ def surgeon_invite(request, day_id: int):
     else:
         messages.error(request, "Please choose a member to invite.")
     return redirect("surgeries:day_manage", day_id=day.pk)
+
+
+@login_required
+def surgeon_online(request, day_id: int, day_surgeon_id: int):
+    """An organiser marks one surgeon's sessions online (on a hybrid day) and sets their video link."""
+    day = organiser_day(user=request.user, day_id=day_id)
+    if day.mode == SurgeryDay.Mode.IN_PERSON:
+        raise Http404("An in-person day has no online sessions.")
+    day_surgeon = get_object_or_404(DaySurgeon.objects.select_related("person"), pk=day_surgeon_id, day=day)
+    initial = {"is_online": day_surgeon.is_online, "video_link": day_surgeon.video_link}
+    form = SurgeonOnlineForm(request.POST if request.method == "POST" else None, day=day, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.surgeon_online_set(
+            day_surgeon=day_surgeon,
+            by=request.user,
+            is_online=form.cleaned_data.get("is_online", False),
+            video_link=form.cleaned_data["video_link"],
+        )
+        messages.success(request, f"Saved how {day_surgeon.person.display_name} meets people.")
+        return redirect("surgeries:day_manage", day_id=day.pk)
+    heading = f"Online sessions: {day_surgeon.person.display_name}"
+    return render(request, "surgeries/form_page.html", {"form": form, "heading": heading, "day": day})

@@ -97,7 +97,8 @@ def book(request, day_id: int, slot_id: int):
         messages.success(request, "You are booked in. We look forward to seeing you.")
         return redirect("surgeries:my_bookings")
     offered = slot.day_surgeon.topics.all()
-    context = {"day": day, "slot": slot, "form": form, "offered": offered}
+    online = day.sessions_online(surgeon_online=slot.day_surgeon.is_online)
+    context = {"day": day, "slot": slot, "form": form, "offered": offered, "online": online}
     context["opens_later"] = day.opens_for_booking_later(timezone.now())
     if not form.is_bound and not context["opens_later"]:
         # The empty form is the same for everyone booking with this organisation: kept rendered.

@@ -23,6 +23,13 @@ def _save_availability(request, day_surgeon, form) -> bool:
             max_sessions=form.cleaned_data["max_sessions"],
         )
         services.surgeon_topics_set(day_surgeon=day_surgeon, topic_ids=[t.pk for t in with_topics])
+        if "video_link" in form.cleaned_data:
+            services.surgeon_online_set(
+                day_surgeon=day_surgeon,
+                by=request.user,
+                is_online=form.cleaned_data.get("is_online", False),
+                video_link=form.cleaned_data["video_link"],
+            )
     except errors.AvailabilityConflict as error:
         form.add_error("windows", error.message)
         form.affected = error.bookings
@@ -50,6 +57,8 @@ def availability(request, day_id: int):
             "windows": format_time_ranges(windows, day.time_zone),
             "max_sessions": day_surgeon.max_sessions,
             "topics": list(day_surgeon.topics.all()),
+            "is_online": day_surgeon.is_online,
+            "video_link": day_surgeon.video_link,
         }
     form = AvailabilityForm(request.POST if request.method == "POST" else None, day=day, initial=initial)
     if request.method == "POST" and form.is_valid() and _save_availability(request, day_surgeon, form):
@@ -72,7 +81,12 @@ def day_sheet(request, day_id: int):
         day_surgeon = selectors.day_surgeon_of(day=day, person=request.user)
         if day_surgeon is None:
             refuse_viewer(day)
-    sessions = selectors.surgeon_sessions(day_surgeon=day_surgeon)
+    sessions = selectors.with_video(
+        selectors.surgeon_sessions(day_surgeon=day_surgeon),
+        viewer_id=request.user.pk,
+        organiser=day.viewer_access == ORGANISER,
+        now=timezone.now(),
+    )
     return render(request, "surgeries/day_sheet.html", {"day": day, "day_surgeon": day_surgeon, "sessions": sessions})
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from outbox.sweep import send_inline, sweep_due
 from people.privacy import account_delete, account_export
 from people.visibility import relationships_between
-from surgeries.models import Booking, CalendarFeed, DayMessage, Slot, WaitingListEntry
+from surgeries.models import Booking, CalendarFeed, DayMessage, DaySurgeon, Slot, SurgeryDay, WaitingListEntry
 from surgeries.services import day_message_draft, day_message_send, waiting_list_join
 from tests.factories import SlotFactory, UserFactory, booked_slot
 
@@ -176,3 +176,16 @@ def test_erasing_an_organiser_keeps_sent_messages_unsigned_and_drops_drafts(day,
     account_delete(person=organiser)
 
     assert list(DayMessage.objects.values_list("pk", "sent_by")) == [(sent.pk, None)]
+
+
+def test_export_has_the_video_link_a_surgeon_set_and_erasure_blanks_it(day, surgeon):
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.ONLINE)
+    DaySurgeon.objects.create(day=day, person=surgeon, video_link="https://video.example.org/sam")
+
+    exported = account_export(person=surgeon)["surgery_bookings"]["surgeon_days"]
+    account_delete(person=surgeon)
+
+    assert [(row["day"], row["video_link"]) for row in exported] == [
+        ("Spring surgery", "https://video.example.org/sam")
+    ]
+    assert DaySurgeon.objects.get(day=day).video_link == ""

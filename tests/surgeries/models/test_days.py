@@ -1,9 +1,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from surgeries.models import SurgeryDay
-from tests.factories import SurgeryDayFactory
+from tests.factories import SurgeryDayFactory, VenueFactory
 
 NOW = datetime(2031, 3, 4, 12, 0, tzinfo=UTC)
 Status = SurgeryDay.Status
@@ -101,3 +102,56 @@ def test_the_query_for_days_accepting_requests_agrees_with_the_model(status, end
 @pytest.mark.parametrize(("limit", "held", "reached"), [(None, 9, False), (2, 1, False), (2, 2, True), (2, 3, True)])
 def test_learner_limit_reached(limit, held, reached):
     assert SurgeryDay(max_sessions_per_learner=limit).learner_limit_reached(held) is reached
+
+
+# --- online and hybrid days ---------------------------------------------------------
+
+
+def _day_in(venue, **fields) -> SurgeryDay:
+    return SurgeryDayFactory.build(organisation=venue.organisation, venue=venue, **fields)
+
+
+@pytest.mark.django_db
+def test_online_day_needs_no_venue_address(organisation):
+    day = _day_in(VenueFactory(organisation=organisation, address=""), mode=SurgeryDay.Mode.ONLINE)
+
+    day.full_clean()  # no error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mode", [SurgeryDay.Mode.IN_PERSON, SurgeryDay.Mode.HYBRID])
+def test_day_people_come_to_needs_a_venue_with_an_address(organisation, mode):
+    day = _day_in(VenueFactory(organisation=organisation, address="  "), mode=mode)
+
+    with pytest.raises(ValidationError) as caught:
+        day.full_clean()
+
+    assert caught.value.message_dict["venue"] == [
+        "This venue has no address, and people need one to come in person. "
+        "Choose a venue with an address, or make the day online."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("link", ["http://meet.example.org/room", "ftp://meet.example.org", "https://"])
+def test_video_link_must_be_https(organisation, link):
+    day = _day_in(VenueFactory(organisation=organisation), mode=SurgeryDay.Mode.ONLINE, online_link=link)
+
+    with pytest.raises(ValidationError) as caught:
+        day.full_clean()
+
+    assert (
+        "The video link must be a secure web address starting with https://" in caught.value.message_dict["online_link"]
+    )
+
+
+@pytest.mark.django_db
+def test_in_person_day_refuses_a_video_link(organisation):
+    day = _day_in(VenueFactory(organisation=organisation), online_link="https://meet.example.org/room")
+
+    with pytest.raises(ValidationError) as caught:
+        day.full_clean()
+
+    assert caught.value.message_dict["online_link"] == [
+        "An in-person day has no video link. Make the day online or hybrid, or remove the link."
+    ]

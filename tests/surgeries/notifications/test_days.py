@@ -1,10 +1,12 @@
 """Surgery-day messages: due times across the clock changes, and what the emails say."""
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
 from django.core import mail
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from outbox.models import Notification
@@ -119,3 +121,19 @@ def test_cancellation_notice_is_dropped_if_the_day_is_restored(learner, django_c
         sweep_due(dispatch=send_inline)
 
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("template", ["day_reminder", "surgeon_reminder"])
+@pytest.mark.django_db
+def test_reminders_of_an_online_day_say_online_and_give_no_address_or_link(template, organisation, learner):
+    day = SurgeryDayFactory(organisation=organisation, mode=SurgeryDay.Mode.ONLINE)
+    SurgeryDay.objects.filter(pk=day.pk).update(online_link="https://meet.example.org/day-room")
+    day.refresh_from_db()
+    first = SimpleNamespace(slot=SimpleNamespace(starts_at=day.starts_at))
+    context = {"day": day, "venue": day.venue, "zone": day.time_zone, "recipient": learner, "first": first}
+
+    bodies = [render_to_string(f"emails/{template}/body.{kind}", context) for kind in ("txt", "html")]
+
+    for body in bodies:
+        assert "online, by video call" in body.lower()
+        assert "1 High Street" not in body and "meet.example.org" not in body

@@ -2,9 +2,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from surgeries.models import SurgeryDay
 from surgeries.selectors import free_slots
 from surgeries.selectors.free_times import (
     FIRST_FEW,
+    ONLINE,
     FreeTimesQuery,
     free_times,
     hour_choices,
@@ -65,3 +67,25 @@ def test_free_slots_leave_out_booked_slots_and_surgeons_who_are_full(day, surgeo
     booked_slot(slot=first)
 
     assert free_slots(day=day) == [other]
+
+
+def test_free_times_on_a_hybrid_day_say_online_or_in_person_and_narrow_by_it(day):
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.HYBRID)
+    day.refresh_from_db()
+    SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person__display_name="Ann", is_online=True))
+    SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person__display_name="Ben"))
+    slots = open_slots(free_slots(day=day))
+
+    every = free_times(day=day, slots=slots, query=FreeTimesQuery())
+    online = free_times(day=day, slots=slots, query=FreeTimesQuery(mode=ONLINE))
+
+    assert sorted((t.surgeon_name, t.mode) for t in every.groups[0].times) == [("Ann", "Online"), ("Ben", "In person")]
+    assert [(t.surgeon_name, online.narrowed) for t in online.groups[0].times] == [("Ann", True)]
+
+
+def test_free_times_on_an_in_person_day_say_nothing_about_it(day):
+    SlotFactory(day_surgeon=DaySurgeonFactory(day=day))
+
+    result = free_times(day=day, slots=open_slots(free_slots(day=day)), query=FreeTimesQuery())
+
+    assert [t.mode for t in result.groups[0].times] == [""]

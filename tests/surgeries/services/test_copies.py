@@ -137,3 +137,23 @@ def test_copy_leaves_out_surgeons_who_left_the_organisation(source, organiser, s
     copied = day_copy(day=source, by=organiser, on=date(2026, 10, 10) + timedelta(days=7))
 
     assert copied.surgeons == []
+
+
+@time_machine.travel(SEPTEMBER, tick=False)
+def test_copy_keeps_how_people_meet_and_the_video_links(source, organiser, surgeon):
+    SurgeryDay.objects.filter(pk=source.pk).update(
+        mode=SurgeryDay.Mode.HYBRID, online_link="https://meet.example.org/day", link_shown_minutes_before=15
+    )
+    source.refresh_from_db()
+    DaySurgeon.objects.create(day=source, person=surgeon, is_online=True, video_link="https://video.example.org/sam")
+
+    copied = day_copy(day=source, by=organiser, on=date(2026, 10, 10))
+
+    day = copied.day
+    invited = DaySurgeon.objects.get(day=day)
+    assert (day.mode, day.online_link, day.link_shown_minutes_before) == (
+        SurgeryDay.Mode.HYBRID,
+        "https://meet.example.org/day",
+        15,
+    )
+    assert (invited.is_online, invited.video_link) == (True, "https://video.example.org/sam")

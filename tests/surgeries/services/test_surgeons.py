@@ -1,12 +1,15 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from surgeries import errors
-from surgeries.models import Booking
+from surgeries.day_version import day_version
+from surgeries.models import Booking, DaySurgeon, SurgeryDay
 from surgeries.services import (
     availability_set,
     slot_starts,
+    surgeon_online_set,
     waiting_list_join,
 )
 from tests.factories import (
@@ -63,3 +66,62 @@ def test_new_availability_books_waiting_person(organiser):
     )
 
     assert Booking.objects.get().learner == person
+
+
+# --- online sessions --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["surgeon", "organiser"])
+def test_surgeon_online_set_by_the_surgeon_or_an_organiser(request, day, surgeon, who):
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.HYBRID)
+    day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
+    before = day_version(day.pk)
+
+    surgeon_online_set(
+        day_surgeon=day_surgeon,
+        by=request.getfixturevalue(who),
+        is_online=True,
+        video_link="https://video.example.org/sam",
+    )
+
+    day_surgeon.refresh_from_db()
+    assert (day_surgeon.is_online, day_surgeon.video_link) == (True, "https://video.example.org/sam")
+    assert day_version(day.pk) > before  # the day page's "Online" labels change at once
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["learner", "stranger", "other_organiser"])
+def test_surgeon_online_set_by_anyone_else_is_refused(request, day, surgeon, who):
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.HYBRID)
+    day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
+
+    with pytest.raises(errors.NotAllowed):
+        surgeon_online_set(
+            day_surgeon=day_surgeon, by=request.getfixturevalue(who), is_online=True, video_link="https://x.example"
+        )
+
+    day_surgeon.refresh_from_db()
+    assert (day_surgeon.is_online, day_surgeon.video_link) == (False, "")
+
+
+@pytest.mark.django_db
+def test_surgeon_online_set_keeps_in_person_choice_off_a_hybrid_day(day, surgeon):
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.ONLINE)
+    day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
+
+    surgeon_online_set(day_surgeon=day_surgeon, by=surgeon, is_online=True, video_link="")
+
+    day_surgeon.refresh_from_db()
+    assert day_surgeon.is_online is False  # every session of an online day is online anyway
+
+
+@pytest.mark.django_db
+def test_surgeon_online_set_refuses_a_link_that_is_not_https(day, surgeon):
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.ONLINE)
+    day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
+
+    with pytest.raises(ValidationError):
+        surgeon_online_set(day_surgeon=day_surgeon, by=surgeon, is_online=True, video_link="http://video.example.org")
+
+    assert DaySurgeon.objects.get(pk=day_surgeon.pk).video_link == ""

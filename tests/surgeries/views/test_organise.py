@@ -33,6 +33,8 @@ def _day_form(venue, **overrides):
         "cancellation_cutoff_hours": "2",
         "safeguarding_contact": "Priya at the desk",
         "reminders": "24, 2",
+        "mode": "in_person",
+        "link_shown_minutes_before": "60",
     }
     data.update(overrides)
     return data
