@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surgeries', '0014_learner_session_limit'),
+        ('surgeries', '0015_surgeonwithdrawal_not_placed'),
     ]
 
     operations = [
