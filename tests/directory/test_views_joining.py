@@ -227,3 +227,12 @@ def test_accepting_an_invitation_leads_to_choosing_topics(client, organisation, 
     response = client.post(reverse("people:invitation_accept", args=["welcome-link"]))
 
     assert response.url == reverse("people:skills_edit")
+
+
+def test_day_page_offers_outsiders_to_ask_to_join_and_not_members(client, day, stranger, learner):
+    join_url = _join_url(day.organisation)
+    client.force_login(stranger)
+    assert f'href="{join_url}"' in client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
+
+    client.force_login(learner)
+    assert f'href="{join_url}"' not in client.get(reverse("surgeries:day_detail", args=[day.pk])).content.decode()
