@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='daymessage',
             name='group',
-            field=models.CharField(choices=[('everyone', 'Everyone taking part: learners, surgeons, workshop facilitators and participants, and waiting lists'), ('learners', 'Learners with a one-to-one session'), ('surgeons', 'Surgeons'), ('facilitators', 'Workshop facilitators'), ('waiting', 'People on a waiting list, for a session or a workshop'), ('checked_in', 'People who came: learners checked in at the desk, workshop participants'), ('no_show', 'People marked as did not come, to a session or a workshop')], max_length=20),
+            field=models.CharField(choices=[('everyone', 'Everyone taking part: learners, surgeons, workshop facilitators and participants, and waiting lists'), ('learners', 'Learners with a one-to-one session'), ('surgeons', 'Surgeons'), ('facilitators', 'Workshop facilitators'), ('waiting', 'People on a waiting list, for a session or a workshop'), ('checked_in', 'People who came: learners checked in at the desk, workshop participants not marked absent'), ('no_show', 'People marked as did not come, to a session or a workshop')], max_length=20),
         ),
         migrations.AlterField(
             model_name='reminderwording',

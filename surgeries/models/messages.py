@@ -26,7 +26,10 @@ class DayMessage(models.Model):
         SURGEONS = "surgeons", "Surgeons"
         FACILITATORS = "facilitators", "Workshop facilitators"
         WAITING = "waiting", "People on a waiting list, for a session or a workshop"
-        CHECKED_IN = "checked_in", "People who came: learners checked in at the desk, workshop participants"
+        CHECKED_IN = (
+            "checked_in",
+            "People who came: learners checked in at the desk, workshop participants not marked absent",
+        )
         NO_SHOW = "no_show", "People marked as did not come, to a session or a workshop"
 
     day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="messages")
