@@ -21,7 +21,7 @@ urlpatterns = [
     path("", include((workshop_urls.urlpatterns + afterday_urls.workshop_urlpatterns, workshop_urls.app_name))),
     path("", include("matchmaking.urls")),
     path("after/", include("afterday.urls")),
-    path("organisations/<slug:slug>/directory/", include("directory.urls")),
+    path("organisations/<slug:slug>/", include("directory.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -1,10 +1,10 @@
-"""Forms of the network directory: a listing, a message, the topic filter."""
+"""Forms of the network: asking to join, declining, and the directory's listing, message and topic filter."""
 
 from django import forms
 
 from directory.services import LISTING_FIELDS
 from people.forms import form_helper
-from people.models import DirectoryListing, Topic
+from people.models import DirectoryListing, JoinRequest, Topic
 from people.selectors import active_topics_of
 
 
@@ -40,3 +40,20 @@ class TopicFilterForm(forms.Form):
         self.fields["topic"].queryset = active_topics_of(organisation_id=organisation.pk)
         self.helper = form_helper("Filter", method="get")
         self.helper.disable_csrf = True
+
+
+class JoinRequestForm(forms.ModelForm):
+    class Meta:
+        model = JoinRequest
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+
+class JoinDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Sent to the person with the answer. Leave it blank to send the answer alone.",
+    )

@@ -1,4 +1,5 @@
-"""The network directory: browse, list yourself, get in touch, answer, block."""
+"""The network: ask to join and answer requests; the directory: browse, list yourself,
+get in touch, answer, block."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from directory import selectors, services
-from directory.forms import ListingForm, MessageForm, TopicFilterForm
+from directory.forms import JoinDeclineForm, JoinRequestForm, ListingForm, MessageForm, TopicFilterForm
+from people import selectors as people_selectors
 from people.access import organisation_for
 from people.forms import add_validation_errors
-from people.models import DirectoryListing, DirectoryMessage, User
+from people.models import DirectoryListing, DirectoryMessage, JoinRequest, Organisation, User
 
 
 @login_required
@@ -134,3 +136,93 @@ def contact_unblock(request, slug: str, person_id: int):
     services.contact_unblock(blocker=request.user, blocked_id=person_id)
     messages.success(request, "Unblocked.")
     return redirect("directory:my_listing", slug=slug)
+
+
+# --- Joining ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join(request, slug: str):
+    """Ask to join, or see the request that waits. Open to anyone signed in: the
+    organisation's name is public on its days anyway."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if people_selectors.is_member(person=request.user, organisation=organisation):
+        messages.info(request, f"You are a member of {organisation.name}.")
+        return redirect("people:organisation_detail", slug=slug)
+    blocked = people_selectors.is_blocked(person=request.user, organisation=organisation)
+    waiting = people_selectors.join_request_pending(person=request.user, organisation=organisation)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and not blocked and waiting is None and form.is_valid():
+        try:
+            services.join_request_create(
+                person=request.user, organisation=organisation, message=form.cleaned_data["message"]
+            )
+        except services.JoinError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your request is sent. The organisers will answer by email.")
+            return redirect("directory:join", slug=slug)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "waiting": waiting,
+        "blocked_message": services.JOIN_NOT_POSSIBLE if blocked else "",
+    }
+    return render(request, "directory/join.html", context)
+
+
+@login_required
+@require_POST
+def join_withdraw(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if services.join_request_withdraw(person=request.user, organisation=organisation):
+        messages.success(request, f"Your request to join {organisation.name} is withdrawn.")
+    return redirect("directory:join", slug=slug)
+
+
+@login_required
+def join_requests(request, slug: str):
+    organisation = organisation_for(request, slug)
+    waiting = list(people_selectors.join_requests_pending(organisation=organisation)[:200])
+    return render(request, "directory/join_requests.html", {"organisation": organisation, "waiting": waiting})
+
+
+@login_required
+@require_POST
+def join_request_approve(request, slug: str, request_id: int):
+    organisation = organisation_for(request, slug)
+    try:
+        membership = services.join_request_approve(
+            organisation=organisation, join_request_id=request_id, by=request.user
+        )
+    except services.JoinError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{membership.person.display_name} is now a member. They have been told by email.")
+    return redirect("directory:join_requests", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_request_decline(request, slug: str, request_id: int):
+    organisation = organisation_for(request, slug)
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("person"),
+        pk=request_id,
+        organisation=organisation,
+        status=JoinRequest.Status.PENDING,
+    )
+    form = JoinDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_decline(
+                organisation=organisation, join_request_id=join_request.pk, by=request.user, **form.cleaned_data
+            )
+        except services.JoinError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The request from {join_request.person.display_name} is declined.")
+        return redirect("directory:join_requests", slug=slug)
+    context = {"organisation": organisation, "join_request": join_request, "form": form}
+    return render(request, "directory/join_decline.html", context)

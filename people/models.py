@@ -249,6 +249,50 @@ class Invitation(models.Model):
         return f"{local[:1]}•••@{domain}"
 
 
+class JoinRequest(models.Model):
+    """Someone asking to become a member of an organisation; an organiser approves or declines.
+
+    The message and the reason for a decline are the person's own data: they are in
+    their export and go with their account. At most one request per person and
+    organisation waits at a time; answered and withdrawn ones stay as a record.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an organiser"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="join_requests")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.CharField(
+        "a short message to the organisers (optional)",
+        max_length=500,
+        blank=True,
+        help_text="Say who you are or why you would like to join. Please leave out health details.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decline_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person"], condition=Q(status="pending"), name="join_request_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} asks to join {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
 # --- Audit log ----------------------------------------------------------------------
 
 
@@ -383,6 +427,7 @@ class DirectoryMessage(models.Model):
 
 __all__ = [
     "DatabaseIdentity",
+    "JoinRequest",
     "Membership",
     "Organisation",
     "OrganisationBlock",

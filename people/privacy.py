@@ -20,6 +20,7 @@ from people.enums import AccessNeed
 from people.models import (
     AuditEntry,
     Invitation,
+    JoinRequest,
     OrganisationBlock,
     PersonPerspective,
     Profile,
@@ -70,6 +71,17 @@ def account_export(*, person: User) -> dict:
         "blocks": [
             {"organisation": b.organisation.name, "since": b.created_at.isoformat()}
             for b in OrganisationBlock.objects.filter(person=person).select_related("organisation")
+        ],
+        "requests_to_join": [
+            {
+                "organisation": r.organisation.name,
+                "asked_at": r.created_at.isoformat(),
+                "message": r.message,
+                "status": r.get_status_display(),
+                "answered_at": _iso(r.decided_at),
+                "reason_given": r.decline_reason,
+            }
+            for r in JoinRequest.objects.filter(person=person).select_related("organisation")
         ],
         "audit_log": [
             {
@@ -138,8 +150,8 @@ def account_delete(*, person: User) -> User:
     """Erase a person: special-category data goes at once; the account row stays, scrubbed.
 
     1. Registered handlers (bookings, workshops, ...) anonymise their rows.
-    2. Profile, perspectives, skills, email addresses, pending invitations and
-       log-in records are deleted.
+    2. Profile, perspectives, skills, requests to join, email addresses, pending
+       invitations and log-in records are deleted.
     3. The user row keeps its id (other apps' counts stay right) but loses the email,
        name and password, and can no longer log in. Changing the password hash also
        ends every session the person still has open.
@@ -167,6 +179,10 @@ def _personal_rows_delete(person: User) -> None:
     PersonPerspective.objects.filter(person=person).delete()
     TopicOffer.objects.filter(person=person).delete()
     TopicWant.objects.filter(person=person).delete()
+    # Their requests to join go, messages and all. The account row stays, so requests
+    # this person answered as an organiser forget who answered them here.
+    JoinRequest.objects.filter(person=person).delete()
+    JoinRequest.objects.filter(decided_by=person).update(decided_by=None)
     addresses = {person.email.lower(), *(a.lower() for a in person.emailaddress_set.values_list("email", flat=True))}
     EmailAddress.objects.filter(user=person).delete()
     # Accepted invitations too: organisers' invitation list would still show the address.

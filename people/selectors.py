@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from people.models import (
     AuditEntry,
     DatabaseIdentity,
     Invitation,
+    JoinRequest,
     Membership,
     Organisation,
     OrganisationBlock,
@@ -197,6 +198,36 @@ def invitation_is_for(*, invitation: Invitation, person: User) -> bool:
     if person.email.casefold() == invitation.email.casefold():
         return True
     return EmailAddress.objects.filter(user=person, verified=True, email__iexact=invitation.email).exists()
+
+
+# --- Requests to join -----------------------------------------------------------------
+
+
+def is_member(*, person: User, organisation: Organisation) -> bool:
+    return Membership.objects.filter(person=person, organisation=organisation).exists()
+
+
+def join_request_pending(*, person: User, organisation: Organisation) -> JoinRequest | None:
+    """The person's request to join that is waiting for an organiser, or None."""
+    return JoinRequest.objects.filter(
+        person=person, organisation=organisation, status=JoinRequest.Status.PENDING
+    ).first()
+
+
+def join_requests_pending(*, organisation: Organisation) -> QuerySet[JoinRequest]:
+    """Requests waiting for an organiser, oldest first, with who asked (one query)."""
+    return (
+        JoinRequest.objects.filter(organisation=organisation, status=JoinRequest.Status.PENDING)
+        .select_related("person")
+        .order_by("created_at", "id")
+    )
+
+
+def organisations_organised_with_requests(*, user: User) -> QuerySet[Organisation]:
+    """The organisations the user organises, each with `pending_join_requests`, in one query."""
+    return organisations_organised_by(user=user).annotate(
+        pending_join_requests=Count("join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING))
+    )
 
 
 def audit_entries_about(*, person: User) -> QuerySet[AuditEntry]:

@@ -34,6 +34,16 @@ The signals:
     Sent by `days_finish_ended` (hourly) with a queryset of every finished day, not
     only those this run finished, so a row that raced the finishing is caught next
     time. A receiver must change nothing when run again.
+
+One more signal asks instead of tells, and is sent by a selector, not a service:
+
+`message_group_people(day, group)`
+    Sent by `message_recipients` (`surgeries/selectors/attendees.py`) to learn who
+    else belongs to a group an organiser writes to (`DayMessage.Group`): workshop
+    participants who came or did not, and workshop waiting lists. A receiver returns
+    a query of person ids (`.values("person_id")`) or None; it must not write, and
+    its query is used as a subquery, so the recipients stay one query whatever the
+    size of the day.
 """
 
 from django.dispatch import Signal
@@ -42,3 +52,4 @@ day_cancelled = Signal()
 day_copied = Signal()
 day_updated = Signal()
 days_finished = Signal()
+message_group_people = Signal()

@@ -46,6 +46,7 @@ from people.models import User
 from surgeries.models import SurgeryDay
 from surgeries.notifications import day_cancellation_notify, offset_slot
 from surgeries.notifications.bookings import reminder_due_at
+from surgeries.notifications.wording import reminder_wording_for
 from workshops.calendar import facilitator_calendar, registration_calendar
 from workshops.models import Registration, Workshop, WorkshopFacilitator
 
@@ -132,6 +133,12 @@ def registration_context(notification: Notification, registration: Registration,
     return {**_workshop_context(registration.workshop), "promoted": notification.kind == WAITING_LIST_PLACE}
 
 
+def reminder_context(notification: Notification, registration: Registration, recipient: User) -> dict:
+    # The organisers' subject and opening for the day's reminders, if they wrote one.
+    wording = reminder_wording_for(day=registration.workshop.day, kind=notification.kind)
+    return {**registration_context(notification, registration, recipient), "wording": wording}
+
+
 def workshop_context(notification: Notification, workshop: Workshop, recipient: User) -> dict:
     return {**_workshop_context(workshop), "to_facilitator": notification.slot == TO_FACILITATOR}
 
@@ -175,7 +182,7 @@ KINDS = (
         essential=False,
         send_within=REMINDER_SEND_WITHIN,
         template="workshop_reminder",
-        build_context=registration_context,
+        build_context=reminder_context,
         is_live=_is_upcoming,
         due_at=registration_reminder_due_at,
     ),

@@ -9,7 +9,8 @@ from django.dispatch import receiver
 
 from surgeries.day_version import bump_on_change
 from surgeries.models import SurgeryDay
-from surgeries.signals import day_cancelled, day_copied, day_updated, days_finished
+from surgeries.signals import day_cancelled, day_copied, day_updated, days_finished, message_group_people
+from workshops import selectors
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator
 from workshops.notifications import workshop_moved_notify
 from workshops.services.planning import programme_copy_to_day, workshops_cancel_for_day
@@ -39,6 +40,12 @@ def end_waiting_lists_with_days(sender, *, days, **kwargs) -> None:
 def copy_programme_with_day(sender, *, source: SurgeryDay, day: SurgeryDay, shift, **kwargs) -> list[str]:
     # "Copy this day" and each date of a series bring the day's workshops and open space.
     return programme_copy_to_day(source=source, day=day, shift=shift)
+
+
+@receiver(message_group_people, sender=SurgeryDay, dispatch_uid="workshops_people_in_message_groups")
+def workshop_people_in_message_group(sender, *, day: SurgeryDay, group: str, **kwargs):
+    # An organiser writing to who came, who did not, or who waits means workshops too.
+    return selectors.message_group_people(day=day, group=group)
 
 
 def _day_of_workshop(row: Registration | WorkshopFacilitator) -> int | None:

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from people.models import User
-from surgeries.models import SurgeryDay
+from surgeries.models import DayMessage, SurgeryDay
 from workshops.models import OpenSpace, Registration, Workshop, WorkshopFacilitator, WorkshopWaitingEntry
 
 ACTIVE_PLACES = Count("registrations", filter=Q(registrations__status=Registration.Status.ACTIVE))
@@ -164,3 +164,28 @@ def person_status(*, workshop: Workshop, person: User) -> tuple[Registration | N
         workshop=workshop, person=person, status=WorkshopWaitingEntry.Status.WAITING
     ).first()
     return registration, waiting
+
+
+def message_group_people(*, day: SurgeryDay, group: str, now: datetime | None = None) -> QuerySet | None:
+    """The day's workshop people in an organisers' message group, as person ids for a subquery.
+
+    Participants and facilitators already reach "everyone" through their commitments;
+    this adds the waiting lists to it, and fills the groups that ask who came and who
+    did not. Someone came to a workshop if their place is active, the workshop has
+    started and nobody marked them as not coming. None: no workshop people in the group.
+    """
+    Group = DayMessage.Group
+    places = Registration.objects.filter(
+        workshop__day=day, workshop__status=Workshop.Status.ACTIVE, status=Registration.Status.ACTIVE
+    )
+    waiting = WorkshopWaitingEntry.objects.filter(
+        workshop__day=day, workshop__status=Workshop.Status.ACTIVE, status=WorkshopWaitingEntry.Status.WAITING
+    )
+    if group in (Group.EVERYONE, Group.WAITING):
+        return waiting.values("person_id")
+    if group == Group.CHECKED_IN:
+        started = places.filter(is_no_show=False, workshop__starts_at__lte=now or timezone.now())
+        return started.values("person_id")
+    if group == Group.NO_SHOW:
+        return places.filter(is_no_show=True).values("person_id")
+    return None

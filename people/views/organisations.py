@@ -110,8 +110,13 @@ def invitation_accept(request, token: str):
         except services.PeopleError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Welcome to {membership.organisation.name}.")
-            return redirect("people:organisation_detail", slug=membership.organisation.slug)
+            # As after an approved request to join: next, the topics they help with or want help with.
+            messages.success(
+                request,
+                f"Welcome to {membership.organisation.name}. "
+                "Now choose the topics you can help with and the ones you would like help with.",
+            )
+            return redirect("people:skills_edit")
     is_for_you = selectors.invitation_is_for(invitation=invitation, person=request.user)
     return render(request, "people/invitation_accept.html", {"invitation": invitation, "is_for_you": is_for_you})
 

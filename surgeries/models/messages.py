@@ -18,13 +18,19 @@ from surgeries.models.days import SurgeryDay
 
 class DayMessage(models.Model):
     class Group(models.TextChoices):
-        EVERYONE = "everyone", "Everyone taking part: learners, surgeons, workshop facilitators and participants"
+        EVERYONE = (
+            "everyone",
+            "Everyone taking part: learners, surgeons, workshop facilitators and participants, and waiting lists",
+        )
         LEARNERS = "learners", "Learners with a one-to-one session"
         SURGEONS = "surgeons", "Surgeons"
         FACILITATORS = "facilitators", "Workshop facilitators"
-        WAITING = "waiting", "People on the waiting list"
-        CHECKED_IN = "checked_in", "Learners who checked in at the desk"
-        NO_SHOW = "no_show", "Learners marked as did not come"
+        WAITING = "waiting", "People on a waiting list, for a session or a workshop"
+        CHECKED_IN = (
+            "checked_in",
+            "People who came: learners checked in at the desk, workshop participants not marked absent",
+        )
+        NO_SHOW = "no_show", "People marked as did not come, to a session or a workshop"
 
     day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="messages")
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -66,6 +72,8 @@ class ReminderWording(models.Model):
         DAY = "surgeries.day_reminder", "Day reminder (to everyone booked)"
         SESSION = "surgeries.session_reminder", "Session reminder (to learners and surgeons)"
         SURGEON = "surgeries.surgeon_reminder", "Surgeon reminder"
+        # Sent by workshops; the wording is the day's, so it is kept with the others.
+        WORKSHOP = "workshops.reminder", "Workshop reminder (to workshop participants)"
 
     day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="reminder_wordings")
     kind = models.CharField(max_length=64, choices=Reminder.choices)

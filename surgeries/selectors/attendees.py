@@ -14,6 +14,7 @@ from outbox.models import Notification, NotificationPreference
 from people.models import User
 from people.visibility import visible_profiles
 from surgeries.models import Booking, Commitment, DayMessage, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.signals import message_group_people
 
 Group = DayMessage.Group
 
@@ -33,18 +34,29 @@ def _group_filter(day: SurgeryDay, group: str) -> Q:
     surgeons = Q(pk__in=DaySurgeon.objects.filter(day=day).values("person_id"))
     facilitators = Q(pk__in=_commitments(day, Commitment.Role.FACILITATOR).values("person_id"))
     participants = Q(pk__in=_commitments(day, Commitment.Role.PARTICIPANT).values("person_id"))
+    waiting = Q(
+        pk__in=WaitingListEntry.objects.filter(day=day, status=WaitingListEntry.Status.WAITING).values("person_id")
+    )
     filters = {
-        Group.EVERYONE: learners | surgeons | facilitators | participants,
+        Group.EVERYONE: learners | surgeons | facilitators | participants | waiting,
         Group.LEARNERS: learners,
         Group.SURGEONS: surgeons,
         Group.FACILITATORS: facilitators,
-        Group.WAITING: Q(
-            pk__in=WaitingListEntry.objects.filter(day=day, status=WaitingListEntry.Status.WAITING).values("person_id")
-        ),
+        Group.WAITING: waiting,
         Group.CHECKED_IN: Q(pk__in=_active_bookings(day).filter(checked_in_at__isnull=False).values("learner_id")),
         Group.NO_SHOW: Q(pk__in=_active_bookings(day).filter(is_no_show=True).values("learner_id")),
     }
-    return filters[Group(group)]
+    return filters[Group(group)] | _people_kept_elsewhere(day, group)
+
+
+def _people_kept_elsewhere(day: SurgeryDay, group: str) -> Q:
+    # Workshops keep who came to a workshop and who waits for a place; surgeries may
+    # not import them, so it asks (surgeries/signals.py). Each answer is a subquery.
+    found = Q(pk__in=[])
+    for _receiver, person_ids in message_group_people.send(sender=SurgeryDay, day=day, group=Group(group)):
+        if person_ids is not None:
+            found |= Q(pk__in=person_ids)
+    return found
 
 
 def message_recipients(*, day: SurgeryDay, group: str, is_essential: bool) -> QuerySet[User]:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from people.selectors import organisations_organised_by
+from people.selectors import organisations_organised_with_requests
 from surgeries import errors, selectors, services
 from surgeries.access import organiser_day, organiser_organisation
 from surgeries.forms import DayForm, InviteSurgeonForm, SurgeonOnlineForm, VenueForm
@@ -16,7 +16,7 @@ from surgeries.models import DaySurgeon, SurgeryDay
 
 @login_required
 def organise_home(request):
-    organisations = list(organisations_organised_by(user=request.user))
+    organisations = list(organisations_organised_with_requests(user=request.user))
     if not organisations:
         raise PermissionDenied("Organising pages are for the organisers of a surgery network.")
     days = selectors.days_organised_by(user=request.user)

@@ -16,6 +16,9 @@ from surgeries.notifications.failures import failure_digest_schedule
 # Every kind the site sends today (docs/reminders.md), so a module the outbox stops
 # finding, or a kind renamed by mistake, fails here rather than at the first send.
 EXPECTED_KINDS = [
+    "directory.join_approved",
+    "directory.join_declined",
+    "directory.join_requested",
     "people.directory_message",
     "surgeries.booking_cancelled",
     "surgeries.booking_confirmed",

@@ -4,8 +4,9 @@ import pytest
 from axes.models import AccessLog
 from django.urls import reverse
 
+from directory.services import join_request_decline
 from people import privacy
-from people.models import AuditEntry, Invitation, Profile
+from people.models import AuditEntry, Invitation, JoinRequest, Profile
 from people.privacy import account_delete
 from people.services import invitation_accept
 from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
@@ -80,3 +81,31 @@ def test_account_delete_removes_the_invitation_they_accepted(organisation, organ
     account_delete(person=joiner)
 
     assert not Invitation.objects.filter(email="joiner@example.org").exists()
+
+
+def test_export_has_the_persons_requests_to_join_with_their_message_and_the_answer(organisation, organiser):
+    person = UserFactory()
+    join_request = JoinRequest.objects.create(organisation=organisation, person=person, message="I know Canva.")
+    join_request_decline(
+        organisation=organisation, join_request_id=join_request.pk, by=organiser, reason="Full at the moment."
+    )
+
+    (exported,) = privacy.account_export(person=person)["requests_to_join"]
+
+    assert (exported["organisation"], exported["message"], exported["status"], exported["reason_given"]) == (
+        organisation.name,
+        "I know Canva.",
+        "Declined",
+        "Full at the moment.",
+    )
+
+
+def test_account_delete_removes_requests_to_join_and_forgets_who_answered(organisation, organiser):
+    person = UserFactory()
+    JoinRequest.objects.create(organisation=organisation, person=person, message="Personal words")
+    answered = JoinRequest.objects.create(organisation=organisation, person=UserFactory(), decided_by=organiser)
+
+    account_delete(person=person)
+    account_delete(person=organiser)
+
+    assert list(JoinRequest.objects.values_list("pk", "decided_by")) == [(answered.pk, None)]

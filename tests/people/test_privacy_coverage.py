@@ -27,6 +27,8 @@ HANDLED_BY = {
     "people.TopicWant.person": "people/privacy.py",
     "people.Invitation.invited_by": "people/privacy.py",
     "people.Invitation.accepted_by": "people/privacy.py",
+    "people.JoinRequest.person": "people/privacy.py",
+    "people.JoinRequest.decided_by": "people/privacy.py",
     "people.AuditEntry.actor": "people/privacy.py",
     "people.AuditEntry.subject": "people/privacy.py",
     "people.DirectoryListing.person": "directory/privacy.py",

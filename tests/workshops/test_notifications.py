@@ -9,9 +9,9 @@ from django.db import transaction
 
 from outbox.models import Notification
 from outbox.services import notification_preference_set
-from surgeries.models import WaitingListEntry
+from surgeries.models import ReminderWording, WaitingListEntry
 from surgeries.notifications import DAY_CANCELLED
-from surgeries.services import DayDetails, day_cancel, day_update
+from surgeries.services import DayDetails, day_cancel, day_update, reminder_wording_set
 from surgeries.services import waiting_list_join as day_waiting_list_join
 from tests.factories import (
     DaySurgeonFactory,
@@ -472,3 +472,44 @@ def test_workshop_changed_without_new_times_sends_no_moved_notice(
 
     assert mail.outbox == []
     assert not Notification.objects.filter(kind__in=[WORKSHOP_MOVED, WORKSHOP_MOVED_FACILITATOR]).exists()
+
+
+def _reminders_of(workshop, learner, send_due, capture) -> list:
+    with time_machine.travel(workshop.starts_at - timedelta(days=10), tick=False):
+        _register(workshop, learner, capture)
+        send_due()
+    mail.outbox.clear()
+    send_due(workshop.starts_at - timedelta(minutes=30))
+    return mail_to(learner)
+
+
+def test_workshop_reminder_takes_the_days_own_subject_and_opening(
+    workshop, learner, send_due, django_capture_on_commit_callbacks
+):
+    reminder_wording_set(
+        day=workshop.day,
+        kind=ReminderWording.Reminder.WORKSHOP,
+        subject="Your workshop on Tuesday",
+        opening="Bring the phone you want to set up.",
+    )
+
+    reminders = _reminders_of(workshop, learner, send_due, django_capture_on_commit_callbacks)
+
+    assert [m.subject for m in reminders] == ["Surgery Day: Your workshop on Tuesday"]
+    assert "Bring the phone you want to set up." in reminders[0].body
+    assert "Workshop: Staying safe online, on Winter surgery" in reminders[0].body
+    assert "This is a reminder of your place" not in reminders[0].body
+    assert "Bring the phone you want to set up." in reminders[0].alternatives[0][0]
+
+
+def test_workshop_reminder_keeps_the_standard_wording_without_the_days_own(
+    workshop, learner, send_due, django_capture_on_commit_callbacks
+):
+    # Wording for the day's other reminders does not leak into the workshop's.
+    reminder_wording_set(day=workshop.day, kind=ReminderWording.Reminder.DAY, subject="Day", opening="Day opening.")
+
+    reminders = _reminders_of(workshop, learner, send_due, django_capture_on_commit_callbacks)
+
+    assert reminders[0].subject.startswith("Surgery Day: Reminder: Staying safe online, ")
+    assert 'This is a reminder of your place in the workshop "Staying safe online"' in reminders[0].body
+    assert "Day opening." not in reminders[0].body

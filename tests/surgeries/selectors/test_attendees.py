@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from outbox.services import notification_preference_set
@@ -19,6 +20,7 @@ from tests.factories import (
     member,
     registered,
 )
+from workshops.models import Workshop, WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 Group = DayMessage.Group
@@ -31,7 +33,8 @@ def _names(day, group, *, is_essential=True):
 @pytest.fixture
 def people_of_day(day, surgeon):
     """Two learners (one checked in, one who did not come), a surgeon, a facilitator,
-    a workshop place and someone on the waiting list."""
+    two workshop places (one marked as did not come), someone on the day's waiting
+    list and someone waiting for a workshop place."""
     slots = [SlotFactory(day_surgeon=DaySurgeonFactory(day=day, person=surgeon), starts_at=day.starts_at)]
     slots.append(SlotFactory(day_surgeon=slots[0].day_surgeon, starts_at=day.starts_at + timedelta(minutes=30)))
     came = booked_slot(slot=slots[0], learner=UserFactory(display_name="Ada Came"))
@@ -43,24 +46,73 @@ def people_of_day(day, surgeon):
     workshop = WorkshopFactory(day=day, starts_at=day.starts_at + timedelta(hours=2))
     facilitating(workshop=workshop, person=UserFactory(display_name="Fay Facilitator"))
     registered(workshop=workshop, person=UserFactory(display_name="Pat Participant"))
+    absent = registered(workshop=workshop, person=UserFactory(display_name="Nia Notthere"))
+    absent.is_no_show = True
+    absent.save()
     WaitingListEntry.objects.create(day=day, person=UserFactory(display_name="Wes Waiting"))
+    WorkshopWaitingEntry.objects.create(workshop=workshop, person=UserFactory(display_name="Wyn Workshopwait"))
     return day
 
 
 @pytest.mark.parametrize(
     ("group", "expected"),
     [
-        (Group.EVERYONE, ["Ada Came", "Bea Missed", "Fay Facilitator", "Pat Participant", "Sam Surgeon"]),
+        (
+            Group.EVERYONE,
+            [
+                "Ada Came",
+                "Bea Missed",
+                "Fay Facilitator",
+                "Nia Notthere",
+                "Pat Participant",
+                "Sam Surgeon",
+                "Wes Waiting",
+                "Wyn Workshopwait",
+            ],
+        ),
         (Group.LEARNERS, ["Ada Came", "Bea Missed"]),
         (Group.SURGEONS, ["Sam Surgeon"]),
         (Group.FACILITATORS, ["Fay Facilitator"]),
-        (Group.WAITING, ["Wes Waiting"]),
+        (Group.WAITING, ["Wes Waiting", "Wyn Workshopwait"]),
+        # The workshop has not started yet, so nobody has come to it.
         (Group.CHECKED_IN, ["Ada Came"]),
-        (Group.NO_SHOW, ["Bea Missed"]),
+        (Group.NO_SHOW, ["Bea Missed", "Nia Notthere"]),
     ],
 )
 def test_message_recipients_of_each_group(people_of_day, group, expected):
     assert _names(people_of_day, group) == expected
+
+
+def test_checked_in_group_has_workshop_participants_who_came_once_it_started(people_of_day):
+    workshop = Workshop.objects.get(day=people_of_day)
+
+    with time_machine.travel(workshop.starts_at + timedelta(minutes=5)):
+        names = _names(people_of_day, Group.CHECKED_IN)
+
+    assert names == ["Ada Came", "Pat Participant"]
+
+
+def test_cancelled_workshop_people_are_in_no_group(people_of_day):
+    Workshop.objects.filter(day=people_of_day).update(status=Workshop.Status.CANCELLED)
+
+    assert _names(people_of_day, Group.WAITING) == ["Wes Waiting"]
+    assert _names(people_of_day, Group.NO_SHOW) == ["Bea Missed"]
+
+
+def test_workshop_people_of_another_day_are_left_out(day):
+    other = WorkshopFactory()
+    absent = registered(workshop=other, person=UserFactory(display_name="Olly Otherday"))
+    absent.is_no_show = True
+    absent.save()
+    WorkshopWaitingEntry.objects.create(workshop=other, person=UserFactory(display_name="Ona Otherwait"))
+
+    assert _names(day, Group.NO_SHOW) == []
+    assert _names(day, Group.WAITING) == []
+
+
+def test_message_recipients_take_one_query_with_workshop_people(people_of_day, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        _names(people_of_day, Group.EVERYONE)
 
 
 def test_message_recipients_leave_out_cancelled_bookings_and_other_days(day, slot, surgeon):

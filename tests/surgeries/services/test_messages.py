@@ -9,8 +9,9 @@ from surgeries.errors import MessageError, RecipientsChanged
 from surgeries.models import DayMessage, ReminderWording
 from surgeries.notifications import HOUR_BEFORE, day_reminders_schedule
 from surgeries.services import day_message_draft, day_message_send, reminder_wording_set
-from tests.factories import booked_slot, past_day, past_session
+from tests.factories import UserFactory, WorkshopFactory, booked_slot, past_day, past_session, registered
 from tests.mail import mail_to
+from workshops.models import WorkshopWaitingEntry
 
 pytestmark = pytest.mark.django_db
 Group = DayMessage.Group
@@ -140,3 +141,31 @@ def test_blank_reminder_wording_goes_back_to_the_standard(day, learner, send_due
     (email,) = mail_to(learner)
     assert email.subject.startswith("Surgery Day: Reminder: Spring surgery")
     assert not ReminderWording.objects.exists()
+
+
+def test_message_to_who_did_not_come_reaches_workshop_participants_marked_absent(day, organiser, send_due):
+    workshop = WorkshopFactory(day=day)
+    absent = registered(workshop=workshop, person=UserFactory(display_name="Nia"))
+    absent.is_no_show = True
+    absent.save()
+    registered(workshop=workshop, person=UserFactory(display_name="Pat"))
+    send_due()
+    mail.outbox.clear()
+    message = _draft(day, organiser, group=Group.NO_SHOW, subject="Sorry we missed you")
+
+    sent = day_message_send(message_id=message.pk, by=organiser, expected_count=1)
+    send_due()
+
+    assert sent.recipient_count == 1
+    assert [m.to for m in mail.outbox if "Sorry we missed you" in m.subject] == [[absent.person.email]]
+
+
+def test_message_to_the_waiting_lists_reaches_people_waiting_for_a_workshop(day, organiser, send_due):
+    waiting = UserFactory()
+    WorkshopWaitingEntry.objects.create(workshop=WorkshopFactory(day=day), person=waiting)
+    message = _draft(day, organiser, group=Group.WAITING, subject="Places may free up")
+
+    day_message_send(message_id=message.pk, by=organiser, expected_count=1)
+    send_due()
+
+    assert [m.subject for m in mail_to(waiting)] == ["Surgery Day: Places may free up (Spring surgery)"]

@@ -339,3 +339,17 @@ def test_manage_page_links_to_messages_lists_and_sheets(client, organiser, day):
 
     for name in ("day_messages", "attendees_csv", "attendees_xlsx", "sign_in_sheet", "desk_list"):
         assert reverse(f"surgeries:{name}", args=[day.pk]) in page
+
+
+def test_reminder_wording_page_offers_the_workshop_reminder(client, organiser, day):
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("surgeries:reminder_wording", args=[day.pk]),
+        {"kind": ReminderWording.Reminder.WORKSHOP, "workshop-subject": "Workshops today", "workshop-opening": ""},
+    )
+
+    assert response.status_code == 302
+    assert list(ReminderWording.objects.values_list("kind", "subject")) == [
+        (ReminderWording.Reminder.WORKSHOP, "Workshops today")
+    ]
