@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surgeries', '0014_learner_session_limit'),
+        ('surgeries', '0016_online_and_hybrid_days'),
     ]
 
     operations = [
