@@ -14,7 +14,14 @@ SOMEONE_NEW = ""
 
 
 class BookForSomeoneForm(OneHourOfSlots, forms.Form):
-    member = forms.TypedChoiceField(label="Who", coerce=int, empty_value=None, required=False, widget=forms.RadioSelect)
+    member = forms.TypedChoiceField(
+        label="Members found",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Please choose someone from the search results, or someone new."},
+    )
     display_name = forms.CharField(
         label="Name", max_length=80, required=False, help_text="For someone new: the name they would like to be called."
     )
@@ -31,6 +38,7 @@ class BookForSomeoneForm(OneHourOfSlots, forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
     )
     phone_match = forms.ChoiceField(
+        label="Is this the same person?",
         required=False,
         widget=forms.RadioSelect,
         choices=[(SAME_PERSON, "Yes, book them"), (DIFFERENT_PERSON, "No, this is someone else")],
@@ -39,7 +47,15 @@ class BookForSomeoneForm(OneHourOfSlots, forms.Form):
     topics = forms.TypedMultipleChoiceField(
         label="Topics (optional)", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
     )
-    slot = forms.TypedChoiceField(label="Session", coerce=int, widget=forms.RadioSelect)
+    slot = forms.TypedChoiceField(
+        label="Session",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose a session.",
+            "invalid_choice": "That session is no longer free. Please choose another.",
+        },
+    )
     on_behalf = forms.ChoiceField(
         label="How did they ask?",
         choices=Booking.OnBehalf.choices,
@@ -74,11 +90,8 @@ class BookForSomeoneForm(OneHourOfSlots, forms.Form):
                 self.add_error("display_name", "This is a new person: please give their name.")
         return data
 
-    def ask_about_phone(self, *, member_id: int, member_name: str) -> None:
-        """Show "Is this Sam B?" for a number a member already has."""
-        field = self.fields["phone_match"]
-        field.label = f"{member_name} already has this phone number. Is this {member_name}?"
-        self.phone_match_member = member_id
+    def ask_about_phone(self, *, member_name: str) -> None:
+        """Ask "Is this Sam B?" for a number a member already has (the page shows the question)."""
         self.add_error("phone_match", f"Please say whether this is {member_name}.")
 
     def someone(self) -> Someone:

@@ -192,7 +192,7 @@ def desk_book_for(request, day_id: int):
     members = people_selectors.members_named(organisation=day.organisation, search=search)
     data = request.POST if request.method == "POST" else None
     form = BookForSomeoneForm(data, day=day, members=members, slots=slots)
-    asked_about = None
+    asked_about = None  # the member a "Is this Sam B?" question is about
     if request.method == "POST" and form.is_valid():
         try:
             booked = services.booking_for_someone(
@@ -205,15 +205,17 @@ def desk_book_for(request, day_id: int):
                 consent=form.cleaned_data["consent"],
             )
         except errors.SamePhoneAsMember as error:
-            form.ask_about_phone(member_id=error.member_id, member_name=error.member_name)
-            asked_about = error.member_id
+            form.ask_about_phone(member_name=error.member_name)
+            asked_about = people_selectors.member_of(organisation=day.organisation, person_id=error.member_id)
         except errors.SurgeryError as error:
             form.add_error(None, error.message)
         else:
             return redirect("surgeries:desk_booked_for", day_id=day.pk, booking_id=booked.booking.pk)
-    if asked_about is None and form.is_bound:
+    if asked_about is None and form.is_bound and form.cleaned_data.get("phone_match_id"):
         # The question stays on the page while it is being answered.
-        asked_about = form.cleaned_data.get("phone_match_id") if hasattr(form, "cleaned_data") else None
+        asked_about = people_selectors.member_of(
+            organisation=day.organisation, person_id=form.cleaned_data["phone_match_id"]
+        )
     hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
     keep = urlencode({"q": search}) if search else ""
     context = {"day": day, "form": form, "search": search, "keep": keep, "asked_about": asked_about, **hours}

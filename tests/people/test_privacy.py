@@ -5,9 +5,9 @@ from axes.models import AccessLog
 from django.urls import reverse
 
 from people import privacy
-from people.models import AuditEntry, Invitation, Profile
+from people.models import AuditEntry, Invitation, Profile, SignInLink
 from people.privacy import account_delete
-from people.services import invitation_accept
+from people.services import invitation_accept, sign_in_link_create
 from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,24 @@ def test_account_delete_removes_the_invitation_they_accepted(organisation, organ
     account_delete(person=joiner)
 
     assert not Invitation.objects.filter(email="joiner@example.org").exists()
+
+
+def test_account_export_includes_the_phone_number_and_the_links_sent(organiser):
+    person = UserFactory(phone="+447700900123")
+    sign_in_link_create(person=person, created_by=organiser)
+
+    account = privacy.account_export(person=person)["account"]
+
+    assert account["phone"] == "+447700900123"
+    assert [link["sent_by"] for link in account["sign_in_links"]] == ["Olu Organiser"]
+
+
+def test_account_delete_removes_the_phone_number_and_sign_in_links(organiser):
+    person = UserFactory(phone="+447700900123")
+    sign_in_link_create(person=person, created_by=organiser)
+
+    privacy.account_delete(person=person)
+
+    person.refresh_from_db()
+    assert person.phone == ""
+    assert not SignInLink.objects.filter(person=person).exists()
