@@ -1,5 +1,6 @@
 """Booking for someone who asked an organiser by phone or in person."""
 
+import logging
 import re
 from datetime import timedelta
 
@@ -208,3 +209,16 @@ def test_a_finished_day_is_refused(day, organiser, slot):
         _book(day, organiser, slot, Someone(display_name="Late", phone="07700 900123"))
 
     assert refused.value.message == "This day has finished, so no more sessions can be booked."
+
+
+def test_the_phone_number_is_never_logged(day, organiser, slot, send_due, caplog, django_capture_on_commit_callbacks):
+    caplog.set_level(logging.DEBUG)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(day, organiser, slot, Someone(display_name="Pat", phone="07700 900123", email="pat@example.org"))
+    send_due()
+    with pytest.raises(errors.BookingError):
+        _book(day, organiser, slot, Someone(display_name="Pat", phone="07700 900123x"))
+
+    assert caplog.records
+    assert not [r for r in caplog.records if "900123" in r.getMessage()]
