@@ -412,6 +412,12 @@ def has_reachable_email(person: User) -> bool:
     return person.is_active and bool(person.email) and not person.email.lower().endswith(".invalid")
 
 
+def was_given_an_address(person: User) -> bool:
+    """Whether the organisers were given an email address for this person, even one whose
+    account lives elsewhere (a separate record): what organisers may be told."""
+    return has_reachable_email(person) or person.email.lower().endswith(f"@{WALK_IN_RECORD_DOMAIN}")
+
+
 @transaction.atomic
 def person_create_for_organisation(
     *, organisation: Organisation, display_name: str, email: str = "", phone: str = ""

@@ -21,5 +21,5 @@ def finish_days() -> int:
 
 
 @shared_task(name=SEND_BOOKED_FOR_YOU_TASK)
-def send_booked_for_you(*, link_id: int, token: str, booking_id: int) -> None:
-    booked_for_you_send(link_id=link_id, token=token, booking_id=booking_id)
+def send_booked_for_you(*, booking_id: int, link_id: int | None = None, token: str = "", address: str = "") -> None:
+    booked_for_you_send(booking_id=booking_id, link_id=link_id, token=token, address=address)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from people.emails import send_templated_email
 from people.models import Organisation, User
 from people.phones import normalise_phone
 from people.selectors import is_organiser, member_of, member_with_email, member_with_phone
@@ -50,7 +51,7 @@ class Someone:
 @dataclass(frozen=True)
 class BookedFor:
     booking: Booking
-    emailed: bool  # a confirmation and a sign-in link are on their way
+    emailed: bool  # an email about the booking is on its way to the address given
 
 
 def _person(*, someone: Someone, organisation: Organisation) -> User:
@@ -141,20 +142,35 @@ def booking_for_someone(
     booking = _book(day=day, person=person, by=by, slot_id=slot_id, topic_ids=topic_ids)
     booking.on_behalf, booking.consent_recorded_at = on_behalf, now
     booking.save(update_fields=["on_behalf", "consent_recorded_at"])
-    emailed = has_reachable_email(person)
-    if emailed:
+    if has_reachable_email(person):
         link, token = sign_in_link_create(person=person, created_by=by)
-        job = signature(SEND_BOOKED_FOR_YOU_TASK, kwargs={"link_id": link.pk, "token": token, "booking_id": booking.pk})
-        transaction.on_commit(job.delay)
-    return BookedFor(booking=booking, emailed=emailed)
+        kwargs = {"link_id": link.pk, "token": token, "booking_id": booking.pk}
+    elif someone.email:
+        # The address has an account elsewhere, so they were booked under a separate record
+        # (see person_create_for_organisation). They are still told, at the address given,
+        # and the organiser sees the same as for any address.
+        kwargs = {"address": someone.email, "booking_id": booking.pk}
+    else:
+        return BookedFor(booking=booking, emailed=False)
+    transaction.on_commit(signature(SEND_BOOKED_FOR_YOU_TASK, kwargs=kwargs).delay)
+    return BookedFor(booking=booking, emailed=True)
 
 
-def booked_for_you_send(*, link_id: int, token: str, booking_id: int) -> bool:
-    """Email the one-time sign-in link, saying who booked which session. Safe to run twice:
-    a link used or expired, or a booking cancelled meanwhile, sends nothing."""
-    booking = Booking.objects.select_related("day__venue", "slot").filter(pk=booking_id).first()
+def booked_for_you_send(*, booking_id: int, link_id: int | None = None, token: str = "", address: str = "") -> bool:
+    """Tell someone an organiser booked for them, saying who and which session.
+
+    With a sign-in link: the link, to their account's address (a link used or expired
+    sends nothing). With `address` only: the session, to an address whose account lives
+    elsewhere, which this booking is not in. A booking cancelled meanwhile sends nothing.
+    """
+    booking = Booking.objects.select_related("day__venue", "slot", "surgeon", "booked_by").filter(pk=booking_id).first()
     if booking is None or not booking.is_active:
         return False
     day = booking.day
-    when = venue_datetime(booking.slot.starts_at, day.venue.time_zone)
-    return sign_in_link_send(link_id=link_id, token=token, context={"day": day, "when": when})
+    context = {"day": day, "when": venue_datetime(booking.slot.starts_at, day.venue.time_zone)}
+    if link_id is not None:
+        return sign_in_link_send(link_id=link_id, token=token, context=context)
+    booked_by = booking.booked_by.display_name if booking.booked_by else "An organiser"
+    context |= {"booked_by_name": booked_by, "surgeon_name": booking.surgeon.display_name, "venue": day.venue}
+    send_templated_email(name="booked_for_you", to=address, context=context)
+    return True

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from people import selectors as people_selectors
 from people.phones import phone_for_display
-from people.services import has_reachable_email
+from people.services import was_given_an_address
 from surgeries import errors, selectors, services
 from surgeries.access import organiser_day
 from surgeries.forms import DeskFilterForm, OrganiserNoteForm, SlotChoiceForm, WalkInForm
@@ -229,7 +229,8 @@ def desk_booked_for(request, day_id: int, booking_id: int):
     context = {
         "day": day,
         "booking": booking,
-        "emailed": has_reachable_email(booking.learner),
+        # The same for an address whose account lives elsewhere, so the page never tells.
+        "emailed": was_given_an_address(booking.learner),
         # The organiser of a day the person is booked on: the one who may see the number.
         "phone": phone_for_display(booking.learner.phone),
     }

