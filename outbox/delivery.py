@@ -104,6 +104,9 @@ def _reason_not_to_send(notification: Notification, *, now: datetime) -> str:
     recipient = notification.recipient
     if not recipient.is_active or not recipient.email:
         return "recipient account inactive"
+    if recipient.email.lower().endswith(".invalid"):
+        # Someone an organiser booked without an address: told by the organiser instead.
+        return "recipient has no email address"
     if not kind.essential and not non_essential_enabled(person=recipient):
         return "recipient turned off non-essential messages"
     return ""

@@ -38,6 +38,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=80,
         help_text="The name other people at a surgery see. A first name is fine.",
     )
+    # Only for someone booked by an organiser who gave no email (or both); stored in
+    # international form (people/phones.py). Shown only to organisers of days the person
+    # is booked on, never logged, exported and erased with the account.
+    phone = models.CharField("phone number", max_length=16, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -293,6 +297,30 @@ class JoinRequest(models.Model):
         return self.status == self.Status.PENDING
 
 
+class SignInLink(models.Model):
+    """A one-time, expiring link that signs a person in, sent when an organiser books for them.
+
+    Only a hash of the token is stored, like invitations. Used once, then never again.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_links")
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sign-in link {self.pk}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now() and self.person.is_active
+
+
 # --- Audit log ----------------------------------------------------------------------
 
 
@@ -431,6 +459,7 @@ __all__ = [
     "Membership",
     "Organisation",
     "OrganisationBlock",
+    "SignInLink",
     "Topic",
     "User",
     "UserManager",

@@ -24,6 +24,7 @@ from people.models import (
     OrganisationBlock,
     PersonPerspective,
     Profile,
+    SignInLink,
     TopicOffer,
     TopicWant,
     User,
@@ -102,6 +103,7 @@ def _account_export(person: User) -> dict:
     return {
         "email": person.email,
         "display_name": person.display_name,
+        "phone": person.phone,
         "date_joined": person.date_joined.isoformat(),
         "last_login": _iso(person.last_login),
         "code_of_conduct_version": person.code_of_conduct_version,
@@ -109,6 +111,15 @@ def _account_export(person: User) -> dict:
         "email_addresses": [
             {"email": a.email, "verified": a.verified, "primary": a.primary}
             for a in EmailAddress.objects.filter(user=person)
+        ],
+        # Links an organiser had sent when booking for them (the links themselves are not kept).
+        "sign_in_links": [
+            {
+                "sent_by": link.created_by.display_name if link.created_by else None,
+                "created_at": _iso(link.created_at),
+                "used_at": _iso(link.used_at),
+            }
+            for link in SignInLink.objects.filter(person=person).select_related("created_by")
         ],
     }
 
@@ -150,10 +161,10 @@ def account_delete(*, person: User) -> User:
     """Erase a person: special-category data goes at once; the account row stays, scrubbed.
 
     1. Registered handlers (bookings, workshops, ...) anonymise their rows.
-    2. Profile, perspectives, skills, requests to join, email addresses, pending
+    2. Profile, perspectives, skills, requests to join, email addresses, sign-in links, pending
        invitations and log-in records are deleted.
     3. The user row keeps its id (other apps' counts stay right) but loses the email,
-       name and password, and can no longer log in. Changing the password hash also
+       name, phone number and password, and can no longer log in. Changing the password hash also
        ends every session the person still has open.
     """
     person = User.objects.select_for_update().get(pk=person.pk)
@@ -164,6 +175,7 @@ def account_delete(*, person: User) -> User:
     _personal_rows_delete(person)
     person.email = f"erased-{person.pk}-{secrets.token_hex(6)}@erased.invalid"
     person.display_name = ERASED_DISPLAY_NAME
+    person.phone = ""
     person.set_unusable_password()
     person.is_active = person.is_staff = person.is_superuser = False
     person.full_clean(exclude=["password"])
@@ -183,6 +195,8 @@ def _personal_rows_delete(person: User) -> None:
     # this person answered as an organiser forget who answered them here.
     JoinRequest.objects.filter(person=person).delete()
     JoinRequest.objects.filter(decided_by=person).update(decided_by=None)
+    # Links they were sent go; links they sent to others as an organiser stay, unsigned.
+    SignInLink.objects.filter(person=person).delete()
     addresses = {person.email.lower(), *(a.lower() for a in person.emailaddress_set.values_list("email", flat=True))}
     EmailAddress.objects.filter(user=person).delete()
     # Accepted invitations too: organisers' invitation list would still show the address.

@@ -17,6 +17,7 @@ from people.models import (
     OrganisationBlock,
     PersonPerspective,
     Profile,
+    SignInLink,
     Topic,
     TopicOffer,
     TopicWant,
@@ -263,3 +264,41 @@ def database_identity() -> str:
             DatabaseIdentity.objects.filter(id=DatabaseIdentity.ROW_ID).values_list("identity", flat=True).first() or ""
         )
     return _identity
+
+
+# --- Booking for someone ------------------------------------------------------------
+
+MEMBER_SEARCH_LIMIT = 20
+
+
+def members_named(*, organisation: Organisation, search: str) -> QuerySet[User]:
+    """Active members whose name has `search` in it, for an organiser booking on their behalf."""
+    search = search.strip()
+    if not search:
+        return User.objects.none()
+    return User.objects.filter(
+        memberships__organisation=organisation, is_active=True, display_name__icontains=search
+    ).order_by("display_name", "pk")[:MEMBER_SEARCH_LIMIT]
+
+
+def member_of(*, organisation: Organisation, person_id: int) -> User | None:
+    """An active member of the organisation, by id (None for anyone else)."""
+    return User.objects.filter(pk=person_id, memberships__organisation=organisation, is_active=True).first()
+
+
+def member_with_email(*, organisation: Organisation, email: str) -> User | None:
+    """The one rule for "this address is already one of ours": an active account of the organisation."""
+    return User.objects.filter(email__iexact=email, is_active=True, memberships__organisation=organisation).first()
+
+
+def member_with_phone(*, organisation: Organisation, phone: str) -> User | None:
+    """A member of the organisation whose stored number is this one (already in E.164 form)."""
+    if not phone:
+        return None
+    return (
+        User.objects.filter(phone=phone, is_active=True, memberships__organisation=organisation).order_by("pk").first()
+    )
+
+
+def sign_in_link_by_token_hash(*, token_hash: str) -> SignInLink | None:
+    return SignInLink.objects.select_related("person").filter(token_hash=token_hash).first()

@@ -25,6 +25,7 @@ from people.models import (
     OrganisationBlock,
     PersonPerspective,
     Profile,
+    SignInLink,
     Topic,
     TopicOffer,
     TopicWant,
@@ -335,3 +336,114 @@ def audit_entries_purge(*, now=None) -> int:
     cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
     deleted, _ = AuditEntry.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+# --- One-time sign-in links -----------------------------------------------------------
+
+SIGN_IN_LINK_LIFETIME = timedelta(days=7)
+SIGN_IN_LINK_NOT_VALID = "This sign-in link is not valid, has been used or has expired. Log in, or ask the organisers."
+
+
+@transaction.atomic
+def sign_in_link_create(*, person: User, created_by: User) -> tuple[SignInLink, str]:
+    """Make a link that signs `person` in once. Returns the link and the raw token.
+
+    The raw token is only ever in the email (and the job that sends it, queued by the
+    caller, who knows what the email is about); the database keeps its hash.
+    """
+    token = secrets.token_urlsafe(32)
+    link = SignInLink(
+        person=person,
+        created_by=created_by,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + SIGN_IN_LINK_LIFETIME,
+    )
+    link.full_clean()
+    link.save()
+    return link, token
+
+
+def sign_in_link_send(*, link_id: int, token: str, context: dict) -> bool:
+    """Email a sign-in link that is still unused, with `context` saying what was booked. Safe to run twice."""
+    link = SignInLink.objects.select_related("person", "created_by").filter(pk=link_id).first()
+    if link is None or not link.is_usable:
+        logger.info("Sign-in link %s is gone, used or expired; nothing sent.", link_id)
+        return False
+    context = {
+        "person": link.person,
+        "booked_by_name": link.created_by.display_name if link.created_by else "An organiser",
+        "sign_in_url": settings.SITE_URL + reverse("people:sign_in_link", args=[token]),
+        "expires_on": timezone.localtime(link.expires_at).strftime("%-d %B %Y"),
+        **context,
+    }
+    send_templated_email(name="sign_in_link", to=link.person.email, context=context)
+    return True
+
+
+@transaction.atomic
+def sign_in_link_use(*, token: str) -> User:
+    """Use a link once: returns the person to sign in, or raises PeopleError."""
+    link = SignInLink.objects.select_for_update().select_related("person").filter(token_hash=hash_token(token)).first()
+    if link is None or not link.is_usable:
+        raise PeopleError(SIGN_IN_LINK_NOT_VALID)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return link.person
+
+
+@transaction.atomic
+def person_phone_set(*, person: User, phone: str) -> User:
+    """Keep a number already checked by people.phones.normalise_phone (never logged)."""
+    person.phone = phone
+    person.full_clean(exclude=["password"])
+    person.save(update_fields=["phone"])
+    return person
+
+
+# --- People booked by an organiser ----------------------------------------------------
+
+# Addresses under .invalid (RFC 2606) can never receive mail nor match a real address.
+WALK_IN_RECORD_DOMAIN = "walk-in.invalid"
+NO_EMAIL_DOMAIN = "no-email.invalid"
+
+
+def has_reachable_email(person: User) -> bool:
+    """Whether mail to this account can reach someone (the outbox asks the same)."""
+    return person.is_active and bool(person.email) and not person.email.lower().endswith(".invalid")
+
+
+def was_given_an_address(person: User) -> bool:
+    """Whether the organisers were given an email address for this person, even one whose
+    account lives elsewhere (a separate record): what organisers may be told."""
+    return has_reachable_email(person) or person.email.lower().endswith(f"@{WALK_IN_RECORD_DOMAIN}")
+
+
+@transaction.atomic
+def person_create_for_organisation(
+    *, organisation: Organisation, display_name: str, email: str = "", phone: str = ""
+) -> User:
+    """A new member an organiser books for, when the desk may not use an existing account.
+
+    1. No address (someone who gave only a phone number): an account under a made-up
+       address that receives nothing; the organisers find them again by name or number.
+    2. An unknown address: an account they can claim later with "forgotten password".
+    3. An address that already has an account (elsewhere, closed or deactivated): a
+       separate record with the name given, which cannot log in or receive email; the
+       account itself is left alone. 2 and 3 take the same steps, so the organiser
+       cannot tell whether an address has an account.
+    The person becomes a member of the organisation, so the next booking with the same
+    new address is made under the same account, not under a second, unreachable one.
+    `phone` is already in the form people.phones.normalise_phone gives.
+    """
+    if not email:
+        address, is_active = f"{secrets.token_hex(12)}@{NO_EMAIL_DOMAIN}", True
+    elif User.objects.filter(email__iexact=email).exists():
+        address, is_active = f"{secrets.token_hex(12)}@{WALK_IN_RECORD_DOMAIN}", False
+    else:
+        address, is_active = User.objects.normalize_email(email), True
+    person = User(email=address, display_name=display_name, phone=phone, is_active=is_active)
+    person.set_unusable_password()
+    person.full_clean()
+    person.save()
+    Membership.objects.create(organisation=organisation, person=person, role=Membership.Role.MEMBER)
+    return person

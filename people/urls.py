@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from people import views
-from people.views import my_data, organisations, profile
+from people.views import my_data, organisations, profile, sign_in
 
 people_patterns = [
     path("my/profile/", profile.my_profile, name="my_profile"),
@@ -13,6 +13,7 @@ people_patterns = [
     path("my/data/delete/", my_data.account_delete, name="account_delete"),
     path("my/data/activity/", my_data.my_audit, name="my_audit"),
     path("people/<int:person_id>/", profile.person_detail, name="person_detail"),
+    path("sign-in/<str:token>/", sign_in.sign_in_link, name="sign_in_link"),
     path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
     path("organisations/<slug:slug>/", organisations.organisation_detail, name="organisation_detail"),
     path("organisations/<slug:slug>/edit/", organisations.organisation_edit, name="organisation_edit"),

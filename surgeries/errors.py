@@ -53,9 +53,10 @@ class SessionLimitReached(BookingError):
 
     default_message = "You have as many sessions this day as this surgery allows."
 
-    def __init__(self, held: int | None = None):
-        if held is None:
-            super().__init__()
+    def __init__(self, held: int | None = None, *, message: str | None = None):
+        self.held = held
+        if held is None or message:
+            super().__init__(message)
             return
         sessions = "session" if held == 1 else "sessions"
         super().__init__(f"You have {held} {sessions} this day, the most this surgery allows.")
@@ -92,3 +93,14 @@ class RecipientsChanged(MessageError):
         self.count = count
         people = "person" if count == 1 else "people"
         super().__init__(f"The group has changed since you checked it: it is now {count} {people}. Please check again.")
+
+
+class SamePhoneAsMember(BookingError):
+    """A new person was given the number of someone already in the organisation.
+
+    Not merged silently: the organiser is asked whether it is the same person.
+    """
+
+    def __init__(self, *, member_id: int, member_name: str):
+        self.member_id, self.member_name = member_id, member_name
+        super().__init__(f"{member_name} already has this phone number. Is this {member_name}?")

@@ -457,12 +457,20 @@ class WalkInForm(OneHourOfSlots, forms.Form):
         error_messages={"required": "Please ask the person and tick to confirm they agree."},
     )
 
-    def __init__(self, *args, slots, zone: str, **kwargs):
+    def __init__(self, *args, slots, zone: str, limit: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         tz = zoneinfo.ZoneInfo(zone)
         self.fields["slot"].choices = [
             (s.pk, f"{s.starts_at.astimezone(tz):%H:%M %Z} with {s.surgeon.display_name}") for s in slots
         ]
+        if limit is not None:
+            # Only on a day with a limit, and off unless the organiser means it.
+            sessions = "session" if limit == 1 else "sessions"
+            self.fields["beyond_limit"] = forms.BooleanField(
+                label=f"Book beyond the limit of {limit} {sessions}",
+                required=False,
+                help_text="Only if they already have that many sessions this day and you agree to one more.",
+            )
         self.helper = form_helper("Book walk-in")
 
 

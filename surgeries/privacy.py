@@ -94,7 +94,17 @@ def _booking_row(booking: Booking, person: User) -> dict:
         "note_for_surgeon": booking.note,
         "checked_in": booking.checked_in_at is not None,
         # What organisers recorded about the person's booking is theirs to read too.
-        **({"marked_no_show": booking.is_no_show, "organiser_note": booking.organiser_note} if as_learner else {}),
+        **(_learner_only(booking) if as_learner else {}),
+    }
+
+
+def _learner_only(booking: Booking) -> dict:
+    return {
+        "marked_no_show": booking.is_no_show,
+        "organiser_note": booking.organiser_note,
+        # An organiser booked it for them: how they asked, and when they agreed.
+        "booked_for_you": booking.get_on_behalf_display() if booking.on_behalf else None,
+        "consent_recorded_at": booking.consent_recorded_at.isoformat() if booking.consent_recorded_at else None,
     }
 
 

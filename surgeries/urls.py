@@ -27,6 +27,12 @@ urlpatterns = [
     ),
     path("organise/days/<int:day_id>/desk/", desk.desk, name="desk"),
     path("organise/days/<int:day_id>/desk/walk-in/", desk.desk_walk_in, name="desk_walk_in"),
+    path("organise/days/<int:day_id>/desk/book-for-someone/", desk.desk_book_for, name="desk_book_for"),
+    path(
+        "organise/days/<int:day_id>/desk/book-for-someone/<int:booking_id>/",
+        desk.desk_booked_for,
+        name="desk_booked_for",
+    ),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/check-in/", desk.desk_check_in, name="desk_check_in"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/no-show/", desk.desk_no_show, name="desk_no_show"),
     path("organise/days/<int:day_id>/desk/<int:booking_id>/note/", desk.desk_note, name="desk_note"),

@@ -17,6 +17,12 @@ class Booking(models.Model):
         ACTIVE = "active", "Booked"
         CANCELLED = "cancelled", "Cancelled"
 
+    class OnBehalf(models.TextChoices):
+        """How an organiser heard from the person they booked for (before the day, not a walk-in)."""
+
+        BY_PHONE = "phone", "By phone"
+        IN_PERSON = "in_person", "In person"
+
     day = models.ForeignKey(SurgeryDay, on_delete=models.CASCADE, related_name="bookings")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_bookings")
@@ -29,6 +35,10 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_walk_in = models.BooleanField(default=False)
+    # Booked for the person by an organiser (`booked_by`), who recorded here how they
+    # asked and when the person agreed to the booking and to us keeping their details.
+    on_behalf = models.CharField("booked for them", max_length=20, choices=OnBehalf.choices, blank=True)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     checked_in_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from outbox.models import Notification, NotificationPreference
 from people.models import User
+from people.phones import phone_for_display
 from people.visibility import visible_profiles
 from surgeries.models import Booking, Commitment, DayMessage, DaySurgeon, SurgeryDay, WaitingListEntry
 from surgeries.signals import message_group_people
@@ -107,6 +108,9 @@ class AttendeeRow:
     surgeon: str
     topics: tuple[str, ...]
     is_walk_in: bool
+    booked_for_them: str  # "By phone", "In person", or "" when they booked themselves
+    # Only organisers of the day read this list, and only of people booked on it.
+    phone: str
     checked_in_at: datetime | None
     pronouns: str
     languages: str
@@ -138,6 +142,8 @@ def attendee_rows(*, day: SurgeryDay, viewer: User) -> list[AttendeeRow]:
             surgeon=booking.surgeon.display_name,
             topics=tuple(topic.name for topic in booking.topics.all()),
             is_walk_in=booking.is_walk_in,
+            booked_for_them=booking.get_on_behalf_display() if booking.on_behalf else "",
+            phone=phone_for_display(booking.learner.phone),
             checked_in_at=booking.checked_in_at,
             pronouns=profile.pronouns,
             languages=profile.languages,

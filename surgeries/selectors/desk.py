@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 
+from people.phones import phone_for_display
 from surgeries.models import Booking, SurgeryDay
 from surgeries.templatetags.venue_time import venue_time
 
@@ -74,6 +75,9 @@ class DeskRow:
     starts: str  # "10:30 GMT"
     learner_name: str
     is_walk_in: bool
+    on_behalf: str  # "by phone", "in person" when an organiser booked for them, else ""
+    # The desk is for the day's organisers and lists people booked on it: the ones who may see it.
+    phone: str
     surgeon_name: str
     checked_in: str  # when they were checked in, "" if not
     is_no_show: bool
@@ -114,6 +118,8 @@ def desk_sections(*, day: SurgeryDay, bookings: Iterable[Booking]) -> list[DeskS
                 starts=venue_time(booking.slot.starts_at, zone),
                 learner_name=booking.learner.display_name,
                 is_walk_in=booking.is_walk_in,
+                on_behalf=booking.get_on_behalf_display().lower() if booking.on_behalf else "",
+                phone=phone_for_display(booking.learner.phone),
                 surgeon_name=booking.surgeon.display_name,
                 checked_in=venue_time(booking.checked_in_at, zone),
                 is_no_show=booking.is_no_show,

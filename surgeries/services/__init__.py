@@ -25,6 +25,7 @@ from surgeries.services.messages import (
     day_messages_purge,
     reminder_wording_set,
 )
+from surgeries.services.on_behalf import BookedFor, Someone, booking_for_someone
 from surgeries.services.series import (
     SeriesPlan,
     rule_of,
@@ -49,13 +50,16 @@ from surgeries.services.waiting import waiting_list_join, waiting_list_leave, wa
 from surgeries.services.withdrawal import surgeon_withdraw
 
 __all__ = [
+    "BookedFor",
     "DayCopy",
     "DayDetails",
     "SeriesPlan",
+    "Someone",
     "availability_set",
     "booking_cancel",
     "booking_check_in",
     "booking_create",
+    "booking_for_someone",
     "booking_mark_no_show",
     "booking_organiser_note_set",
     "booking_reschedule",

@@ -146,11 +146,16 @@ def booking_reschedule(*, booking_id: int, new_slot_id: int, by: User, as_organi
 
 
 def booking_carry_over(*, old: Booking, new: Booking) -> None:
-    """What stays with a session when it moves: its calendar event and the organisers' note."""
+    """What stays with a session when it moves: its calendar event, the organisers' note and
+    the record of who booked it for the person with their consent."""
     new.calendar_uid = old.event_uid
     new.calendar_sequence = old.calendar_sequence + 1
     new.organiser_note = old.organiser_note
-    new.save(update_fields=["calendar_uid", "calendar_sequence", "organiser_note"])
+    new.on_behalf, new.consent_recorded_at = old.on_behalf, old.consent_recorded_at
+    if old.on_behalf:
+        new.booked_by_id = old.booked_by_id
+    fields = ["calendar_uid", "calendar_sequence", "organiser_note", "on_behalf", "consent_recorded_at", "booked_by"]
+    new.save(update_fields=fields)
 
 
 def _organiser_booking(*, booking_id: int, by: User) -> Booking:

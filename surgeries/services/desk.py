@@ -1,55 +1,37 @@
 """The on-the-day desk: walk-ins booked on someone's behalf, and organisers' notes on bookings."""
 
-import secrets
-
 from django.db import transaction
 
-from people.models import Membership, Organisation, User
-from people.selectors import is_organiser
+from people.models import User
+from people.selectors import is_organiser, member_with_email
+from people.services import person_create_for_organisation
 from surgeries import errors
 from surgeries.models import Booking, SurgeryDay
 from surgeries.services.booking import booking_create, refuse_after_retention
 
-# Separate walk-in records get an address that can never receive mail or match a real one.
-WALK_IN_RECORD_DOMAIN = "walk-in.invalid"
 
-
-def _desk_member(*, email: str, day: SurgeryDay) -> User | None:
-    """The active account of the day's organisation with this address, if any: the only kind the desk may use."""
-    return User.objects.filter(email__iexact=email, is_active=True, memberships__organisation=day.organisation).first()
-
-
-def _walk_in_person(*, email: str, display_name: str, organisation: Organisation) -> User:
-    """A new person for a walk-in whose address the desk may not use as an existing account.
-
-    An unknown address gets an account they can claim later with "forgotten password".
-    An address that already has an account (elsewhere, closed or deactivated) gets a
-    separate record with the name given, which cannot log in or receive email, and the
-    account itself is left alone. Both take the same steps, so the desk sees the same.
-    Either becomes a member of the organisation, so the next walk-in with the same new
-    address is booked under the same account, not under a second, unreachable one.
-    """
-    if User.objects.filter(email__iexact=email).exists():
-        address, is_active = f"{secrets.token_hex(12)}@{WALK_IN_RECORD_DOMAIN}", False
-    else:
-        address, is_active = User.objects.normalize_email(email), True
-    person = User(email=address, display_name=display_name, is_active=is_active)
-    person.set_unusable_password()
-    person.full_clean()
-    person.save()
-    Membership.objects.create(organisation=organisation, person=person, role=Membership.Role.MEMBER)
-    return person
+def limit_reached_for_someone(day: SurgeryDay, error: errors.SessionLimitReached) -> errors.SessionLimitReached:
+    """The day's limit, said to the organiser booking for someone rather than to the learner."""
+    held = error.held if error.held is not None else day.max_sessions_per_learner
+    sessions = "session" if held == 1 else "sessions"
+    return errors.SessionLimitReached(
+        message=f"They already have {held} {sessions} this day, the most this surgery allows."
+    )
 
 
 @transaction.atomic
-def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, slot_id: int, consent: bool) -> Booking:
+def walk_in_book(
+    *, day: SurgeryDay, by: User, email: str, display_name: str, slot_id: int, consent: bool, beyond_limit: bool = False
+) -> Booking:
     """Book a session for someone at the desk, making them an account if they have none.
 
-    Consent to keep their name and email is required.
+    Consent to keep their name and email is required. The day's limit of sessions per
+    learner applies unless the organiser ticked `beyond_limit`: they are there with the
+    person and may waive it, but only on purpose.
 
     An existing account is used only if it is active and belongs to the day's
     organisation. Any other address is booked under the name given, the same way
-    whether or not it has an account elsewhere (see _walk_in_person), so the desk
+    whether or not it has an account elsewhere (see person_create_for_organisation), so the desk
     cannot find out whether an address has an account, nor pair a stranger's
     account with a surgeon here.
     """
@@ -57,17 +39,21 @@ def walk_in_book(*, day: SurgeryDay, by: User, email: str, display_name: str, sl
         raise errors.NotAllowed()
     if not consent:
         raise errors.BookingError("Please ask the person and confirm they agree before booking.")
-    person = _desk_member(email=email, day=day)
+    person = member_with_email(organisation=day.organisation, email=email)
     if person is None:
         if not display_name.strip():
             raise errors.BookingError("This is a new person: please give a name.")
-        person = _walk_in_person(email=email, display_name=display_name.strip(), organisation=day.organisation)
+        person = person_create_for_organisation(
+            organisation=day.organisation, display_name=display_name.strip(), email=email
+        )
     if not day.slots.filter(pk=slot_id).exists():
         raise errors.BookingError("Please choose a session on this day.")
-    # The organiser is there with the person, so the day's limit per learner is theirs to waive.
-    return booking_create(
-        slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True, beyond_limit=True
-    )
+    try:
+        return booking_create(
+            slot_id=slot_id, learner=person, booked_by=by, is_walk_in=True, at_desk=True, beyond_limit=beyond_limit
+        )
+    except errors.SessionLimitReached as error:
+        raise limit_reached_for_someone(day, error) from error
 
 
 @transaction.atomic

@@ -13,9 +13,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from people import selectors as people_selectors
+from people.phones import phone_for_display
+from people.services import was_given_an_address
 from surgeries import errors, selectors, services
 from surgeries.access import organiser_day
 from surgeries.forms import DeskFilterForm, OrganiserNoteForm, SlotChoiceForm, WalkInForm
+from surgeries.forms_on_behalf import BookForSomeoneForm
 from surgeries.models import Booking, SurgeryDay
 
 DESK_PAGE_SIZE = 25
@@ -153,7 +157,7 @@ def desk_walk_in(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
     data = request.POST if request.method == "POST" else None
     slots = selectors.free_slots(day=day)
-    form = WalkInForm(data, slots=slots, zone=day.time_zone)
+    form = WalkInForm(data, slots=slots, zone=day.time_zone, limit=day.max_sessions_per_learner)
     if request.method == "POST" and form.is_valid():
         try:
             services.walk_in_book(
@@ -163,7 +167,10 @@ def desk_walk_in(request, day_id: int):
                 display_name=form.cleaned_data["display_name"],
                 slot_id=form.cleaned_data["slot"],
                 consent=form.cleaned_data["consent"],
+                beyond_limit=form.cleaned_data.get("beyond_limit", False),
             )
+        except errors.SessionLimitReached as error:
+            form.add_error("beyond_limit", f"{error.message} Tick the box to book them beyond the limit.")
         except errors.SurgeryError as error:
             messages.error(request, error.message)
         else:
@@ -174,3 +181,57 @@ def desk_walk_in(request, day_id: int):
     hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
     context = {"day": day, "form": form, **hours}
     return render(request, "surgeries/desk_walk_in.html", context)
+
+
+@login_required
+def desk_book_for(request, day_id: int):
+    """Book for someone who asked by phone or in person, any time until the day ends."""
+    day = organiser_day(user=request.user, day_id=day_id)
+    search = request.GET.get("q", "").strip()[:80]
+    slots = selectors.free_slots(day=day)
+    members = people_selectors.members_named(organisation=day.organisation, search=search)
+    data = request.POST if request.method == "POST" else None
+    form = BookForSomeoneForm(data, day=day, members=members, slots=slots)
+    asked_about = None  # the member a "Is this Sam B?" question is about
+    if request.method == "POST" and form.is_valid():
+        try:
+            booked = services.booking_for_someone(
+                day=day,
+                by=request.user,
+                someone=form.someone(),
+                slot_id=form.cleaned_data["slot"],
+                topic_ids=form.cleaned_data["topics"],
+                on_behalf=form.cleaned_data["on_behalf"],
+                consent=form.cleaned_data["consent"],
+            )
+        except errors.SamePhoneAsMember as error:
+            form.ask_about_phone(member_name=error.member_name)
+            asked_about = people_selectors.member_of(organisation=day.organisation, person_id=error.member_id)
+        except errors.SurgeryError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("surgeries:desk_booked_for", day_id=day.pk, booking_id=booked.booking.pk)
+    if asked_about is None and form.is_bound and form.cleaned_data.get("phone_match_id"):
+        # The question stays on the page while it is being answered.
+        asked_about = people_selectors.member_of(
+            organisation=day.organisation, person_id=form.cleaned_data["phone_match_id"]
+        )
+    hours = form.offer_one_hour(slots=slots, zone=day.time_zone, asked=request.GET.get("from", ""))
+    keep = urlencode({"q": search}) if search else ""
+    context = {"day": day, "form": form, "search": search, "keep": keep, "asked_about": asked_about, **hours}
+    return render(request, "surgeries/desk_book_for.html", context)
+
+
+@login_required
+def desk_booked_for(request, day_id: int, booking_id: int):
+    """What the organiser needs after booking: the time, and whether they must tell the person."""
+    day, booking = _desk_booking(request, day_id, booking_id)
+    context = {
+        "day": day,
+        "booking": booking,
+        # The same for an address whose account lives elsewhere, so the page never tells.
+        "emailed": was_given_an_address(booking.learner),
+        # The organiser of a day the person is booked on: the one who may see the number.
+        "phone": phone_for_display(booking.learner.phone),
+    }
+    return render(request, "surgeries/desk_booked_for.html", context)

@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from directory.services import join_request_decline
 from people import privacy
-from people.models import AuditEntry, Invitation, JoinRequest, Profile
+from people.models import AuditEntry, Invitation, JoinRequest, Profile, SignInLink
 from people.privacy import account_delete
-from people.services import invitation_accept
+from people.services import invitation_accept, sign_in_link_create
 from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,24 @@ def test_account_delete_removes_requests_to_join_and_forgets_who_answered(organi
     account_delete(person=organiser)
 
     assert list(JoinRequest.objects.values_list("pk", "decided_by")) == [(answered.pk, None)]
+
+
+def test_account_export_includes_the_phone_number_and_the_links_sent(organiser):
+    person = UserFactory(phone="+447700900123")
+    sign_in_link_create(person=person, created_by=organiser)
+
+    account = privacy.account_export(person=person)["account"]
+
+    assert account["phone"] == "+447700900123"
+    assert [link["sent_by"] for link in account["sign_in_links"]] == ["Olu Organiser"]
+
+
+def test_account_delete_removes_the_phone_number_and_sign_in_links(organiser):
+    person = UserFactory(phone="+447700900123")
+    sign_in_link_create(person=person, created_by=organiser)
+
+    privacy.account_delete(person=person)
+
+    person.refresh_from_db()
+    assert person.phone == ""
+    assert not SignInLink.objects.filter(person=person).exists()

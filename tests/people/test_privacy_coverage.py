@@ -31,6 +31,8 @@ HANDLED_BY = {
     "people.JoinRequest.decided_by": "people/privacy.py",
     "people.AuditEntry.actor": "people/privacy.py",
     "people.AuditEntry.subject": "people/privacy.py",
+    "people.SignInLink.person": "people/privacy.py",
+    "people.SignInLink.created_by": "people/privacy.py",
     "people.DirectoryListing.person": "directory/privacy.py",
     "people.ContactBlock.blocker": "directory/privacy.py",
     "people.ContactBlock.blocked": "directory/privacy.py",

@@ -129,15 +129,30 @@ def test_matchmaking_confirm_does_not_book_a_learner_at_the_limit(organisation, 
     assert _active(request.learner) == 1
 
 
-def test_desk_walk_in_may_book_beyond_the_limit(organisation, organiser):
+def test_desk_walk_in_may_book_beyond_the_limit_when_the_organiser_ticks_it(organisation, organiser):
     day = _limited_day(1, organisation=organisation)
     first, second = _slots(day, 2)
     person = member(organisation)
     booking_create(slot_id=first.pk, learner=person)
 
-    walk_in_book(day=day, by=organiser, email=person.email, display_name="", slot_id=second.pk, consent=True)
+    walk_in_book(
+        day=day, by=organiser, email=person.email, display_name="", slot_id=second.pk, consent=True, beyond_limit=True
+    )
 
     assert _active(person) == 2
+
+
+def test_desk_walk_in_without_the_tick_obeys_the_limit_and_says_so(organisation, organiser):
+    day = _limited_day(1, organisation=organisation)
+    first, second = _slots(day, 2)
+    person = member(organisation)
+    booking_create(slot_id=first.pk, learner=person)
+
+    with pytest.raises(errors.SessionLimitReached) as refused:
+        walk_in_book(day=day, by=organiser, email=person.email, display_name="", slot_id=second.pk, consent=True)
+
+    assert refused.value.message == "They already have 1 session this day, the most this surgery allows."
+    assert _active(person) == 1
 
 
 def test_without_the_override_an_organisers_booking_obeys_the_limit(organisation, organiser, learner):
