@@ -154,6 +154,13 @@ class SurgeryDay(models.Model):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
 
+    def next_clock_change(self, now: datetime) -> datetime | None:
+        """The next moment after `now` when `is_over`, `takes_bookings` or
+        `opens_for_booking_later` change by the clock alone (booking opens or closes,
+        the day ends), or None: until then, a page about the day kept now stays true."""
+        moments = (self.booking_opens_at, self.booking_closes_at, self.ends_at)
+        return min((moment for moment in moments if moment and moment > now), default=None)
+
     def learner_limit_reached(self, held: int) -> bool:
         """Fair shares: a learner already holding `held` of the day's sessions may book no more."""
         return self.max_sessions_per_learner is not None and held >= self.max_sessions_per_learner
