@@ -24,7 +24,7 @@ from afterday.forms import (
     WorkshopFeedbackForm,
 )
 from afterday.selectors import sessions as selectors
-from afterday.selectors.report import ImpactReport, day_comments, impact_report
+from afterday.selectors.report import ImpactReport, impact_report, kept_day_report
 from surgeries import errors
 from surgeries.access import organiser_day, organiser_organisation, refuse, refuse_viewer, visible_day
 from surgeries.models import Booking
@@ -185,9 +185,7 @@ def _report_page(request, report: ImpactReport, context: dict):
 @login_required
 def day_report(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
-    report = impact_report(organisation=day.organisation, day=day)
-    report.comments = day_comments(day=day)
-    return _report_page(request, report, {"day": day})
+    return _report_page(request, kept_day_report(day=day), {"day": day})
 
 
 def _period(request, organisation) -> tuple[ReportPeriodForm, ImpactReport | None]:
@@ -211,7 +209,7 @@ def organisation_report(request, slug: str):
 @login_required
 def day_report_csv(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
-    return exporters.report_csv(impact_report(organisation=day.organisation, day=day), f"impact-day-{day.pk}.csv")
+    return exporters.report_csv(kept_day_report(day=day), f"impact-day-{day.pk}.csv")
 
 
 @login_required
