@@ -42,14 +42,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import psycopg2
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/surgeryday"
+
+from demo import databases  # noqa: E402 -- the project's root is on the path only now
 
 LEARNERS = 20  # booking by HTTP during the load, besides the first one
 PAGE_REQUESTS = 300  # public GETs during the load
@@ -89,11 +91,10 @@ def _database_urls() -> tuple[str, str]:
     """STACK_DATABASE_URL, or DATABASE_URL's server and name with `_stack` appended: never
     the database itself, which this test drops."""
     url = os.environ.get("STACK_DATABASE_URL", "")
-    if not url and os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        url = parts._replace(path=parts.path + "_stack").geturl()
-    parts = urlsplit(url or "postgres://postgres@127.0.0.1:5432/surgeryday_stack")
-    return parts.geturl(), parts._replace(path=parts.path + "_restore").geturl()
+    if not url:
+        base = os.environ.get("DATABASE_URL", "")
+        url = databases.beside(base if base.startswith("postgres") else DEFAULT_SERVER, "_stack")
+    return url, databases.beside(url, "_restore")
 
 
 def _production_env(*, database_url: str, redis_port: int, smtp_port: int, site_port: int, static_root: Path) -> dict:
@@ -119,31 +120,6 @@ def _production_env(*, database_url: str, redis_port: int, smtp_port: int, site_
         "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "INFO",
     }
-
-
-def _admin_sql(url: str, statement: str) -> None:
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(parts._replace(path="/postgres").geturl())
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def _database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    drop_database(url)
-    _admin_sql(url, f'CREATE DATABASE "{_database_name(url)}"')
-
-
-def drop_database(url: str) -> None:
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)')
 
 
 # --- HTTP: one "browser" per thread, cookies kept by hand ---------------------------------
@@ -383,7 +359,7 @@ def phase_database(stack: Stack) -> None:
     began = time.monotonic()
     stack.processes = Processes(stack.workdir, stack.env)
     start_redis(stack.processes, stack.ports["redis"])
-    recreate_database(stack.database_url)
+    databases.create_database(stack.database_url)
     stack.manage("migrate", "--noinput")
     stack.manage("seed_demo")
     stack.manage("collectstatic", "--noinput")
@@ -648,7 +624,7 @@ def phase_backup(stack: Stack) -> None:
     dump = stack.workdir / "surgeryday.dump"
     began = time.monotonic()
     subprocess.run(["pg_dump", "-Fc", "-f", str(dump), "-d", stack.database_url], check=True, timeout=120)
-    recreate_database(stack.restore_url)
+    databases.create_database(stack.restore_url)
     subprocess.run(["pg_restore", "--no-owner", "-d", stack.restore_url, str(dump)], check=True, timeout=120)
     restored_env = {**stack.env, "DATABASE_URL": stack.restore_url}
     stack.manage("migrate", "--noinput", env=restored_env)
@@ -677,7 +653,7 @@ def shut_down(stack: Stack) -> None:
 
         connections.close_all()
     for url in (stack.database_url, stack.restore_url):
-        drop_database(url)
+        databases.drop_database(url)
 
 
 def main() -> int:
