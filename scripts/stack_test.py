@@ -25,6 +25,7 @@ Without STACK_DATABASE_URL it uses DATABASE_URL's name with `_stack` appended (o
 surgeryday_stack); the restore goes to that name with `_restore` appended.
 """
 
+import html
 import http.client
 import json
 import logging
@@ -54,6 +55,10 @@ DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/surgeryday"
 from demo import databases  # noqa: E402 -- the project's root is on the path only now
 
 LEARNERS = 20  # booking by HTTP during the load, besides the first one
+# The day page's links to more of its free times, and how many of its pages a learner
+# opens at most looking for their slot.
+MORE_FREE_TIMES = re.compile(r'<a href="(\?[^"]*)"[^>]*>(?:See all|Next page)')
+MAX_FREE_TIMES_PAGES = 6
 PAGE_REQUESTS = 300  # public GETs during the load
 PAGE_THREADS = 3
 BOOKING_THREADS = 2
@@ -191,8 +196,26 @@ class Tally:
         return (status, headers, text) if status == expect else None
 
 
+def find_link(browser: Browser, tally: Tally, *, day_path: str, target: str) -> bool:
+    """Look for a link to `target` as a person would: the day page shows a few times an
+    hour, so follow its "See all" and "Next page" links until one shows it."""
+    to_visit, seen = [day_path], set()
+    while to_visit and len(seen) < MAX_FREE_TIMES_PAGES:
+        path = to_visit.pop(0)
+        seen.add(path)
+        page = tally.record(browser, "GET", path, 200)
+        if page is None:
+            return False
+        if target in page[2]:
+            return True
+        more = (day_path + html.unescape(query) for query in MORE_FREE_TIMES.findall(page[2]))
+        to_visit += [link for link in more if link not in seen and link not in to_visit]
+    return False
+
+
 def log_in_and_book(browser: Browser, tally: Tally, *, email: str, password: str, day_id: int, slot_id: int) -> bool:
-    """The learner's path through the site: log-in page, log in, the day, the booking form, book."""
+    """The learner's path through the site: log-in page, log in, the day (and more of its
+    free times until their slot shows), the booking form, book."""
     page = tally.record(browser, "GET", "/accounts/login/", 200)
     if page is None:
         return False
@@ -200,9 +223,8 @@ def log_in_and_book(browser: Browser, tally: Tally, *, email: str, password: str
     form = {"csrfmiddlewaretoken": token, "login": email, "password": password}
     if tally.record(browser, "POST", "/accounts/login/", 302, form) is None:
         return False
-    day = tally.record(browser, "GET", f"/days/{day_id}/", 200)
     book_path = f"/days/{day_id}/slots/{slot_id}/book/"
-    if day is None or book_path not in day[2]:
+    if not find_link(browser, tally, day_path=f"/days/{day_id}/", target=book_path):
         return False
     page = tally.record(browser, "GET", book_path, 200)
     if page is None:
@@ -496,7 +518,7 @@ def phase_load(stack: Stack) -> None:
     began = time.monotonic()
     for thread in threads:
         thread.start()
-    wait_until(lambda: tally.sent >= (PAGE_REQUESTS + 5 * LEARNERS) // 2, timeout=60, what="half the load", every=0.01)
+    wait_until(lambda: tally.sent >= (PAGE_REQUESTS + 6 * LEARNERS) // 2, timeout=60, what="half the load", every=0.01)
     # Around the worker kill the sink answers 451 for a moment, so the kill cannot land in
     # the millisecond between the SMTP server accepting a mail and the row marked sent.
     stack.sink.quiet()
