@@ -7,6 +7,7 @@ through the suppression rule (afterday/suppression.py, docs/after-the-day.md).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
@@ -100,7 +101,7 @@ def impact_report(
     )
 
 
-def kept_day_report(*, day: SurgeryDay) -> ImpactReport:
+def kept_day_report(*, day: SurgeryDay, version: int | None = None) -> ImpactReport:
     """The day's report with its comments, kept in the cache under the day's version.
 
     Every count the report makes of the day bumps the version when it changes
@@ -114,8 +115,16 @@ def kept_day_report(*, day: SurgeryDay) -> ImpactReport:
         report.comments = day_comments(day=day)
         return replace(report, organisation=None, day=None)
 
-    report = kept(f"impact-report:{day.pk}:{day_version(day.pk)}", work_out)
+    version = day_version(day.pk) if version is None else version
+    report = kept(f"impact-report:{day.pk}:{version}", work_out)
     return replace(report, organisation=day.organisation, day=day)
+
+
+def kept_day_report_html(*, day: SurgeryDay, render: Callable[[ImpactReport], str]) -> str:
+    """The day's report as `render` makes it (the same for every organiser), kept under
+    the day's version as the report is, so a warm page renders none of it."""
+    version = day_version(day.pk)
+    return kept(f"impact-report-html:{day.pk}:{version}", lambda: render(kept_day_report(day=day, version=version)))
 
 
 def _sessions_and_people_held(day_ids: list[int]) -> dict[str, int]:

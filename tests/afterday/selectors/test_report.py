@@ -101,6 +101,19 @@ def test_kept_day_report_counts_new_feedback_and_its_comment_at_once(busy_day):
     assert after.comments == ["Well run"]
 
 
+def test_day_report_page_shows_a_new_comment_at_once(client, busy_day, organiser):
+    day, _ = busy_day
+    client.force_login(organiser)
+    url = reverse("afterday:day_report", args=[day.pk])
+    assert "No comments yet." in client.get(url).content.decode()
+
+    Feedback.objects.create(day=day, author=UserFactory(), role="surgeon", usefulness=5, comment="Lovely day")
+    page = client.get(url).content.decode()
+
+    assert "Lovely day" in page
+    assert "No comments yet." not in page
+
+
 def test_kept_day_report_counts_a_session_marked_did_not_come_at_once(busy_day, organiser):
     day, sessions = busy_day
     assert headline(kept_day_report(day=day))["Sessions held"] == "6"
