@@ -10,6 +10,7 @@ class AfterdayConfig(AppConfig):
         # people never imports afterday.
         from afterday import (  # noqa: PLC0415 -- app ready
             privacy,
+            receivers,  # noqa: F401 - connects the day version bumps of the impact report
             tasks,  # noqa: F401 - registers the periodic tasks where autodiscovery does not run (run_scheduler)
         )
 

@@ -6,6 +6,7 @@ Registered with people's hooks from AfterdayConfig.ready(), so people never impo
 from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from people.models import User
 from people.privacy import register_erasure_handler, register_export_section
+from surgeries.day_version import bump_day_version
 
 
 def export_after_the_day(person: User) -> dict:
@@ -41,8 +42,12 @@ def erase_after_the_day(person: User) -> None:
     Notes the person wrote as a surgeon stay with the learner who keeps them, unsigned.
     Workshop ratings are exported with the places, in the workshops section.
     """
+    # The days' kept impact reports show the comments: they get new versions.
+    days = set(Feedback.objects.filter(author=person).values_list("day_id", flat=True))
+    days |= set(WorkshopFeedback.objects.filter(author=person).values_list("workshop__day_id", flat=True))
     Feedback.objects.filter(author=person).update(author=None, comment="")
     WorkshopFeedback.objects.filter(author=person).update(author=None, comment="")
+    bump_day_version(*days)
     SessionNote.objects.filter(booking__learner=person).delete()
     SessionNote.objects.filter(written_by=person).update(written_by=None)
 

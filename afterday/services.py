@@ -17,6 +17,7 @@ from afterday.models import Feedback, SessionNote, WorkshopFeedback
 from people.models import User
 from people.selectors import is_organiser
 from surgeries import errors
+from surgeries.day_version import bump_day_version
 from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay
 from surgeries.services import day_messages_purge
 from workshops import errors as workshop_errors
@@ -168,6 +169,7 @@ def registration_mark_no_show(
     if registration.workshop.attended_snapshot is not None:
         raise workshop_errors.WorkshopError("Attendance at this workshop has been counted and the marks deleted.")
     Registration.objects.filter(pk=registration.pk).update(is_no_show=no_show)
+    bump_day_version(registration.workshop.day_id)  # the update sends no signal; the report counts places used
     registration.is_no_show = no_show
     return registration
 

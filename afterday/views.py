@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,7 +25,7 @@ from afterday.forms import (
     WorkshopFeedbackForm,
 )
 from afterday.selectors import sessions as selectors
-from afterday.selectors.report import ImpactReport, day_comments, impact_report
+from afterday.selectors.report import ImpactReport, impact_report, kept_day_report, kept_day_report_html
 from surgeries import errors
 from surgeries.access import organiser_day, organiser_organisation, refuse, refuse_viewer, visible_day
 from surgeries.models import Booking
@@ -171,23 +172,27 @@ def _sections_with_charts(report: ImpactReport) -> list[tuple]:
     ]
 
 
-def _report_page(request, report: ImpactReport, context: dict):
+def _report_html(report: ImpactReport, context: dict) -> str:
+    """The report below the page's heading; it shows nothing of who asks."""
     shown = bool(report.day_count)
-    context = {
+    part = {
         **context,
         "report": report,
         "charts": _charts(report) if shown else [],
         "sections": _sections_with_charts(report) if shown else [],
     }
-    return render(request, "afterday/report.html", context)
+    return render_to_string("afterday/_report_body.html", part)
+
+
+def _report_page(request, report_html: str, context: dict):
+    return render(request, "afterday/report.html", {**context, "report_html": report_html})
 
 
 @login_required
 def day_report(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
-    report = impact_report(organisation=day.organisation, day=day)
-    report.comments = day_comments(day=day)
-    return _report_page(request, report, {"day": day})
+    html = kept_day_report_html(day=day, render=lambda report: _report_html(report, {"day": day}))
+    return _report_page(request, html, {"day": day})
 
 
 def _period(request, organisation) -> tuple[ReportPeriodForm, ImpactReport | None]:
@@ -205,13 +210,14 @@ def organisation_report(request, slug: str):
     form, report = _period(request, organisation)
     if report is None:
         return render(request, "afterday/report.html", {"form": form, "organisation": organisation})
-    return _report_page(request, report, {"form": form, "organisation": organisation})
+    context = {"form": form, "organisation": organisation}
+    return _report_page(request, _report_html(report, context), context)
 
 
 @login_required
 def day_report_csv(request, day_id: int):
     day = organiser_day(user=request.user, day_id=day_id)
-    return exporters.report_csv(impact_report(organisation=day.organisation, day=day), f"impact-day-{day.pk}.csv")
+    return exporters.report_csv(kept_day_report(day=day), f"impact-day-{day.pk}.csv")
 
 
 @login_required

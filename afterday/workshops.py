@@ -106,14 +106,10 @@ def report_section(day_ids: list[int]) -> ReportSection:
     )
 
 
-def day_comments(day: SurgeryDay) -> list[str]:
-    """Participants' comments on the day's workshops, for organisers: one query."""
-    return list(
-        WorkshopFeedback.objects.filter(workshop__day=day)
-        .exclude(comment="")
-        .order_by("created_at", "id")
-        .values_list("comment", flat=True)
-    )
+def day_comments(day: SurgeryDay) -> QuerySet[WorkshopFeedback]:
+    """Participants' feedback with a comment on the day's workshops, for organisers
+    (a query the report joins to the sessions' comments)."""
+    return WorkshopFeedback.objects.filter(workshop__day=day).exclude(comment="").order_by()
 
 
 def people_taking_part(day_ids: list[int]):
@@ -130,29 +126,30 @@ def learned_on(day_ids: list[int]):
     return held_places().filter(workshop__day_id__in=day_ids).values("person_id")
 
 
-def first_learned(day_ids: list[int]) -> dict[int, datetime]:
-    rows = (
+def first_learned(day_ids: list[int]) -> QuerySet:
+    """(person id, start of their first workshop) rows, for the report to join to its own."""
+    return (
         held_places()
         .filter(workshop__day_id__in=day_ids)
+        .order_by()
         .values("person_id")
         .annotate(first=Min("workshop__starts_at"))
         .values_list("person_id", "first")
     )
-    return dict(rows)
 
 
-def last_helped(organisation: Organisation, people: Q, *, after: datetime) -> dict[int, datetime]:
-    """When each of `people` (a condition on `person_id`) last facilitated on a day that
-    began after `after`, by the start of that day (as for surgeons)."""
-    rows = (
+def last_helped(organisation: Organisation, people: Q, *, after: datetime) -> QuerySet:
+    """(person id, start of that day) rows: when each of `people` (a condition on
+    `person_id`) last facilitated on a day that began after `after` (as for surgeons)."""
+    return (
         WorkshopFacilitator.objects.filter(people, workshop__status=Workshop.Status.ACTIVE)
         .filter(workshop__day__organisation=organisation, workshop__day__status__in=SurgeryDay.HELD_STATUSES)
         .filter(workshop__day__starts_at__gt=after)
+        .order_by()
         .values("person_id")
         .annotate(last=Max("workshop__day__starts_at"))
         .values_list("person_id", "last")
     )
-    return dict(rows)
 
 
 # --- Feedback on the day and "My sessions" --------------------------------------------

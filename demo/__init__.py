@@ -1,1 +1,2 @@
-"""Demo data for development (`manage.py seed_demo`): it sits on top of every other app and nothing imports it."""
+"""Demo data for development (`manage.py seed_demo`): it sits on top of every other app
+and no app imports it (the stack and upgrade tests use `demo.databases`)."""

@@ -3,7 +3,8 @@ that changes whenever what a page shows of it changes, so parts of pages kept un
 the number are never served stale and nothing has to remember which to throw away.
 
 One home for both versions the pages use (`surgeries.day_version`,
-`people.topic_forms`):
+`people.topic_forms`), and for values kept at a version (`kept_at`, `keep_at`), which
+a page can look up together with the version in one round trip:
 
 - A version missing from the cache (evicted, or the cache emptied) starts again from
   the current time in nanoseconds, never from a number an older entry used.
@@ -67,6 +68,37 @@ def kept(key: str, work_out: Callable[[], T]) -> T:
         except RedisError as error:
             _unavailable("keep a value", error)
     return value
+
+
+def kept_at(version_key: str, key: str) -> tuple[int | None, object | None]:
+    """The version under `version_key` and the value kept under `key` at that version,
+    read in one round trip to the cache.
+
+    The value is None when nothing was kept, or when it was kept at another version
+    (so it is out of date); the version is None when the cache has none or does not
+    answer.
+    """
+    try:
+        found = cache.get_many([version_key, key])
+    except RedisError as error:
+        _unavailable("read a kept value", error)
+        return None, None
+    current, entry = found.get(version_key), found.get(key)
+    if current is None or not isinstance(entry, tuple) or entry[0] != current:
+        return current, None
+    return current, entry[1]
+
+
+def keep_at(key: str, version: int, value: object, *, seconds: float = CACHED_FOR) -> None:
+    """Keep `value` under `key` for `kept_at` to find while the version stays `version`,
+    for `seconds` at most (and never longer than `CACHED_FOR`)."""
+    seconds = min(seconds, CACHED_FOR)
+    if seconds <= 0:
+        return
+    try:
+        cache.set(key, (version, value), seconds)
+    except RedisError as error:
+        _unavailable("keep a value", error)
 
 
 def _bump(key: str) -> None:

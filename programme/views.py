@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from programme.agenda import my_bookings as agenda_my_bookings
@@ -24,11 +25,13 @@ from surgeries.calendar import bookings_to_ics
 from surgeries.day_version import day_version
 from surgeries.forms import SlotChoiceForm
 from surgeries.models import Booking, CalendarFeed
+from surgeries.page_cache import keep_until, kept_for_visitors
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 PROGRAMME_VIEWS = ("compact", "full")
 
 
+@kept_for_visitors
 def programme(request, day_id: int):
     """Everyone sees free and booked; only organisers (and the two people in it) see who.
 
@@ -60,7 +63,10 @@ def programme(request, day_id: int):
             page=page.number,
             day_surgeon_ids=list(page.object_list),
         )
-    return render(request, "programme/programme.html", context)
+    response = render(request, "programme/programme.html", context)
+    # The day's status at the top changes by the clock (booking opens or closes).
+    keep_until(response, day.next_clock_change(timezone.now()))
+    return response
 
 
 def _own_active_booking(request, booking_id: int) -> Booking:

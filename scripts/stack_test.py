@@ -25,6 +25,7 @@ Without STACK_DATABASE_URL it uses DATABASE_URL's name with `_stack` appended (o
 surgeryday_stack); the restore goes to that name with `_restore` appended.
 """
 
+import html
 import http.client
 import json
 import logging
@@ -42,16 +43,22 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
-import psycopg2
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/surgeryday"
+
+from demo import databases  # noqa: E402 -- the project's root is on the path only now
 
 LEARNERS = 20  # booking by HTTP during the load, besides the first one
+# The day page's links to more of its free times, and how many of its pages a learner
+# opens at most looking for their slot.
+MORE_FREE_TIMES = re.compile(r'<a href="(\?[^"]*)"[^>]*>(?:See all|Next page)')
+MAX_FREE_TIMES_PAGES = 6
 PAGE_REQUESTS = 300  # public GETs during the load
 PAGE_THREADS = 3
 BOOKING_THREADS = 2
@@ -89,11 +96,10 @@ def _database_urls() -> tuple[str, str]:
     """STACK_DATABASE_URL, or DATABASE_URL's server and name with `_stack` appended: never
     the database itself, which this test drops."""
     url = os.environ.get("STACK_DATABASE_URL", "")
-    if not url and os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        url = parts._replace(path=parts.path + "_stack").geturl()
-    parts = urlsplit(url or "postgres://postgres@127.0.0.1:5432/surgeryday_stack")
-    return parts.geturl(), parts._replace(path=parts.path + "_restore").geturl()
+    if not url:
+        base = os.environ.get("DATABASE_URL", "")
+        url = databases.beside(base if base.startswith("postgres") else DEFAULT_SERVER, "_stack")
+    return url, databases.beside(url, "_restore")
 
 
 def _production_env(*, database_url: str, redis_port: int, smtp_port: int, site_port: int, static_root: Path) -> dict:
@@ -119,31 +125,6 @@ def _production_env(*, database_url: str, redis_port: int, smtp_port: int, site_
         "WEB_CONCURRENCY": "2",
         "LOG_LEVEL": "INFO",
     }
-
-
-def _admin_sql(url: str, statement: str) -> None:
-
-    parts = urlsplit(url)
-    connection = psycopg2.connect(parts._replace(path="/postgres").geturl())
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def _database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def recreate_database(url: str) -> None:
-    drop_database(url)
-    _admin_sql(url, f'CREATE DATABASE "{_database_name(url)}"')
-
-
-def drop_database(url: str) -> None:
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{_database_name(url)}" WITH (FORCE)')
 
 
 # --- HTTP: one "browser" per thread, cookies kept by hand ---------------------------------
@@ -215,8 +196,26 @@ class Tally:
         return (status, headers, text) if status == expect else None
 
 
+def find_link(browser: Browser, tally: Tally, *, day_path: str, target: str) -> bool:
+    """Look for a link to `target` as a person would: the day page shows a few times an
+    hour, so follow its "See all" and "Next page" links until one shows it."""
+    to_visit, seen = [day_path], set()
+    while to_visit and len(seen) < MAX_FREE_TIMES_PAGES:
+        path = to_visit.pop(0)
+        seen.add(path)
+        page = tally.record(browser, "GET", path, 200)
+        if page is None:
+            return False
+        if target in page[2]:
+            return True
+        more = (day_path + html.unescape(query) for query in MORE_FREE_TIMES.findall(page[2]))
+        to_visit += [link for link in more if link not in seen and link not in to_visit]
+    return False
+
+
 def log_in_and_book(browser: Browser, tally: Tally, *, email: str, password: str, day_id: int, slot_id: int) -> bool:
-    """The learner's path through the site: log-in page, log in, the day, the booking form, book."""
+    """The learner's path through the site: log-in page, log in, the day (and more of its
+    free times until their slot shows), the booking form, book."""
     page = tally.record(browser, "GET", "/accounts/login/", 200)
     if page is None:
         return False
@@ -224,9 +223,8 @@ def log_in_and_book(browser: Browser, tally: Tally, *, email: str, password: str
     form = {"csrfmiddlewaretoken": token, "login": email, "password": password}
     if tally.record(browser, "POST", "/accounts/login/", 302, form) is None:
         return False
-    day = tally.record(browser, "GET", f"/days/{day_id}/", 200)
     book_path = f"/days/{day_id}/slots/{slot_id}/book/"
-    if day is None or book_path not in day[2]:
+    if not find_link(browser, tally, day_path=f"/days/{day_id}/", target=book_path):
         return False
     page = tally.record(browser, "GET", book_path, 200)
     if page is None:
@@ -383,7 +381,7 @@ def phase_database(stack: Stack) -> None:
     began = time.monotonic()
     stack.processes = Processes(stack.workdir, stack.env)
     start_redis(stack.processes, stack.ports["redis"])
-    recreate_database(stack.database_url)
+    databases.create_database(stack.database_url)
     stack.manage("migrate", "--noinput")
     stack.manage("seed_demo")
     stack.manage("collectstatic", "--noinput")
@@ -520,7 +518,7 @@ def phase_load(stack: Stack) -> None:
     began = time.monotonic()
     for thread in threads:
         thread.start()
-    wait_until(lambda: tally.sent >= (PAGE_REQUESTS + 5 * LEARNERS) // 2, timeout=60, what="half the load", every=0.01)
+    wait_until(lambda: tally.sent >= (PAGE_REQUESTS + 6 * LEARNERS) // 2, timeout=60, what="half the load", every=0.01)
     # Around the worker kill the sink answers 451 for a moment, so the kill cannot land in
     # the millisecond between the SMTP server accepting a mail and the row marked sent.
     stack.sink.quiet()
@@ -648,7 +646,7 @@ def phase_backup(stack: Stack) -> None:
     dump = stack.workdir / "surgeryday.dump"
     began = time.monotonic()
     subprocess.run(["pg_dump", "-Fc", "-f", str(dump), "-d", stack.database_url], check=True, timeout=120)
-    recreate_database(stack.restore_url)
+    databases.create_database(stack.restore_url)
     subprocess.run(["pg_restore", "--no-owner", "-d", stack.restore_url, str(dump)], check=True, timeout=120)
     restored_env = {**stack.env, "DATABASE_URL": stack.restore_url}
     stack.manage("migrate", "--noinput", env=restored_env)
@@ -677,7 +675,7 @@ def shut_down(stack: Stack) -> None:
 
         connections.close_all()
     for url in (stack.database_url, stack.restore_url):
-        drop_database(url)
+        databases.drop_database(url)
 
 
 def main() -> int:

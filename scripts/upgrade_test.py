@@ -24,12 +24,15 @@ import tarfile
 import tempfile
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
+
+from demo import databases  # noqa: E402 -- the project's root is on the path only now
 
 # The releases a network may be running when it upgrades. The phase 1 release has
 # the notification outbox in people and matchmaking, feedback and notes in surgeries;
@@ -59,8 +62,7 @@ def database_url() -> str:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/surgeryday")
     if not base.startswith("postgres"):
         raise SystemExit("The upgrade test needs PostgreSQL: set UPGRADE_DATABASE_URL or DATABASE_URL.")
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=parts.path + "_upgrade"))
+    return databases.beside(base, "_upgrade")
 
 
 def run(args: list[str], *, cwd: Path, url: str) -> str:
@@ -72,26 +74,6 @@ def run(args: list[str], *, cwd: Path, url: str) -> str:
         output = result.stdout[-2000:] + result.stderr[-4000:]
         raise UpgradeFailure(f"{' '.join(args[1:])} in {cwd.name} failed:\n{output}")
     return result.stdout
-
-
-def recreate_database(url: str) -> None:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
-def drop_database(url: str) -> None:
-    parts = urlsplit(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
-    admin.close()
 
 
 def row_counts(url: str) -> dict[str, int]:
@@ -130,7 +112,7 @@ def compare(before: dict[str, int], after: dict[str, int]) -> list[str]:
 
 
 def upgrade_from(label: str, commit: str, url: str) -> str:
-    recreate_database(url)
+    databases.create_database(url)
     try:
         with tempfile.TemporaryDirectory() as scratch:
             old = old_checkout(commit, Path(scratch))
@@ -146,7 +128,7 @@ def upgrade_from(label: str, commit: str, url: str) -> str:
         kept = sum(before.values())
         return f"{label} ({commit[:7]}): {len(before)} tables, {kept} rows kept; {pages}"
     finally:
-        drop_database(url)
+        databases.drop_database(url)
 
 
 # --- The page walk, run in a child process with Django set up on the upgraded database.
@@ -155,7 +137,6 @@ def upgrade_from(label: str, commit: str, url: str) -> str:
 def walk_pages() -> str:
     import django  # noqa: PLC0415 -- before setup
 
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.test import Client  # noqa: PLC0415 -- before setup

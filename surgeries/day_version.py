@@ -2,17 +2,18 @@
 page or the programme shows of that day changes.
 
 Those pages keep what is expensive to work out (a big day's free times, its
-programme) in the cache under the day's version, so a change shows at once and
-nothing has to remember which cached parts to throw away.
+programme, the whole page for visitors: `surgeries/page_cache.py`) in the cache under
+the day's version, and so does the impact report (`afterday/selectors/report.py`), so
+a change shows at once and nothing has to remember which cached parts to throw away.
 
 The number lives in the cache, not in the database: reading it is one cache get.
 How the number is kept, bumped (now and after commit) and read, and how pages go on
 when the cache does not answer: `people/cache_versions.py`.
 
 Bumping is hard to forget: `connect()` bumps on every save and delete of the rows
-those pages show (days, their surgeons and topics, slots, bookings,
-commitments), and the apps above add their own rows in the same way
-(`workshops/receivers.py`). A change made with `QuerySet.update()` or
+those pages show (days, their venues, surgeons and topics, slots,
+bookings, commitments), and the apps above add their own rows in the same way
+(`workshops/receivers.py`, `afterday/receivers.py`). A change made with `QuerySet.update()` or
 `bulk_create()` sends no signal; the service that makes one calls `bump_day_version`.
 
 Kept parts expire after `CACHED_FOR` seconds (`people/cache_versions.py`), which bounds how long a change
@@ -24,24 +25,26 @@ from collections.abc import Callable
 
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from people import cache_versions
-from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay
+from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
 
 
-def _key(day_id: int) -> str:
+def version_key(day_id: int) -> str:
+    """The cache key of the day's version (for `cache_versions.kept_at`)."""
     return f"day-version:{day_id}"
 
 
 def day_version(day_id: int) -> int:
     """The day's current version: one cache read (two the first time)."""
-    return cache_versions.version(_key(day_id))
+    return cache_versions.version(version_key(day_id))
 
 
 def bump_day_version(*day_ids: int | None) -> None:
     """Give these days a new version now, and again once the current transaction commits."""
     for day_id in {day_id for day_id in day_ids if day_id is not None}:
-        cache_versions.bump(_key(day_id))
+        cache_versions.bump(version_key(day_id))
 
 
 def bump_on_change(model: type[Model], day_of: Callable[[Model], int | None], uid: str) -> None:
@@ -59,6 +62,14 @@ def connect() -> None:
     bump_on_change(SurgeryDay, lambda day: day.pk, "day")
     for model in (Booking, Commitment, DaySurgeon, Slot):
         bump_on_change(model, lambda row: row.day_id, model.__name__.lower())
+
+    def venue_changed(sender, instance, **kwargs) -> None:
+        # The pages of days still to come name the venue; a past day's page catches
+        # up within CACHED_FOR.
+        upcoming = SurgeryDay.objects.filter(venue=instance, ends_at__gt=timezone.now())
+        bump_day_version(*upcoming.values_list("pk", flat=True))
+
+    post_save.connect(venue_changed, sender=Venue, weak=False, dispatch_uid="day_version_venue")
 
     def topics_changed(sender, instance, **kwargs) -> None:
         if kwargs["action"] in ("post_add", "post_remove", "post_clear"):

@@ -7,19 +7,22 @@ through the suppression rule (afterday/suppression.py, docs/after-the-day.md).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Value
 from django.utils import timezone
 
 from afterday import workshops
 from afterday.models import Feedback
 from afterday.report_types import Cell, ReportSection
 from afterday.suppression import USEFULNESS_LABELS, average_usefulness, suppress, suppress_with_total
+from people.cache_versions import kept
 from people.enums import ORGANISER, Perspective
 from people.models import Organisation, PersonPerspective
 from people.visibility import levels_visible_to
+from surgeries.day_version import day_version
 from surgeries.models import Booking, DayAggregate, DaySurgeon, SurgeryDay, WaitingListEntry
 
 
@@ -98,6 +101,32 @@ def impact_report(
     )
 
 
+def kept_day_report(*, day: SurgeryDay, version: int | None = None) -> ImpactReport:
+    """The day's report with its comments, kept in the cache under the day's version.
+
+    Every count the report makes of the day bumps the version when it changes
+    (`afterday/receivers.py`). What it counts of other days and of people (who
+    helped later, perspectives shared) can stay unseen for `CACHED_FOR` at most.
+    The day and organisation are not kept: the caller's fresh rows go back in.
+    """
+
+    def work_out() -> ImpactReport:
+        report = impact_report(organisation=day.organisation, day=day)
+        report.comments = day_comments(day=day)
+        return replace(report, organisation=None, day=None)
+
+    version = day_version(day.pk) if version is None else version
+    report = kept(f"impact-report:{day.pk}:{version}", work_out)
+    return replace(report, organisation=day.organisation, day=day)
+
+
+def kept_day_report_html(*, day: SurgeryDay, render: Callable[[ImpactReport], str]) -> str:
+    """The day's report as `render` makes it (the same for every organiser), kept under
+    the day's version as the report is, so a warm page renders none of it."""
+    version = day_version(day.pk)
+    return kept(f"impact-report-html:{day.pk}:{version}", lambda: render(kept_day_report(day=day, version=version)))
+
+
 def _sessions_and_people_held(day_ids: list[int]) -> dict[str, int]:
     """Per-day counts, summed. Days whose no-show marks were deleted use their snapshot."""
     totals = {"sessions": 0, "people": 0}
@@ -125,21 +154,27 @@ def _learners_who_later_helped(organisation: Organisation, active, day_ids: list
     The learners go to the database as subqueries, not as a list of ids: a big day has
     hundreds, each a parameter to build and send twice. Only days that began after the
     earliest first lesson can count, so only those are read."""
-    firsts = dict(active.values("learner_id").annotate(first=Min("slot__starts_at")).values_list("learner_id", "first"))
-    for person_id, first in workshops.first_learned(day_ids).items():
+    firsts: dict[int, datetime] = {}
+    in_sessions = active.order_by().values("learner_id").annotate(first=Min("slot__starts_at"))
+    # One query for sessions and workshops together.
+    for person_id, first in in_sessions.values_list("learner_id", "first").union(
+        workshops.first_learned(day_ids), all=True
+    ):
         firsts[person_id] = min(first, firsts.get(person_id, first))
     if not firsts:
         return 0
     learned = Q(person_id__in=active.values("learner_id")) | Q(person_id__in=workshops.learned_on(day_ids))
     after = min(firsts.values())
-    lasts = dict(
+    as_surgeons = (
         DaySurgeon.objects.filter(learned, day__organisation=organisation)
         .filter(day__status__in=SurgeryDay.HELD_STATUSES, day__starts_at__gt=after)
+        .order_by()
         .values("person_id")
         .annotate(last=Max("day__starts_at"))
         .values_list("person_id", "last")
     )
-    for person_id, last in workshops.last_helped(organisation, learned, after=after).items():
+    lasts: dict[int, datetime] = {}
+    for person_id, last in as_surgeons.union(workshops.last_helped(organisation, learned, after=after), all=True):
         lasts[person_id] = max(last, lasts.get(person_id, last))
     return sum(1 for person_id, last in lasts.items() if last > firsts[person_id])
 
@@ -166,7 +201,9 @@ def _topics(day_ids: list[int]) -> list[TopicRow]:
     unserved = WaitingListEntry.topics.through.objects.filter(waitinglistentry__day_id__in=day_ids).exclude(
         waitinglistentry__status=WaitingListEntry.Status.BOOKED
     )
-    asked = _count_by_name(booked) + _count_by_name(unserved)
+    asked = Counter()
+    for name, n in _count_by_name(booked).union(_count_by_name(unserved), all=True):
+        asked[name] += n
     offering = Counter(
         dict(
             DaySurgeon.topics.through.objects.filter(daysurgeon__day_id__in=day_ids, topic__name__in=list(asked))
@@ -178,8 +215,8 @@ def _topics(day_ids: list[int]) -> list[TopicRow]:
     return [TopicRow(name=name, asked=suppress(n), offering=suppress(offering[name])) for name, n in asked.items()]
 
 
-def _count_by_name(rows) -> Counter:
-    return Counter(dict(rows.values("topic__name").annotate(n=Count("id")).values_list("topic__name", "n")))
+def _count_by_name(rows):
+    return rows.order_by().values("topic__name").annotate(n=Count("id")).values_list("topic__name", "n")
 
 
 def _least_covered(topics: list[TopicRow]) -> list[TopicRow]:
@@ -213,10 +250,15 @@ def _perspectives(day_ids: list[int]) -> list[tuple[str, Cell]]:
 def day_comments(*, day: SurgeryDay) -> list[str]:
     """Comments for organisers, without names or ratings (not in the CSV): sessions and
     the day first, then workshops."""
-    comments = list(
-        Feedback.objects.filter(day=day)
-        .exclude(comment="")
-        .order_by("created_at", "id")
-        .values_list("comment", flat=True)
+    # One query: sessions' and the day's comments (part 0) before workshops' (part 1).
+    sessions = Feedback.objects.filter(day=day).exclude(comment="").annotate(part=Value(0))
+    rows = (
+        sessions.order_by()
+        .values_list("part", "created_at", "id", "comment")
+        .union(
+            workshops.day_comments(day).annotate(part=Value(1)).values_list("part", "created_at", "id", "comment"),
+            all=True,
+        )
+        .order_by("part", "created_at", "id")
     )
-    return comments + workshops.day_comments(day)
+    return [comment for _part, _created_at, _id, comment in rows]

@@ -12,10 +12,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import psycopg2
 from django.conf import settings
+
+from demo import databases
 
 BIN = Path(sys.executable).parent
 GUNICORN_WORKERS = 2
@@ -29,34 +29,10 @@ def free_port() -> int:
 
 def bench_database_url(database_url: str) -> str:
     """The given server's database with `_bench` appended: never the database itself, which is dropped."""
-    parts = urlsplit(database_url)
-    if not parts.scheme.startswith("postgres"):
-        raise ValueError("the web benchmark needs PostgreSQL: set DATABASE_URL or pass --database-url")
-    return parts._replace(path=parts.path + "_bench").geturl()
-
-
-def _admin_sql(url: str, statement: str) -> None:
-    parts = urlsplit(url)
-    connection = psycopg2.connect(parts._replace(path="/postgres").geturl())
-    connection.autocommit = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
-def create_database(url: str) -> None:
-    drop_database(url)
-    _admin_sql(url, f'CREATE DATABASE "{database_name(url)}"')
-
-
-def drop_database(url: str) -> None:
-    _admin_sql(url, f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
+        return databases.beside(database_url, "_bench")
+    except ValueError:
+        raise ValueError("the web benchmark needs PostgreSQL: set DATABASE_URL or pass --database-url") from None
 
 
 def production_env(*, database_url: str, redis_port: int, static_root: Path, secret_key: str) -> dict[str, str]:

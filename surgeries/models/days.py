@@ -188,6 +188,13 @@ class SurgeryDay(models.Model):
         """When a session's video link starts to show: elapsed minutes, so right across a clock change."""
         return starts_at - timedelta(minutes=self.link_shown_minutes_before)
 
+    def next_clock_change(self, now: datetime) -> datetime | None:
+        """The next moment after `now` when `is_over`, `takes_bookings` or
+        `opens_for_booking_later` change by the clock alone (booking opens or closes,
+        the day ends), or None: until then, a page about the day kept now stays true."""
+        moments = (self.booking_opens_at, self.booking_closes_at, self.ends_at)
+        return min((moment for moment in moments if moment and moment > now), default=None)
+
     def learner_limit_reached(self, held: int) -> bool:
         """Fair shares: a learner already holding `held` of the day's sessions may book no more."""
         return self.max_sessions_per_learner is not None and held >= self.max_sessions_per_learner

@@ -43,7 +43,9 @@ class DayFreeTimes:
         version = day_version(day.pk)
         starts = kept(f"free-starts:{day.pk}:{version}", lambda: _slot_starts(day))
         upcoming = bisect.bisect_right(starts, now)
-        bucket = starts[upcoming].timestamp() if upcoming < len(starts) else "end"
+        # When the next slot starts, what is free changes: None once all have started.
+        self.changes_at = starts[upcoming] if upcoming < len(starts) else None
+        bucket = self.changes_at.timestamp() if self.changes_at else "end"
         self.prefix = f"free:{day.pk}:{version}:{bucket}"
         self._all: list[OpenSlot] | None = None
         self.exclude = person_id if person_id is not None and person_id in self._surgeons() else None

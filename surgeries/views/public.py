@@ -17,6 +17,7 @@ from surgeries import errors, selectors, services
 from surgeries.access import visible_day
 from surgeries.forms import BookingForm, FreeTimesForm
 from surgeries.models import Slot
+from surgeries.page_cache import keep_until, kept_for_visitors
 from surgeries.selectors.free_times_cache import DayFreeTimes
 
 
@@ -25,6 +26,7 @@ def home(request):
     return render(request, "home.html", {"upcoming_days": days})
 
 
+@kept_for_visitors
 def day_detail(request, day_id: int):
     """The day, and its free times as the person narrows them.
 
@@ -69,6 +71,8 @@ def day_detail(request, day_id: int):
             context["waiting_form"] = BookingForm(topics=active_topics_of(organisation_id=day.organisation_id))
         response = render(request, "surgeries/day_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
+    changes = [moment for moment in (day.next_clock_change(now), free.changes_at) if moment]
+    keep_until(response, min(changes, default=None))
     return response
 
 

@@ -34,6 +34,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from demo import databases
 from demo.bench import load, stack, stats
 from demo.bench.seed import CONTENTION_PLACES, BigDay, Size, seed_big_day
 from surgeries.models import Booking, Slot
@@ -110,7 +111,7 @@ class Command(BaseCommand):
         finally:
             processes.stop_all()
             signal.signal(signal.SIGTERM, previous)
-            stack.drop_database(bench_url)
+            databases.drop_database(bench_url)
             if failed:
                 self._note(f"logs kept in {workdir}")
             else:
@@ -290,7 +291,7 @@ def _url_of(database: dict) -> str:
 def _database(url: str):
     """Point this process's connection at the bench database (as Django's test runner does for
     its test database), and back at the end, closed, so the database can be dropped."""
-    stack.create_database(url)
+    databases.create_database(url)
     wanted = dj_database_url.parse(url)
     keys = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
     saved = {key: connection.settings_dict[key] for key in keys}
