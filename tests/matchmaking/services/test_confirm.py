@@ -27,7 +27,7 @@ from matchmaking.services.confirm import (
 from matchmaking.tasks import matchmaking_confirm
 from outbox.models import Notification
 from surgeries import errors
-from surgeries.models import Booking, Commitment, DaySurgeon
+from surgeries.models import Booking, Commitment, DaySurgeon, SurgeryDay
 from surgeries.notifications import BOOKING_CONFIRMED, BOOKING_RECEIVED
 from tests.factories import SurgeryDayFactory, UserFactory, add_request, add_surgeon, booked_slot, confirm_now, make_day
 
@@ -417,3 +417,23 @@ def test_booking_a_batch_takes_the_same_queries_however_many_pairs_it_holds(orga
     # None of it per pair (the same surgeon throughout: their messages are per surgeon).
     assert confirmed.pairs_booked == pairs
     assert len(queries) == 34
+
+
+def test_with_a_session_limit_the_proposal_holds_no_pair_that_confirming_would_refuse(organisation, organiser):
+    # One request per learner and day, so a learner is proposed at most one session; one who
+    # already holds a session that day is left out of the run, so the day's limit (at least 1)
+    # never refuses a pair the solver chose.
+    day, topics = make_day(organisation)
+    SurgeryDay.objects.filter(pk=day.pk).update(max_sessions_per_learner=1)
+    day.refresh_from_db()
+    _, slots = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=4)
+    at_limit = add_request(day, topics={topics["Blogging"]: 1})
+    others = [add_request(day, topics={topics["Blogging"]: 1}) for _ in range(2)]
+    booked_slot(slot=slots[0], learner=at_limit.learner)
+
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    confirmed = confirm_now(day, proposal, organiser)
+
+    assert set(proposal.pairs.values_list("request_id", flat=True)) == {r.pk for r in others}
+    assert (confirmed.pairs_booked, confirmed.pairs_not_booked) == (2, 0)
+    assert Booking.objects.filter(learner=at_limit.learner, status="active").count() == 1
