@@ -23,8 +23,12 @@ from matchmaking.models import MatchProposal, MatchRequest
 from people import cache_versions
 
 
-def _key(day_id: int) -> str:
+def proposal_version_key(day_id: int) -> str:
+    """Where the version lives, for a page that reads it with others (`cache_versions.versions`)."""
     return f"proposal-version:{day_id}"
+
+
+_key = proposal_version_key
 
 
 def proposal_version(day_id: int) -> int:

@@ -23,12 +23,12 @@ from matchmaking.loading import (
     surgeon_side,
 )
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
-from matchmaking.proposal_version import proposal_version
-from people.cache_versions import kept
+from matchmaking.proposal_version import proposal_version_key
+from people.cache_versions import kept, kept_many, versions
 from people.enums import EVENT, ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile, TopicWant, User
 from people.visibility import levels_visible_to
-from surgeries.day_version import day_version
+from surgeries.day_version import day_version_key
 from surgeries.models import SurgeryDay
 from surgeries.selectors import busy_times
 from surgeries.templatetags.venue_time import venue_time
@@ -195,6 +195,7 @@ class _PairsPart:
     """One page of pairs as read from the database, before the explanations: they depend
     on what each surgeon shows organisers *now*, read on every request."""
 
+    page: PageOf
     pairs: list[tuple[ProposalRow, list[dict]]]  # each row without its explanation, and its saved reasons
     surgeon_ids: dict[int, int]  # pair id → the surgeon's person id
 
@@ -213,9 +214,10 @@ def proposal_page(
     A page number that is not a number gives the first page, one past the end the last.
     What is expensive (the totals, each page of pairs and of learners left out, and their
     rows rendered) is kept in the cache under the proposal's and the day's versions
-    (`matchmaking/proposal_version.py`), so every change shows at once. Three queries
-    on a warm cache: the proposals, the request counts, and the perspectives the page's
-    surgeons show organisers now (the rendered pairs are kept per answer to that).
+    (`matchmaking/proposal_version.py`), so every change shows at once. On a warm cache:
+    three queries (the proposals, the request counts, and the perspectives the page's
+    surgeons show organisers now, the rendered pairs being kept per answer to that) and
+    three cache reads (the versions, the parts, the rendered pairs).
 
     While a proposal is being confirmed, the page only points to its progress.
     """
@@ -230,31 +232,63 @@ def proposal_page(
     open_requests, matched = counts.get(MatchRequest.Status.OPEN, 0), counts.get(MatchRequest.Status.MATCHED, 0)
     if proposal is None or proposal.status != MatchProposal.Status.DRAFT:
         return ProposalPage(proposal, open_requests, matched, last_confirmed)
-    prefix = f"proposal:{proposal.pk}:{proposal_version(day.pk)}:{day_version(day.pk)}"
-    totals = kept(f"{prefix}:totals", lambda: _totals(proposal))
-    pairs_page = PageOf.of(page, count=totals.pairs, per_page=PAIRS_PER_PAGE)
-    left_out_page = PageOf.of(unmatched_page, count=totals.unmatched, per_page=UNMATCHED_PER_PAGE)
-    part = kept(f"{prefix}:pairs:{pairs_page.number}", lambda: _pairs_part(day, proposal, pairs_page))
+    pv, dv = versions(proposal_version_key(day.pk), day_version_key(day.pk))
+    prefix = f"proposal:{proposal.pk}:{pv}:{dv}"
+    totals = _Lazy(lambda: _totals(proposal))
+    pairs_asked, unmatched_asked = _page_key(page), _page_key(unmatched_page)
+
+    def pairs_part() -> _PairsPart:
+        return _pairs_part(day, proposal, PageOf.of(page, count=totals().pairs, per_page=PAIRS_PER_PAGE))
+
+    def unmatched_part() -> tuple[PageOf, str]:
+        at = PageOf.of(unmatched_page, count=totals().unmatched, per_page=UNMATCHED_PER_PAGE)
+        return at, render_unmatched(_unmatched_rows(day, proposal, at)) if totals().unmatched else ""
+
+    # One cache read for what does not depend on who the surgeons show what to now.
+    found = kept_many(
+        {
+            f"{prefix}:totals": totals,
+            f"{prefix}:pairs-page:{pairs_asked}": pairs_part,
+            f"{prefix}:unmatched-page:{unmatched_asked}": unmatched_part,
+        }
+    )
+    done, part = found[f"{prefix}:totals"], found[f"{prefix}:pairs-page:{pairs_asked}"]
+    left_out_page, unmatched_html = found[f"{prefix}:unmatched-page:{unmatched_asked}"]
     shown = _perspectives_shown_to_organisers(surgeon_ids=set(part.surgeon_ids.values()))
     digest = hashlib.sha256(repr(sorted((k, sorted(v)) for k, v in shown.items())).encode()).hexdigest()[:16]
-    rows_html = kept(f"{prefix}:pairs-html:{pairs_page.number}:{digest}", lambda: render_rows(_explained(part, shown)))
-    unmatched_html = kept(
-        f"{prefix}:unmatched-html:{left_out_page.number}",
-        lambda: render_unmatched(_unmatched_rows(day, proposal, left_out_page)),
-    )
+    rows_html = kept(f"{prefix}:pairs-html:{part.page.number}:{digest}", lambda: render_rows(_explained(part, shown)))
     return ProposalPage(
         proposal,
         open_requests,
         matched,
         last_confirmed,
-        matched=totals.pairs,
-        total_fit=totals.fit,
-        unmatched_count=totals.unmatched,
-        pairs_page=pairs_page,
+        matched=done.pairs,
+        total_fit=done.fit,
+        unmatched_count=done.unmatched,
+        pairs_page=part.page,
         unmatched_page=left_out_page,
-        rows_html=rows_html if totals.pairs else "",
-        unmatched_html=unmatched_html if totals.unmatched else "",
+        rows_html=rows_html if done.pairs else "",
+        unmatched_html=unmatched_html,
     )
+
+
+class _Lazy:
+    """A value worked out the first time it is asked for, then remembered."""
+
+    def __init__(self, work_out: Callable[[], _Totals]):
+        self._work_out, self._value = work_out, None
+
+    def __call__(self) -> _Totals:
+        if self._value is None:
+            self._value = self._work_out()
+        return self._value
+
+
+def _page_key(raw: object) -> str:
+    """The page asked for, as part of a cache key: Paginator.get_page treats anything
+    but a number as the first page, so anything else is kept as one key."""
+    text = str(raw or "")
+    return text if text.isdigit() and len(text) < 7 else ""
 
 
 def _totals(proposal: MatchProposal) -> _Totals:
@@ -292,7 +326,7 @@ def _pairs_part(day: SurgeryDay, proposal: MatchProposal, page: PageOf) -> _Pair
             slot_url=slot_url(pair.request_id),
         )
         rows.append((row, pair.reasons))
-    return _PairsPart(rows, {pair.pk: pair.slot.surgeon_id for pair in pairs})
+    return _PairsPart(page, rows, {pair.pk: pair.slot.surgeon_id for pair in pairs})
 
 
 def _explained(part: _PairsPart, shown: dict[int, set[str]]) -> list[ProposalRow]:

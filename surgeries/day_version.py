@@ -29,8 +29,12 @@ from people import cache_versions
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay
 
 
-def _key(day_id: int) -> str:
+def day_version_key(day_id: int) -> str:
+    """Where the day's version lives, for a page that reads it with others (`cache_versions.versions`)."""
     return f"day-version:{day_id}"
+
+
+_key = day_version_key
 
 
 def day_version(day_id: int) -> int:
