@@ -61,6 +61,8 @@ def test_confirm_books_exactly_the_proposed_pairs(organisation, organiser):
 
     active = Booking.objects.filter(day=day, status="active")
     assert {(b.learner_id, b.slot_id) for b in active} == proposed
+    assert {topic.name for b in active for topic in b.topics.all()} == {"Blogging"}
+    assert all(b.topics.count() == 1 for b in active)
     assert Commitment.objects.filter(day=day, is_active=True).count() == 6
     assert set(MatchRequest.objects.values_list("status", flat=True)) == {"matched"}
     assert all(r.booking_id for r in MatchRequest.objects.filter(pk__in=[r.pk for r in requests]))
