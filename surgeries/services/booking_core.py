@@ -106,7 +106,7 @@ class BookingFacts:
         self.held[learner_id] += 1
 
 
-def _read_before_people(facts: BookingFacts, *, day: SurgeryDay, slots: Sequence[Slot], learner_ids: list[int]):
+def _read_before_people(facts: BookingFacts, *, day: SurgeryDay, slots: Sequence[Slot], learner_ids: list[int]) -> None:
     """What the rules ask before the people are locked: blocks and slots already taken (two queries)."""
     blocked = blocked_people(organisation_id=day.organisation_id).filter(person_id__in=learner_ids)
     facts.blocked.update(blocked.values_list("person_id", flat=True))
