@@ -10,8 +10,10 @@ class MatchmakingConfig(AppConfig):
         # never imports matchmaking.
         from matchmaking import (  # noqa: PLC0415 -- app ready
             privacy,
+            proposal_version,
             receivers,  # noqa: F401 - books confirmations on the embedded scheduler's passes
             tasks,  # noqa: F401 - registers the jobs where autodiscovery does not run (run_scheduler)
         )
 
         privacy.register()
+        proposal_version.connect()

@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
+from matchmaking.proposal_version import bump_proposal_version
 from matchmaking.services.confirm import proposal_confirm_pairs, proposal_confirm_start
 from outbox.models import Notification
 from outbox.tasks import sweep_notifications
@@ -80,6 +81,7 @@ def big_proposal(
         ProposedPair(proposal=proposal, request=request, slot=slot, fit=2, reasons=REASON)
         for request, slot in zip(requests, slots, strict=False)
     )
+    bump_proposal_version(day.pk)  # bulk_create sends no signal
     return proposal
 
 

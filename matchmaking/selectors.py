@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -22,9 +23,12 @@ from matchmaking.loading import (
     surgeon_side,
 )
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair, RequestTopic
+from matchmaking.proposal_version import proposal_version_key
+from people.cache_versions import kept, kept_many, versions
 from people.enums import EVENT, ORGANISER, PAIRED
 from people.models import PersonPerspective, Profile, TopicWant, User
 from people.visibility import levels_visible_to
+from surgeries.day_version import day_version_key
 from surgeries.models import SurgeryDay
 from surgeries.selectors import busy_times
 from surgeries.templatetags.venue_time import venue_time
@@ -101,17 +105,52 @@ class UnmatchedRow:
 
 
 @dataclass(frozen=True)
+class PageOf:
+    """Where one page sits in its list, for the links to the others: what the page
+    template reads of a Django `Page`, without its rows, so it can be kept in the cache."""
+
+    number: int
+    num_pages: int
+    start_index: int
+    end_index: int
+
+    @classmethod
+    def of(cls, raw: object, *, count: int, per_page: int) -> PageOf:
+        # Paginator.get_page on the numbers alone: anything but a number gives the first
+        # page, one out of range the last; no rows are read.
+        page = Paginator(range(count), per_page).get_page(raw)
+        return cls(page.number, page.paginator.num_pages, page.start_index(), page.end_index())
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
 class ProposalPage:
     proposal: MatchProposal | None  # the draft, or the proposal whose pairs are being booked
-    rows: list[ProposalRow]  # this page of pairs
-    unmatched: list[UnmatchedRow]  # this page of learners not matched
     open_requests: int
     matched_requests: int
     last_confirmed: MatchProposal | None = None
     matched: int = 0  # pairs in the whole proposal
     total_fit: int = 0
-    pairs_page: Page | None = None
-    unmatched_page: Page | None = None
+    unmatched_count: int = 0  # learners left out of the whole proposal
+    pairs_page: PageOf | None = None
+    unmatched_page: PageOf | None = None
+    rows_html: str = ""  # this page of pairs, as table rows
+    unmatched_html: str = ""  # this page of learners not matched, as table rows
 
     @property
     def is_confirming(self) -> bool:
@@ -144,10 +183,41 @@ def _url_for_row(name: str, day_id: int) -> Callable[[int], str]:
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
-def proposal_page(*, day: SurgeryDay, page: object = None, unmatched_page: object = None) -> ProposalPage:
+@dataclass(frozen=True)
+class _Totals:
+    pairs: int
+    fit: int
+    unmatched: int
+
+
+@dataclass(frozen=True)
+class _PairsPart:
+    """One page of pairs as read from the database, before the explanations: they depend
+    on what each surgeon shows organisers *now*, read on every request."""
+
+    page: PageOf
+    pairs: list[tuple[ProposalRow, list[dict]]]  # each row without its explanation, and its saved reasons
+    surgeon_ids: dict[int, int]  # pair id → the surgeon's person id
+
+
+def proposal_page(
+    *,
+    day: SurgeryDay,
+    page: object = None,
+    unmatched_page: object = None,
+    render_rows: Callable[[list[ProposalRow]], str],
+    render_unmatched: Callable[[list[UnmatchedRow]], str],
+) -> ProposalPage:
     """One page of the day's draft proposal, every pair on it explained for organisers,
-    and one page of the learners left out. Seven queries at any size; a page number that
-    is not a number gives the first page, one past the end the last.
+    and one page of the learners left out, each page rendered by the caller as table rows.
+
+    A page number that is not a number gives the first page, one past the end the last.
+    What is expensive (the totals, each page of pairs and of learners left out, and their
+    rows rendered) is kept in the cache under the proposal's and the day's versions
+    (`matchmaking/proposal_version.py`), so every change shows at once. On a warm cache:
+    three queries (the proposals, the request counts, and the perspectives the page's
+    surgeons show organisers now, the rendered pairs being kept per answer to that) and
+    three cache reads (the versions, the parts, the rendered pairs).
 
     While a proposal is being confirmed, the page only points to its progress.
     """
@@ -161,43 +231,79 @@ def proposal_page(*, day: SurgeryDay, page: object = None, unmatched_page: objec
     )
     open_requests, matched = counts.get(MatchRequest.Status.OPEN, 0), counts.get(MatchRequest.Status.MATCHED, 0)
     if proposal is None or proposal.status != MatchProposal.Status.DRAFT:
-        return ProposalPage(proposal, [], [], open_requests, matched, last_confirmed)
-    totals = proposal.pairs.aggregate(n=Count("id"), fit=Coalesce(Sum("fit"), 0))
-    pairs = proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
-        "slot__starts_at", "slot__surgeon__display_name", "id"
+        return ProposalPage(proposal, open_requests, matched, last_confirmed)
+    pv, dv = versions(proposal_version_key(day.pk), day_version_key(day.pk))
+    prefix = f"proposal:{proposal.pk}:{pv}:{dv}"
+    totals = _Lazy(lambda: _totals(proposal))
+    pairs_asked, unmatched_asked = _page_key(page), _page_key(unmatched_page)
+
+    def pairs_part() -> _PairsPart:
+        return _pairs_part(day, proposal, PageOf.of(page, count=totals().pairs, per_page=PAIRS_PER_PAGE))
+
+    def unmatched_part() -> tuple[PageOf, str]:
+        at = PageOf.of(unmatched_page, count=totals().unmatched, per_page=UNMATCHED_PER_PAGE)
+        return at, render_unmatched(_unmatched_rows(day, proposal, at)) if totals().unmatched else ""
+
+    # One cache read for what does not depend on who the surgeons show what to now.
+    found = kept_many(
+        {
+            f"{prefix}:totals": totals,
+            f"{prefix}:pairs-page:{pairs_asked}": pairs_part,
+            f"{prefix}:unmatched-page:{unmatched_asked}": unmatched_part,
+        }
     )
-    pairs_page = _paginator(pairs, PAIRS_PER_PAGE, count=totals["n"]).get_page(page)
-    texts = {row["request"]: row["text"] for row in proposal.unmatched}
-    requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
-    left_out_page = Paginator(requests, UNMATCHED_PER_PAGE).get_page(unmatched_page)
-    slot_url = _url_for_row("learner_slot", day.pk)
-    unmatched = [
-        UnmatchedRow(request.pk, request.learner.display_name, texts[request.pk], slot_url(request.pk))
-        for request in left_out_page
-    ]
+    done, part = found[f"{prefix}:totals"], found[f"{prefix}:pairs-page:{pairs_asked}"]
+    left_out_page, unmatched_html = found[f"{prefix}:unmatched-page:{unmatched_asked}"]
+    shown = _perspectives_shown_to_organisers(surgeon_ids=set(part.surgeon_ids.values()))
+    digest = hashlib.sha256(repr(sorted((k, sorted(v)) for k, v in shown.items())).encode()).hexdigest()[:16]
+    rows_html = kept(f"{prefix}:pairs-html:{part.page.number}:{digest}", lambda: render_rows(_explained(part, shown)))
     return ProposalPage(
         proposal,
-        _proposal_rows(day, list(pairs_page)),
-        unmatched,
         open_requests,
         matched,
         last_confirmed,
-        matched=totals["n"],
-        total_fit=totals["fit"],
-        pairs_page=pairs_page,
+        matched=done.pairs,
+        total_fit=done.fit,
+        unmatched_count=done.unmatched,
+        pairs_page=part.page,
         unmatched_page=left_out_page,
+        rows_html=rows_html if done.pairs else "",
+        unmatched_html=unmatched_html,
     )
 
 
-def _paginator(queryset, per_page: int, *, count: int) -> Paginator:
-    """A paginator that takes the count already read with the totals, not another COUNT query."""
-    paginator = Paginator(queryset, per_page)
-    paginator.__dict__["count"] = count  # Paginator.count is a cached property
-    return paginator
+class _Lazy:
+    """A value worked out the first time it is asked for, then remembered."""
+
+    def __init__(self, work_out: Callable[[], _Totals]):
+        self._work_out, self._value = work_out, None
+
+    def __call__(self) -> _Totals:
+        if self._value is None:
+            self._value = self._work_out()
+        return self._value
 
 
-def _proposal_rows(day: SurgeryDay, pairs: list[ProposedPair]) -> list[ProposalRow]:
-    shown = _perspectives_shown_to_organisers(surgeon_ids={p.slot.surgeon_id for p in pairs})
+def _page_key(raw: object) -> str:
+    """The page asked for, as part of a cache key: Paginator.get_page treats anything
+    but a number as the first page, so anything else is kept as one key."""
+    text = str(raw or "")
+    return text if text.isdigit() and len(text) < 7 else ""
+
+
+def _totals(proposal: MatchProposal) -> _Totals:
+    totals = proposal.pairs.aggregate(n=Count("id"), fit=Coalesce(Sum("fit"), 0))
+    # A learner left out who has withdrawn their request since is no longer listed.
+    left_out = MatchRequest.objects.filter(pk__in=[row["request"] for row in proposal.unmatched]).count()
+    return _Totals(totals["n"], totals["fit"], left_out)
+
+
+def _pairs_part(day: SurgeryDay, proposal: MatchProposal, page: PageOf) -> _PairsPart:
+    pairs = list(
+        proposal.pairs.select_related("request__learner", "slot__surgeon").order_by(
+            "slot__starts_at", "slot__surgeon__display_name", "id"
+        )[max(page.start_index - 1, 0) : page.end_index]
+    )
     lock_url, remove_url = _url_for_row("pair_lock", day.pk), _url_for_row("pair_remove", day.pk)
     slot_url, zone = _url_for_row("learner_slot", day.pk), day.time_zone
     times: dict[datetime, str] = {}  # many pairs share a start time: format each once
@@ -206,22 +312,38 @@ def _proposal_rows(day: SurgeryDay, pairs: list[ProposedPair]) -> list[ProposalR
         starts_at = pair.slot.starts_at
         if starts_at not in times:
             times[starts_at] = venue_time(starts_at, zone)
-        rows.append(
-            ProposalRow(
-                pair_id=pair.pk,
-                request_id=pair.request_id,
-                time=times[starts_at],
-                surgeon=pair.slot.surgeon.display_name,
-                learner=pair.request.learner.display_name,
-                locked=pair.locked,
-                fit=pair.fit,
-                explanation=_reason_for_organiser(pair.reasons, shown.get(pair.slot.surgeon_id, set())),
-                lock_url=lock_url(pair.pk),
-                remove_url=remove_url(pair.pk),
-                slot_url=slot_url(pair.request_id),
-            )
+        row = ProposalRow(
+            pair_id=pair.pk,
+            request_id=pair.request_id,
+            time=times[starts_at],
+            surgeon=pair.slot.surgeon.display_name,
+            learner=pair.request.learner.display_name,
+            locked=pair.locked,
+            fit=pair.fit,
+            explanation="",
+            lock_url=lock_url(pair.pk),
+            remove_url=remove_url(pair.pk),
+            slot_url=slot_url(pair.request_id),
         )
-    return rows
+        rows.append((row, pair.reasons))
+    return _PairsPart(page, rows, {pair.pk: pair.slot.surgeon_id for pair in pairs})
+
+
+def _explained(part: _PairsPart, shown: dict[int, set[str]]) -> list[ProposalRow]:
+    return [
+        replace(row, explanation=_reason_for_organiser(reasons, shown.get(part.surgeon_ids[row.pair_id], set())))
+        for row, reasons in part.pairs
+    ]
+
+
+def _unmatched_rows(day: SurgeryDay, proposal: MatchProposal, page: PageOf) -> list[UnmatchedRow]:
+    texts = {row["request"]: row["text"] for row in proposal.unmatched}
+    requests = MatchRequest.objects.filter(pk__in=list(texts)).select_related("learner").order_by("created_at", "id")
+    slot_url = _url_for_row("learner_slot", day.pk)
+    return [
+        UnmatchedRow(request.pk, request.learner.display_name, texts[request.pk], slot_url(request.pk))
+        for request in requests[max(page.start_index - 1, 0) : page.end_index]
+    ]
 
 
 def _perspectives_shown_to_organisers(*, surgeon_ids: set[int]) -> dict[int, set[str]]:

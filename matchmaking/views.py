@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -136,7 +137,15 @@ def _book(request, day: SurgeryDay):
 def proposal(request, day_id: int):
     day = _organiser_day(request, day_id)
     # Page numbers that are not numbers give the first page, past the end the last (Paginator.get_page).
-    page = selectors.proposal_page(day=day, page=request.GET.get("page"), unmatched_page=request.GET.get("unmatched"))
+    # The rows are rendered without the request (no CSRF token in them: the page's one form wraps
+    # them), since they are kept in the cache and shown to every organiser of the day.
+    page = selectors.proposal_page(
+        day=day,
+        page=request.GET.get("page"),
+        unmatched_page=request.GET.get("unmatched"),
+        render_rows=lambda rows: render_to_string("matchmaking/_proposal_rows.html", {"rows": rows}),
+        render_unmatched=lambda rows: render_to_string("matchmaking/_unmatched_rows.html", {"rows": rows}),
+    )
     return render(request, "matchmaking/proposal.html", {"day": day, "page": page})
 
 

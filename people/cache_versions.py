@@ -48,6 +48,25 @@ def version(key: str) -> int:
     return value
 
 
+def versions(*keys: str) -> list[int]:
+    """The current versions under these keys, with one cache read (two when any is missing).
+
+    For a page kept under several versions: each cache operation costs a round trip and,
+    with Django's Redis cache, a new client, so one read for all is cheaper than one each.
+    """
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys if found.get(key) is None]
+        if missing:
+            for key in missing:
+                cache.add(key, time.time_ns(), timeout=None)
+            found.update(cache.get_many(missing))
+    except RedisError as error:
+        _unavailable("read a version", error)
+        return [time.time_ns()] * len(keys)
+    return [found.get(key) or time.time_ns() for key in keys]
+
+
 def bump(key: str) -> None:
     """A new version under `key` now, and again once the current transaction commits."""
     _bump(key)
@@ -99,6 +118,22 @@ def keep_at(key: str, version: int, value: object, *, seconds: float = CACHED_FO
         cache.set(key, (version, value), seconds)
     except RedisError as error:
         _unavailable("keep a value", error)
+
+
+def kept_many(work: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """`kept` for several keys at once: one cache read for all, one write for those missing."""
+    try:
+        found = cache.get_many(list(work))
+    except RedisError as error:
+        _unavailable("read a kept value", error)
+        return {key: work_out() for key, work_out in work.items()}
+    missing = {key: work_out() for key, work_out in work.items() if found.get(key) is None}
+    if missing:
+        try:
+            cache.set_many(missing, CACHED_FOR)
+        except RedisError as error:
+            _unavailable("keep a value", error)
+    return {key: missing[key] if key in missing else found[key] for key in work}
 
 
 def _bump(key: str) -> None:

@@ -31,20 +31,20 @@ from people import cache_versions
 from surgeries.models import Booking, Commitment, DaySurgeon, Slot, SurgeryDay, Venue
 
 
-def version_key(day_id: int) -> str:
-    """The cache key of the day's version (for `cache_versions.kept_at`)."""
+def day_version_key(day_id: int) -> str:
+    """Where the day's version lives, for a page that reads it with others (`cache_versions.versions`)."""
     return f"day-version:{day_id}"
 
 
 def day_version(day_id: int) -> int:
     """The day's current version: one cache read (two the first time)."""
-    return cache_versions.version(version_key(day_id))
+    return cache_versions.version(day_version_key(day_id))
 
 
 def bump_day_version(*day_ids: int | None) -> None:
     """Give these days a new version now, and again once the current transaction commits."""
     for day_id in {day_id for day_id in day_ids if day_id is not None}:
-        cache_versions.bump(version_key(day_id))
+        cache_versions.bump(day_version_key(day_id))
 
 
 def bump_on_change(model: type[Model], day_of: Callable[[Model], int | None], uid: str) -> None:

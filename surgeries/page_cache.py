@@ -40,7 +40,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from people import cache_versions
-from surgeries.day_version import day_version, version_key
+from surgeries.day_version import day_version, day_version_key
 
 # The request headers the kept views answer differently to (an htmx request gets the
 # free times part only).
@@ -84,7 +84,7 @@ class VisitorPageMiddleware:
         place = _place(request)
         if place is None:
             return self.get_response(request)
-        version, kept = cache_versions.kept_at(version_key(place.day_id), place.key)
+        version, kept = cache_versions.kept_at(day_version_key(place.day_id), place.key)
         if kept is not None and kept.until > time.time():
             request.resolver_match = place.match  # for the metrics' label
             return kept.response()

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from contextlib import nullcontext
 from datetime import datetime, timedelta
 from functools import partial
 
 from celery import current_app, signature
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -40,7 +39,13 @@ from people.models import User
 from surgeries import errors
 from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay
 from surgeries.notifications import booking_notifications_schedule
-from surgeries.services.booking_core import book_locked_slot, is_deadlock, translate_integrity_error
+from surgeries.services.booking_core import (
+    SlotToBook,
+    book_locked_slot,
+    book_locked_slots,
+    is_deadlock,
+    translate_integrity_error,
+)
 from surgeries.services.locking import lock_people, lock_slots, maybe_lock
 
 logger = logging.getLogger(__name__)
@@ -186,10 +191,12 @@ def _settle_batch(*, pair_ids: list[int], by: User | None, careful: bool) -> Non
        person of the batch (learners and surgeons, by id): deleting a request deletes its
        pairs first, and hand booking locks slot then people, so no two of these ever wait
        on each other in a circle. A pair settled meanwhile (another run) is skipped.
-    2. Book each pair with `book_locked_slot`. Its checks raise before it
-       writes, so a refused pair leaves nothing behind; only a write the database refuses
-       spoils the transaction, and then the batch is run again `careful`ly, each pair in
-       its own savepoint. The messages of the whole batch are written together.
+    2. Book the pairs with `book_locked_slots`: the rules of `book_locked_slot`, pair by
+       pair in order, asked of facts read once for the batch, and the bookings written
+       together. Its checks refuse before anything is written; only a write the database
+       refuses spoils the transaction, and then the batch is run again `careful`ly, each
+       pair booked with `book_locked_slot` in its own savepoint. The messages of the whole
+       batch are written together.
     3. Record every outcome, and mark each booked request `matched`, with two bulk updates.
     """
     order = {pair_id: index for index, pair_id in enumerate(pair_ids)}
@@ -206,17 +213,48 @@ def _settle_batch(*, pair_ids: list[int], by: User | None, careful: bool) -> Non
     now = timezone.now()
     matched = []
     with notifications_in_bulk():
-        for pair in pairs:
+        book = _book_carefully if careful else _book_together
+        outcomes = book(pairs=pairs, requests=requests, slots=slots, by=by)
+        for pair, outcome in zip(pairs, outcomes, strict=True):
             request = requests[pair.request_id]
-            pair.problem = _settle_locked_pair(
-                pair=pair, request=request, slot=slots.get(pair.slot_id), by=by, careful=careful
-            )
+            pair.problem = _settled(pair=pair, request=request, outcome=outcome)
             pair.outcome, pair.settled_at = (Outcome.NOT_BOOKED if pair.problem else Outcome.BOOKED), now
             if not pair.problem:
                 request.updated_at = now
                 matched.append(request)
-    ProposedPair.objects.bulk_update(pairs, ["outcome", "problem", "settled_at"])
-    MatchRequest.objects.bulk_update(matched, ["status", "booking", "reasons", "updated_at"])
+    _record_outcomes(pairs=pairs, matched=matched, now=now)
+
+
+def _record_outcomes(*, pairs: list[ProposedPair], matched: list[MatchRequest], now: datetime) -> None:
+    """Write the outcomes: one update per distinct outcome and problem (a few), and one
+    for the requests matched, which take their booking and reasons from their pair.
+    (`bulk_update` builds a CASE per row and field, which took longer than the booking.)"""
+    by_outcome: dict[tuple[str, str], list[int]] = {}
+    for pair in pairs:
+        by_outcome.setdefault((pair.outcome, pair.problem), []).append(pair.pk)
+    for (outcome, problem), pair_ids in by_outcome.items():
+        ProposedPair.objects.filter(pk__in=pair_ids).update(outcome=outcome, problem=problem, settled_at=now)
+    if not matched:
+        return
+    # Each matched request's pair in this proposal, now booked, and the booking made of it.
+    pair = ProposedPair.objects.filter(
+        proposal_id=pairs[0].proposal_id, request_id=OuterRef("pk"), outcome=Outcome.BOOKED
+    )
+    booking = Booking.objects.filter(
+        status=Booking.Status.ACTIVE,
+        learner_id=OuterRef("learner_id"),
+        slot_id=Subquery(
+            ProposedPair.objects.filter(
+                proposal_id=pairs[0].proposal_id, request_id=OuterRef(OuterRef("pk")), outcome=Outcome.BOOKED
+            ).values("slot_id")[:1]
+        ),
+    )
+    MatchRequest.objects.filter(pk__in=[request.pk for request in matched]).update(
+        status=MatchRequest.Status.MATCHED,
+        booking=Subquery(booking.values("pk")[:1]),
+        reasons=Subquery(pair.values("reasons")[:1]),
+        updated_at=now,
+    )
 
 
 def _attach_day_and_surgeons(slots: Iterable[Slot]) -> None:
@@ -235,43 +273,88 @@ def _attach_day_and_surgeons(slots: Iterable[Slot]) -> None:
         slot.surgeon = slot.day_surgeon.person
 
 
-def _settle_locked_pair(
-    *, pair: ProposedPair, request: MatchRequest, slot: Slot | None, by: User | None, careful: bool
-) -> str:
-    """Book one locked pair and schedule its messages; return "" or why it was not booked."""
-    try:
-        with transaction.atomic() if careful else nullcontext():
-            booking = _book(request=request, slot=slot, by=by)
-    except IntegrityError as error:
-        if not careful:
-            raise
-        return _why_not(translate_integrity_error(error, learner_id=request.learner_id))
-    except errors.BookingError as error:
-        return _why_not(error)
-    request.status, request.booking, request.reasons = MatchRequest.Status.MATCHED, booking, pair.reasons
-    booking.learner, booking.surgeon, booking.slot, booking.day = request.learner, slot.surgeon, slot, slot.day
-    # The confirmation, the surgeon's notice and the reminders, as for a booking made by hand.
-    booking_notifications_schedule(booking=booking)
-    return ""
+PairResult = Booking | errors.SurgeryError
 
 
-def _book(*, request: MatchRequest, slot: Slot | None, by: User | None) -> Booking:
-    """The rules of hand booking as an organiser: no booking window, but never a slot that has started."""
+def _book_together(
+    *, pairs: list[ProposedPair], requests: dict[int, MatchRequest], slots: dict[int, Slot], by: User | None
+) -> list[PairResult]:
+    """Each pair's booking or why not, the bookings made with `book_locked_slots`, day by day."""
+    outcomes: dict[int, PairResult] = {}
+    wanted: dict[int, list[tuple[ProposedPair, SlotToBook]]] = {}
+    for pair in pairs:
+        request, slot = requests[pair.request_id], slots.get(pair.slot_id)
+        try:
+            _check_pair(request=request, slot=slot)
+        except errors.BookingError as error:
+            outcomes[pair.pk] = error
+            continue
+        want = SlotToBook(
+            slot=slot,
+            learner=request.learner,
+            topic_ids=[rt.topic_id for rt in request.topics.all()],
+            note=request.note,
+            booked_by=by,
+        )
+        wanted.setdefault(slot.day_id, []).append((pair, want))
+    for day_pairs in wanted.values():
+        day = day_pairs[0][1].slot.day
+        # The rules of hand booking as an organiser: no booking window (at the desk).
+        booked = book_locked_slots(day=day, wanted=[want for _, want in day_pairs], at_desk=True)
+        outcomes.update((pair.pk, outcome) for (pair, _), outcome in zip(day_pairs, booked, strict=True))
+    return [outcomes[pair.pk] for pair in pairs]
+
+
+def _book_carefully(
+    *, pairs: list[ProposedPair], requests: dict[int, MatchRequest], slots: dict[int, Slot], by: User | None
+) -> list[PairResult]:
+    """Each pair's booking or why not, each pair booked with `book_locked_slot` in its own
+    savepoint, so a write the database refuses undoes only that pair."""
+    outcomes: list[PairResult] = []
+    for pair in pairs:
+        request, slot = requests[pair.request_id], slots.get(pair.slot_id)
+        try:
+            _check_pair(request=request, slot=slot)
+            with transaction.atomic():
+                outcomes.append(
+                    book_locked_slot(
+                        slot=slot,
+                        learner=request.learner,
+                        topic_ids=[rt.topic_id for rt in request.topics.all()],
+                        note=request.note,
+                        booked_by=by,
+                        at_desk=True,
+                        day=slot.day,
+                    )
+                )
+        except IntegrityError as error:
+            outcomes.append(translate_integrity_error(error, learner_id=request.learner_id))
+        except errors.BookingError as error:
+            outcomes.append(error)
+    return outcomes
+
+
+def _check_pair(*, request: MatchRequest, slot: Slot | None) -> None:
+    """What matchmaking asks before the rules of hand booking: the request is still open
+    and the slot still exists and has not started."""
     if request.status != MatchRequest.Status.OPEN:
         raise PairNotBookable("The learner was already matched in an earlier round.")
     if slot is None:
         raise PairNotBookable("The slot no longer exists.")
     if slot.starts_at <= timezone.now():
         raise PairNotBookable("The slot has already started.")
-    return book_locked_slot(
-        slot=slot,
-        learner=request.learner,
-        topic_ids=[rt.topic_id for rt in request.topics.all()],
-        note=request.note,
-        booked_by=by,
-        at_desk=True,
-        day=slot.day,
-    )
+
+
+def _settled(*, pair: ProposedPair, request: MatchRequest, outcome: PairResult) -> str:
+    """Mark a booked pair's request matched and schedule its messages; return "" or why it was not booked."""
+    if not isinstance(outcome, Booking):
+        return _why_not(outcome)
+    booking, slot = outcome, outcome.slot
+    request.status, request.booking, request.reasons = MatchRequest.Status.MATCHED, booking, pair.reasons
+    booking.learner, booking.surgeon, booking.slot, booking.day = request.learner, slot.surgeon, slot, slot.day
+    # The confirmation, the surgeon's notice and the reminders, as for a booking made by hand.
+    booking_notifications_schedule(booking=booking)
+    return ""
 
 
 def _why_not(error: errors.SurgeryError) -> str:

@@ -16,6 +16,7 @@ from matchmaking.core.solver import solve
 from matchmaking.errors import MatchmakingError
 from matchmaking.loading import DayProblem, build_day_problem, reasons_to_json
 from matchmaking.models import MatchProposal, MatchRequest, ProposedPair
+from matchmaking.proposal_version import bump_proposal_version
 from people.models import User
 from people.selectors import is_organiser
 from surgeries import errors
@@ -101,6 +102,7 @@ def matchmaking_run(*, day: SurgeryDay, by: User) -> RunResult:
         )
         for pair in assignment.pairs
     )
+    bump_proposal_version(day.pk)  # the pairs went in with bulk_create, which sends no signal
     return RunResult(proposal=proposal, dropped_locks=len(problem.dropped_locks))
 
 
@@ -118,6 +120,7 @@ def proposal_pair_lock(*, day: SurgeryDay, pair_id: int, by: User, locked: bool 
     pair = _draft_pair(pair_id=pair_id, day=day, by=by)
     pair.locked = locked
     pair.save(update_fields=["locked"])
+    bump_proposal_version(day.pk)  # a pair's own save bumps nothing (matchmaking/proposal_version.py)
     return pair
 
 

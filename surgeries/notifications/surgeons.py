@@ -38,8 +38,11 @@ def _sessions(day_surgeon: DaySurgeon):
 def surgeon_due_at(day_surgeon: DaySurgeon, slot: str) -> datetime | None:
     """Reminders: before the first session still booked. Day sheet: 18:00 at the
     venue the evening before. None when nothing is booked or the time has passed."""
-    first = _sessions(day_surgeon).first()
-    if first is None:
+    # Only the first session's start: no learners or topics (worked out for every surgeon
+    # of a batch of bookings when its messages are written).
+    sessions = Booking.objects.filter(slot__day_surgeon=day_surgeon, status=Booking.Status.ACTIVE)
+    first_starts_at = sessions.order_by("slot__starts_at").values_list("slot__starts_at", flat=True).first()
+    if first_starts_at is None:
         return None
     day = day_surgeon.day
     if slot == EVENING_BEFORE:
@@ -47,7 +50,7 @@ def surgeon_due_at(day_surgeon: DaySurgeon, slot: str) -> datetime | None:
         return due if due >= timezone.now() - LATE_GRACE else None
     if offset_minutes(slot) is None:
         return None
-    return reminder_due_at(day=day, starts_at=first.slot.starts_at, slot=slot, not_before=timezone.now() - LATE_GRACE)
+    return reminder_due_at(day=day, starts_at=first_starts_at, slot=slot, not_before=timezone.now() - LATE_GRACE)
 
 
 def _has_sessions_ahead(day_surgeon: DaySurgeon) -> bool:

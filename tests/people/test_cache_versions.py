@@ -17,7 +17,7 @@ def cache_down(monkeypatch):
     def refuse(*args, **kwargs):
         raise RedisConnectionError("Connection refused")
 
-    for name in ("get", "add", "set", "incr"):
+    for name in ("get", "add", "set", "incr", "get_many", "set_many"):
         monkeypatch.setattr(cache, name, refuse)
 
 
@@ -35,6 +35,23 @@ def test_versions_count_up_and_kept_values_are_reused():
     assert len(work) == 1
 
 
+def test_several_versions_and_kept_values_are_read_at_once_and_agree_with_one_by_one():
+    cache_versions.bump("test:b")
+    first = cache_versions.versions("test:a", "test:b")
+    work = []
+
+    def work_out(value):
+        return lambda: work.append(value) or value
+
+    kept = cache_versions.kept_many({"test:x": work_out("x"), "test:y": work_out("y")})
+    again = cache_versions.kept_many({"test:x": work_out("x"), "test:y": work_out("y")})
+
+    assert first == [cache_versions.version("test:a"), cache_versions.version("test:b")]
+    assert kept == again == {"test:x": "x", "test:y": "y"}
+    assert work == ["x", "y"]
+    assert cache_versions.kept("test:x", work_out("other")) == "x"
+
+
 def test_without_the_cache_every_version_is_new_and_values_are_worked_out(cache_down, caplog):
     work = []
 
@@ -45,6 +62,9 @@ def test_without_the_cache_every_version_is_new_and_values_are_worked_out(cache_
     assert cache_versions.version("test:version") != cache_versions.version("test:version")
     assert cache_versions.kept("test:kept", work_out) == cache_versions.kept("test:kept", work_out) == "value"
     assert len(work) == 2
+    assert cache_versions.versions("test:a", "test:b") != cache_versions.versions("test:a", "test:b")
+    assert cache_versions.kept_many({"test:kept": work_out}) == {"test:kept": "value"}
+    assert len(work) == 3
     assert "The cache did not answer" in caplog.text
 
 

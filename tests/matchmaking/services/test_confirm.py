@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 import time_machine
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -26,7 +27,7 @@ from matchmaking.services.confirm import (
 from matchmaking.tasks import matchmaking_confirm
 from outbox.models import Notification
 from surgeries import errors
-from surgeries.models import Booking, Commitment
+from surgeries.models import Booking, Commitment, DaySurgeon, SurgeryDay
 from surgeries.notifications import BOOKING_CONFIRMED, BOOKING_RECEIVED
 from tests.factories import SurgeryDayFactory, UserFactory, add_request, add_surgeon, booked_slot, confirm_now, make_day
 
@@ -60,6 +61,8 @@ def test_confirm_books_exactly_the_proposed_pairs(organisation, organiser):
 
     active = Booking.objects.filter(day=day, status="active")
     assert {(b.learner_id, b.slot_id) for b in active} == proposed
+    assert {topic.name for b in active for topic in b.topics.all()} == {"Blogging"}
+    assert all(b.topics.count() == 1 for b in active)
     assert Commitment.objects.filter(day=day, is_active=True).count() == 6
     assert set(MatchRequest.objects.values_list("status", flat=True)) == {"matched"}
     assert all(r.booking_id for r in MatchRequest.objects.filter(pk__in=[r.pk for r in requests]))
@@ -98,7 +101,9 @@ def test_confirm_start_queues_the_job_only_once_the_transaction_commits(
         proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
         assert queued == []
 
-    assert (len(callbacks), queued) == (1, [{"proposal_id": proposal.pk}])
+    # Queued once; the other callbacks give the day's proposals a new version after commit.
+    assert queued == [{"proposal_id": proposal.pk}]
+    assert len(callbacks) >= 1
     assert MatchProposal.objects.get(pk=proposal.pk).confirm_queued_at is not None
 
 
@@ -228,19 +233,19 @@ def test_job_that_dies_half_way_carries_on_where_it_stopped_when_run_again(organ
     monkeypatch.setattr(confirming, "BATCH_SIZE", 2)
     day, proposal = _proposal(organisation, organiser, pairs=5)
     proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
-    real_book, calls = confirming.book_locked_slot, []
+    real_book, calls = confirming.book_locked_slots, []
 
-    def dies_on_the_third_pair(**kwargs):
-        calls.append(kwargs["slot"].pk)
-        if len(calls) == 3:
+    def dies_in_the_second_batch(**kwargs):
+        calls.append([want.slot.pk for want in kwargs["wanted"]])
+        if len(calls) == 2:
             raise SystemExit("the worker was killed")
         return real_book(**kwargs)
 
-    monkeypatch.setattr(confirming, "book_locked_slot", dies_on_the_third_pair)
+    monkeypatch.setattr(confirming, "book_locked_slots", dies_in_the_second_batch)
     with pytest.raises(SystemExit):
         proposal_confirm_pairs(proposal_id=proposal.pk)
     half_way = (_outcomes(proposal), Booking.objects.count(), MatchProposal.objects.get(pk=proposal.pk).status)
-    monkeypatch.setattr(confirming, "book_locked_slot", real_book)
+    monkeypatch.setattr(confirming, "book_locked_slots", real_book)
 
     finished = proposal_confirm_pairs(proposal_id=proposal.pk)
 
@@ -360,15 +365,23 @@ def test_resume_waits_while_pairs_are_still_being_booked(organisation, organiser
 def test_a_write_the_database_refuses_undoes_only_that_pair(organisation, organiser, monkeypatch):
     day, proposal = _proposal(organisation, organiser, pairs=3)
     refused = proposal.pairs.order_by("slot__starts_at").last()
-    real_book, attempts = confirming.book_locked_slot, []
+    real_batch, real_book, attempts = confirming.book_locked_slots, confirming.book_locked_slot, []
+
+    def batch_refused_by_the_database(**kwargs):
+        bookings = real_batch(**kwargs)  # written, then the database says no, as a racing insert would
+        if refused.slot_id in [want.slot.pk for want in kwargs["wanted"]]:
+            attempts.append(refused.slot_id)
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return bookings
 
     def refused_by_the_database(**kwargs):
-        booking = real_book(**kwargs)  # written, then the database says no, as a racing insert would
+        booking = real_book(**kwargs)
         if kwargs["slot"].pk == refused.slot_id:
             attempts.append(kwargs["slot"].pk)
             raise IntegrityError("duplicate key value violates unique constraint")
         return booking
 
+    monkeypatch.setattr(confirming, "book_locked_slots", batch_refused_by_the_database)
     monkeypatch.setattr(confirming, "book_locked_slot", refused_by_the_database)
     confirmed = confirm_now(day, proposal, organiser)
 
@@ -378,3 +391,51 @@ def test_a_write_the_database_refuses_undoes_only_that_pair(organisation, organi
     assert not Booking.objects.filter(slot_id=refused.slot_id).exists()
     told = Notification.objects.filter(kind=BOOKING_CONFIRMED).values_list("recipient_id", flat=True)
     assert sorted(told) == sorted(Booking.objects.values_list("learner_id", flat=True))
+
+
+def test_a_batch_counts_its_own_bookings_against_the_surgeons_sessions_as_hand_booking_does(organisation, organiser):
+    day, proposal = _proposal(organisation, organiser, pairs=3)
+    # The surgeon lowers their sessions after the run: the batch's third pair is one too many.
+    DaySurgeon.objects.filter(day=day).update(max_sessions=2)
+
+    confirmed = confirm_now(day, proposal, organiser)
+
+    problems = list(proposal.pairs.order_by("slot__starts_at").values_list("problem", flat=True))
+    assert (confirmed.pairs_booked, confirmed.pairs_not_booked) == (2, 1)
+    assert problems == ["", "", "The surgeon has no sessions left."]
+    assert Booking.objects.filter(day=day, status="active").count() == 2
+
+
+@pytest.mark.parametrize("pairs", [2, 12])
+def test_booking_a_batch_takes_the_same_queries_however_many_pairs_it_holds(organisation, organiser, pairs):
+    day, proposal = _proposal(organisation, organiser, pairs=pairs)
+    proposal_confirm_start(day=day, proposal_id=proposal.pk, by=organiser)
+
+    with CaptureQueriesContext(connection) as queries:
+        confirmed = proposal_confirm_pairs(proposal_id=proposal.pk)
+
+    # One batch: its locks, the rules' facts read once, one insert each for the bookings,
+    # their topics and commitments, the messages written together, the outcomes; then finishing.
+    # None of it per pair (the same surgeon throughout: their messages are per surgeon).
+    assert confirmed.pairs_booked == pairs
+    assert len(queries) == 34
+
+
+def test_with_a_session_limit_the_proposal_holds_no_pair_that_confirming_would_refuse(organisation, organiser):
+    # One request per learner and day, so a learner is proposed at most one session; one who
+    # already holds a session that day is left out of the run, so the day's limit (at least 1)
+    # never refuses a pair the solver chose.
+    day, topics = make_day(organisation)
+    SurgeryDay.objects.filter(pk=day.pk).update(max_sessions_per_learner=1)
+    day.refresh_from_db()
+    _, slots = add_surgeon(day, offers={topics["Blogging"]: 2}, slots=4)
+    at_limit = add_request(day, topics={topics["Blogging"]: 1})
+    others = [add_request(day, topics={topics["Blogging"]: 1}) for _ in range(2)]
+    booked_slot(slot=slots[0], learner=at_limit.learner)
+
+    proposal = matchmaking_run(day=day, by=organiser).proposal
+    confirmed = confirm_now(day, proposal, organiser)
+
+    assert set(proposal.pairs.values_list("request_id", flat=True)) == {r.pk for r in others}
+    assert (confirmed.pairs_booked, confirmed.pairs_not_booked) == (2, 0)
+    assert Booking.objects.filter(learner=at_limit.learner, status="active").count() == 1
