@@ -9,6 +9,7 @@ from people.phones import INVALID, normalise_phone, phone_for_display
     [
         ("07700 900123", "+447700900123"),
         ("07700-900-123", "+447700900123"),
+        ("7700 900123", "+447700900123"),  # the 0 left off, as people often do
         ("+44 7700 900123", "+447700900123"),
         ("+44 (0)7700 900123", "+447700900123"),
         ("0044 7700 900123", "+447700900123"),
@@ -25,7 +26,6 @@ def test_normalise_phone_accepts_uk_and_international_numbers(typed, stored):
 @pytest.mark.parametrize(
     "typed",
     [
-        "7700 900123",  # no 0 and no country code
         "077009001234567",
         "+0 123 456 789",
         "+44 770 090",
@@ -35,6 +35,9 @@ def test_normalise_phone_accepts_uk_and_international_numbers(typed, stored):
         "07700+900123",
         "+123456",
         "+1234567890123456",
+        "0800 FLOWERS",  # letters: the library would read them as keypad digits
+        "+44 20 7946 09581",  # a digit too many for a London number, though a length others have
+        "+999 123 456 789",  # no country has the code 999
     ],
 )
 def test_normalise_phone_refuses_what_cannot_be_a_number_with_a_message(typed):
@@ -53,5 +56,6 @@ def test_the_message_never_repeats_the_number():
 
 def test_phone_for_display_shows_uk_numbers_as_dialled_at_home():
     assert phone_for_display("+447700900123") == "07700 900123"
-    assert phone_for_display("+33123456789") == "+33123456789"
+    assert phone_for_display("+442079460958") == "020 7946 0958"
+    assert phone_for_display("+33123456789") == "+33 1 23 45 67 89"
     assert phone_for_display("") == ""
