@@ -27,8 +27,8 @@ def test_learner_gives_feedback_on_a_session(page):
     past_session(past_day(organisation, title="Autumn surgery"), surgeon=surgeon, learner=learner)
 
     log_in(page, "lee@example.org")
-    page.get_by_role("link", name="My sessions").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("My sessions")
+    page.get_by_role("link", name="Past sessions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Past sessions")
     assert_accessible(page)
     page.get_by_role("link", name="Say how useful it was (session with Sam)").click()
     page.get_by_role("button", name="Send feedback").click()
@@ -54,7 +54,7 @@ def test_participant_rates_a_workshop_and_the_facilitator_marks_who_did_not_come
     missed = past_place(workshop, absent)
 
     log_in(page, "lee@example.org")
-    page.get_by_role("link", name="My sessions").click()
+    page.get_by_role("link", name="Past sessions").click()
     expect(page.get_by_role("heading", name="Workshops you took part in")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Say how useful it was (Podcasts)").click()
@@ -69,7 +69,7 @@ def test_participant_rates_a_workshop_and_the_facilitator_marks_who_did_not_come
     page.context.clear_cookies()
 
     log_in(page, "joan@example.org")
-    page.get_by_role("link", name="My sessions").click()
+    page.get_by_role("link", name="Past sessions").click()
     expect(page.get_by_text("Now I want to start one.")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Who came to Podcasts").click()
