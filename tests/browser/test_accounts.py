@@ -44,7 +44,7 @@ def test_sign_up_requires_code_of_conduct_then_creates_account(page):
     page.get_by_label(re.compile("I have read and agree to the")).check()
     page.get_by_role("button", name="Sign Up").click()
 
-    expect(page.get_by_text("Signed in as Robin", exact=True)).to_be_visible()
+    expect(page.get_by_text("Signed in as Robin", exact=True).filter(visible=True)).to_be_visible()
     assert User.objects.get(email="robin@example.org").code_of_conduct_accepted_at is not None
 
 
@@ -56,7 +56,7 @@ def test_log_in_and_log_out(page):
     page.get_by_label("Email*", exact=True).fill("sam@example.org")
     page.get_by_label("Password*", exact=True).fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_text("Signed in as Sam", exact=True)).to_be_visible()
+    expect(page.get_by_text("Signed in as Sam", exact=True).filter(visible=True)).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Log out").click()

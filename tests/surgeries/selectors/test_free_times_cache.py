@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -93,6 +94,9 @@ def test_visitors_cache_never_holds_a_learners_name(client, day, learner):
 def test_big_day_page_reads_nothing_for_its_free_times_once_cached(client, organisation, django_assert_num_queries):
     day = big_day(organisation, surgeons=40)
     url = reverse("surgeries:day_detail", args=[day.pk])
+    # A session cookie that matches no session: the page is made afresh (a whole page is
+    # kept only for visitors without one, surgeries/page_cache.py), its free times not.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
     client.get(url)
 
     # the venue's zone (middleware) and the day: the free times come from the cache
