@@ -120,6 +120,9 @@ def contact_unblock(*, blocker: User, blocked_id: int) -> None:
 
 # --- Joining a network ------------------------------------------------------------------
 
+ASK_AGAIN_AFTER_DECLINE = timedelta(days=7)
+ASK_AGAIN_AFTER_WITHDRAWING = timedelta(days=1)
+
 # Said to a blocked person who asks: true, and no more than they need.
 JOIN_NOT_POSSIBLE = (
     "You cannot ask to join this network on the site. "
@@ -145,6 +148,7 @@ def join_request_create(*, person: User, organisation: Organisation, message: st
     waiting = join_request_pending(person=person, organisation=organisation)
     if waiting is not None:
         return waiting
+    _check_not_asked_lately(person=person, organisation=organisation)
     join_request = JoinRequest(organisation=organisation, person=person, message=message.strip())
     join_request.full_clean(validate_constraints=False)
     try:
@@ -156,6 +160,37 @@ def join_request_create(*, person: User, organisation: Organisation, message: st
     for organiser in organisers_of(organisation=organisation):
         notification_schedule(kind=JOIN_REQUESTED, recipient=organiser, subject=join_request, due_at=timezone.now())
     return join_request
+
+
+def _check_not_asked_lately(*, person: User, organisation: Organisation) -> None:
+    """Each request emails every organiser, and they cannot turn those emails off: a
+    week after a "no", and a day after a request taken back, before asking again."""
+    now = timezone.now()
+    declined = (
+        JoinRequest.objects.filter(
+            person=person,
+            organisation=organisation,
+            status=JoinRequest.Status.DECLINED,
+            decided_at__gt=now - ASK_AGAIN_AFTER_DECLINE,
+        )
+        .order_by("-decided_at")
+        .first()
+    )
+    if declined is not None:
+        again = timezone.localtime(declined.decided_at + ASK_AGAIN_AFTER_DECLINE)
+        raise JoinError(
+            f"{organisation.name} answered your request on {timezone.localtime(declined.decided_at):%-d %B}. "
+            f"You can ask again from {again:%-d %B}."
+        )
+    if JoinRequest.objects.filter(
+        person=person,
+        organisation=organisation,
+        status=JoinRequest.Status.WITHDRAWN,
+        created_at__gt=now - ASK_AGAIN_AFTER_WITHDRAWING,
+    ).exists():
+        raise JoinError(
+            f"You took back a request to join {organisation.name} in the last day. You can ask again tomorrow."
+        )
 
 
 @transaction.atomic

@@ -285,10 +285,14 @@ class _Lazy:
 
 
 def _page_key(raw: object) -> str:
-    """The page asked for, as part of a cache key: Paginator.get_page treats anything
-    but a number as the first page, so anything else is kept as one key."""
-    text = str(raw or "")
-    return text if text.isdigit() and len(text) < 7 else ""
+    """The page asked for, as part of a cache key, read as Paginator.get_page reads it:
+    what int() cannot read is the first page (""), and every number keeps its own key,
+    since "-1", "+2" and "9999999" are the last page, page 2 and the last page there,
+    never page 1."""
+    try:
+        return str(int(str(raw).strip())) if raw not in (None, "") else ""
+    except ValueError:
+        return ""
 
 
 def _totals(proposal: MatchProposal) -> _Totals:

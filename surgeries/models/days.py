@@ -180,9 +180,11 @@ class SurgeryDay(models.Model):
             return False
         return not (self.booking_closes_at and now >= self.booking_closes_at)
 
-    def sessions_online(self, *, surgeon_online: bool) -> bool:
-        """Whether a surgeon's sessions are online: all on an online day, the surgeon's choice on a hybrid one."""
-        return self.mode == self.Mode.ONLINE or (self.mode == self.Mode.HYBRID and surgeon_online)
+    def sessions_online(self, *, surgeon_online: bool, mode: str | None = None) -> bool:
+        """Whether a surgeon's sessions are online: all on an online day, the surgeon's
+        choice on a hybrid one. `mode`: as they would be if the day's mode were that."""
+        mode = mode or self.mode
+        return mode == self.Mode.ONLINE or (mode == self.Mode.HYBRID and surgeon_online)
 
     def video_link_shown_from(self, starts_at: datetime) -> datetime:
         """When a session's video link starts to show: elapsed minutes, so right across a clock change."""

@@ -12,9 +12,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from outbox.models import Notification, NotificationPreference
 from people.models import User
-from people.phones import phone_for_display
 from people.visibility import visible_profiles
 from surgeries.models import Booking, Commitment, DayMessage, DaySurgeon, SurgeryDay, WaitingListEntry
+from surgeries.selectors.bookings import number_given_for
 from surgeries.signals import message_group_people
 
 Group = DayMessage.Group
@@ -143,7 +143,7 @@ def attendee_rows(*, day: SurgeryDay, viewer: User) -> list[AttendeeRow]:
             topics=tuple(topic.name for topic in booking.topics.all()),
             is_walk_in=booking.is_walk_in,
             booked_for_them=booking.get_on_behalf_display() if booking.on_behalf else "",
-            phone=phone_for_display(booking.learner.phone),
+            phone=number_given_for(booking),
             checked_in_at=booking.checked_in_at,
             pronouns=profile.pronouns,
             languages=profile.languages,

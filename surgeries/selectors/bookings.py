@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from people.models import User
+from people.phones import phone_for_display
 from surgeries.models import Booking, DaySurgeon, Slot, SurgeryDay, WaitingListEntry
 from surgeries.selectors.video import session_video
 
@@ -101,3 +102,13 @@ def with_video(bookings, *, viewer_id: int, organiser: bool, now: datetime) -> l
     for booking in rows:
         booking.video = session_video(booking=booking, viewer_id=viewer_id, now=now, organiser=organiser)
     return rows
+
+
+def number_given_for(booking: Booking) -> str:
+    """The learner's phone number as the day's organisers may see it beside this booking.
+
+    Only on a booking an organiser made for them with their consent (`on_behalf`):
+    that is what they agreed to. A number given to another organisation, or kept from
+    an earlier booking, is not shown beside a session they booked themselves.
+    """
+    return phone_for_display(booking.learner.phone) if booking.on_behalf else ""

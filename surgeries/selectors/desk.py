@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
 
-from people.phones import phone_for_display
 from surgeries.models import Booking, SurgeryDay
+from surgeries.selectors.bookings import number_given_for
 from surgeries.templatetags.venue_time import venue_time
 
 DUE_WITHIN = timedelta(hours=1)
@@ -119,7 +119,7 @@ def desk_sections(*, day: SurgeryDay, bookings: Iterable[Booking]) -> list[DeskS
                 learner_name=booking.learner.display_name,
                 is_walk_in=booking.is_walk_in,
                 on_behalf=booking.get_on_behalf_display().lower() if booking.on_behalf else "",
-                phone=phone_for_display(booking.learner.phone),
+                phone=number_given_for(booking),
                 surgeon_name=booking.surgeon.display_name,
                 checked_in=venue_time(booking.checked_in_at, zone),
                 is_no_show=booking.is_no_show,

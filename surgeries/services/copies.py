@@ -5,6 +5,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -110,7 +111,15 @@ def copy_day_to(
     for name in ("starts_at", "ends_at", "booking_opens_at", "booking_closes_at"):
         setattr(day, name, shift(getattr(source, name)))
     day.series, day.series_date = series, series_date
-    day.full_clean()
+    try:
+        day.full_clean()
+    except ValidationError as error:
+        # The source was saved under older rules (an http:// video link, say): the copy
+        # says what to correct instead of failing.
+        problems = " ".join(error.messages)
+        raise errors.DayError(
+            f"{source.title} cannot be copied as it is: {problems} Change it on its page first."
+        ) from error
     day.save()
     DayBreak.objects.bulk_create(
         DayBreak(day=day, label=b.label, starts_at=shift(b.starts_at), ends_at=shift(b.ends_at))

@@ -116,11 +116,31 @@ def day_update(*, day: SurgeryDay, by: User, details: DayDetails) -> SurgeryDay:
     )
     if outside.exists():
         raise errors.DayError("Some booked sessions would fall outside the new times. Move or cancel them first.")
+    if details.mode != day.mode:
+        _check_nobody_booked_meets_otherwise(day, mode=details.mode)
     day = _apply(day, details)
     _regenerate_slots(day=day, by=by)
     day_notifications_reschedule(day=day)
     signals.day_updated.send(sender=SurgeryDay, day=day)
     return day
+
+
+def _check_nobody_booked_meets_otherwise(day: SurgeryDay, *, mode: str) -> None:
+    """A new mode that turns booked sessions online or in person would send people to the
+    wrong place, and nothing tells them: refused while any such session is booked."""
+    booked = Booking.objects.filter(
+        day=day, status=Booking.Status.ACTIVE, slot__starts_at__gt=timezone.now()
+    ).values_list("slot__day_surgeon__is_online", flat=True)
+    changed = sum(
+        day.sessions_online(surgeon_online=online) != day.sessions_online(surgeon_online=online, mode=mode)
+        for online in booked
+    )
+    if changed:
+        people = "1 person is" if changed == 1 else f"{changed} people are"
+        raise errors.DayError(
+            f"{people} booked to meet as the day is now, and would not be told of the change. "
+            "Move or cancel their sessions first, then change how people meet."
+        )
 
 
 def _regenerate_slots(*, day: SurgeryDay, by: User) -> None:

@@ -88,6 +88,13 @@ def _person(*, someone: Someone, organisation: Organisation) -> User:
     )
 
 
+def _may_sign_in_by_link(person: User) -> bool:
+    """A one-time link that signs in without a password is for people who have none
+    (booked by the desk before). An account with a password, or with staff rights, is
+    not opened by a link an organiser's action sends."""
+    return not (person.has_usable_password() or person.is_staff or person.is_superuser)
+
+
 def _with_phone(person: User, phone: str) -> User:
     """A number given for a member is the one they want to be called on now."""
     return person_phone_set(person=person, phone=phone) if phone and phone != person.phone else person
@@ -143,6 +150,9 @@ def booking_for_someone(
     booking.on_behalf, booking.consent_recorded_at = on_behalf, now
     booking.save(update_fields=["on_behalf", "consent_recorded_at"])
     if has_reachable_email(person):
+        if not _may_sign_in_by_link(person):
+            # The usual confirmation (queued by the booking) reaches them; they sign in as ever.
+            return BookedFor(booking=booking, emailed=True)
         link, token = sign_in_link_create(person=person, created_by=by)
         kwargs = {"link_id": link.pk, "token": token, "booking_id": booking.pk}
     elif someone.email:

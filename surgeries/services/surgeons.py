@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from django.db import transaction
+from django.utils import timezone
 
 from people.models import Membership, User
 from people.selectors import active_topics_of, is_organiser
@@ -166,8 +167,24 @@ def surgeon_online_set(*, day_surgeon: DaySurgeon, by: User, is_online: bool, vi
         raise errors.NotAllowed()
     day_surgeon = DaySurgeon.objects.select_for_update().get(pk=day_surgeon.pk)
     if day.mode == SurgeryDay.Mode.HYBRID:
+        if is_online != day_surgeon.is_online:
+            _check_nobody_booked_to_meet_otherwise(day_surgeon)
         day_surgeon.is_online = is_online
     day_surgeon.video_link = video_link
     day_surgeon.full_clean()
     day_surgeon.save(update_fields=["is_online", "video_link"])
     return day_surgeon
+
+
+def _check_nobody_booked_to_meet_otherwise(day_surgeon: DaySurgeon) -> None:
+    """Switching sessions between online and in person would send people booked on
+    them to the wrong place, and nothing tells them: refused while any are booked."""
+    booked = Booking.objects.filter(
+        slot__day_surgeon=day_surgeon, status=Booking.Status.ACTIVE, slot__starts_at__gt=timezone.now()
+    ).count()
+    if booked:
+        people = "1 person is" if booked == 1 else f"{booked} people are"
+        raise errors.DayError(
+            f"{people} booked to meet as the sessions are now, and would not be told of the change. "
+            "Move or cancel their sessions first, then change how the sessions happen."
+        )

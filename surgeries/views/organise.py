@@ -155,13 +155,17 @@ def surgeon_online(request, day_id: int, day_surgeon_id: int):
     initial = {"is_online": day_surgeon.is_online, "video_link": day_surgeon.video_link}
     form = SurgeonOnlineForm(request.POST if request.method == "POST" else None, day=day, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.surgeon_online_set(
-            day_surgeon=day_surgeon,
-            by=request.user,
-            is_online=form.cleaned_data.get("is_online", False),
-            video_link=form.cleaned_data["video_link"],
-        )
-        messages.success(request, f"Saved how {day_surgeon.person.display_name} meets people.")
-        return redirect("surgeries:day_manage", day_id=day.pk)
+        try:
+            services.surgeon_online_set(
+                day_surgeon=day_surgeon,
+                by=request.user,
+                is_online=form.cleaned_data.get("is_online", False),
+                video_link=form.cleaned_data["video_link"],
+            )
+        except errors.SurgeryError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Saved how {day_surgeon.person.display_name} meets people.")
+            return redirect("surgeries:day_manage", day_id=day.pk)
     heading = f"Online sessions: {day_surgeon.person.display_name}"
     return render(request, "surgeries/form_page.html", {"form": form, "heading": heading, "day": day})

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,21 +16,9 @@ from surgeries.models import DaySurgeon, SurgeonWithdrawal
 
 def _save_availability(request, day_surgeon, form) -> bool:
     try:
-        with_topics = form.cleaned_data["topics"]
-        services.availability_set(
-            day_surgeon=day_surgeon,
-            by=request.user,
-            windows=form.cleaned_data["windows"],
-            max_sessions=form.cleaned_data["max_sessions"],
-        )
-        services.surgeon_topics_set(day_surgeon=day_surgeon, topic_ids=[t.pk for t in with_topics])
-        if "video_link" in form.cleaned_data:
-            services.surgeon_online_set(
-                day_surgeon=day_surgeon,
-                by=request.user,
-                is_online=form.cleaned_data.get("is_online", False),
-                video_link=form.cleaned_data["video_link"],
-            )
+        # One form, three services: all saved or, on a refusal, none.
+        with transaction.atomic():
+            _save_availability_parts(request, day_surgeon, form)
     except errors.AvailabilityConflict as error:
         form.add_error("windows", error.message)
         form.affected = error.bookings
@@ -38,6 +27,24 @@ def _save_availability(request, day_surgeon, form) -> bool:
         form.add_error("windows", error.message)
         return False
     return True
+
+
+def _save_availability_parts(request, day_surgeon, form) -> None:
+    with_topics = form.cleaned_data["topics"]
+    services.availability_set(
+        day_surgeon=day_surgeon,
+        by=request.user,
+        windows=form.cleaned_data["windows"],
+        max_sessions=form.cleaned_data["max_sessions"],
+    )
+    services.surgeon_topics_set(day_surgeon=day_surgeon, topic_ids=[t.pk for t in with_topics])
+    if "video_link" in form.cleaned_data:
+        services.surgeon_online_set(
+            day_surgeon=day_surgeon,
+            by=request.user,
+            is_online=form.cleaned_data.get("is_online", False),
+            video_link=form.cleaned_data["video_link"],
+        )
 
 
 @login_required

@@ -160,3 +160,30 @@ def test_answering_stops_the_organisers_email_about_the_request(organisation, or
 
     assert mail_to(organiser) == []
     assert Notification.objects.get(kind=JOIN_REQUESTED).state == Notification.State.CANCELLED
+
+
+def test_after_a_no_asking_again_waits_a_week_and_says_from_when(organisation, organiser, stranger, time_machine):
+    """Every request emails all the organisers, who cannot turn that off: asking,
+    being declined and asking again at once would flood them."""
+    time_machine.move_to("2026-12-02 12:00:00+00:00", tick=False)
+    first = join_request_create(person=stranger, organisation=organisation)
+    join_request_decline(organisation=organisation, join_request_id=first.pk, by=organiser)
+
+    with pytest.raises(JoinError, match=r"answered your request on 2 December\. You can ask again from 9 December\."):
+        join_request_create(person=stranger, organisation=organisation)
+    time_machine.move_to("2026-12-09 12:01:00+00:00", tick=False)
+    again = join_request_create(person=stranger, organisation=organisation)
+
+    assert again.status == JoinRequest.Status.PENDING
+    assert JoinRequest.objects.filter(person=stranger).count() == 2
+
+
+def test_asking_withdrawing_and_asking_again_in_a_loop_is_stopped(organisation, stranger, time_machine):
+    time_machine.move_to("2026-12-02 12:00:00+00:00", tick=False)
+    join_request_create(person=stranger, organisation=organisation)
+    join_request_withdraw(person=stranger, organisation=organisation)
+
+    with pytest.raises(JoinError, match=r"You can ask again tomorrow\."):
+        join_request_create(person=stranger, organisation=organisation)
+
+    assert JoinRequest.objects.filter(person=stranger).count() == 1

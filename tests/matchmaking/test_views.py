@@ -551,6 +551,22 @@ def test_proposal_page_past_the_end_shows_the_last_page_and_ignores_nonsense(cli
     assert 'href="?page=2&amp;unmatched=1"' in nonsense.content.decode()
 
 
+def test_a_page_number_read_as_another_page_never_takes_the_first_pages_place(client, organisation, organiser):
+    """Paginator reads "-1" and "9999999" as the last page; kept under the first page's
+    key, they made every organiser's page 1 show the last pairs until it expired."""
+    day, topics = make_day(organisation)
+    big_proposal(day=day, organiser=organiser, topic=topics["Blogging"], pairs=120, unmatched=5)
+    client.force_login(organiser)
+    url = reverse("matchmaking:proposal", args=[day.pk])
+
+    for odd in ("-1", "9999999", "+2", " 2"):
+        client.get(url, {"page": odd})
+    first = client.get(url).content.decode()
+
+    assert "Page 1 of 3" in first
+    assert "Pairs 1 to 50 of 120." in first
+
+
 def _proposal_html(client, day, **params) -> str:
     return client.get(reverse("matchmaking:proposal", args=[day.pk]), params).content.decode()
 

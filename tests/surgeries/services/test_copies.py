@@ -157,3 +157,16 @@ def test_copy_keeps_how_people_meet_and_the_video_links(source, organiser, surge
         15,
     )
     assert (invited.is_online, invited.video_link) == (True, "https://video.example.org/sam")
+
+
+@time_machine.travel(SEPTEMBER, tick=False)
+def test_copy_of_a_day_saved_under_older_rules_says_what_to_change(source, organiser):
+    """Video links had not to be https before online days; such a day's copy failed
+    with a server error instead of saying so."""
+    SurgeryDay.objects.filter(pk=source.pk).update(mode="hybrid", online_link="http://meet.example.org/surgery")
+    source.refresh_from_db()
+
+    with pytest.raises(errors.DayError, match=r"cannot be copied as it is: .*https.* Change it on its page first"):
+        day_copy(day=source, by=organiser, on=date(2026, 10, 10))
+
+    assert SurgeryDay.objects.count() == 1

@@ -253,3 +253,28 @@ def test_day_update_with_longer_sessions_remakes_slots_but_never_drops_a_booking
     with pytest.raises(errors.DayError):
         day_update(day=day, by=organiser, details=details)
     assert SurgeryDay.objects.get(pk=day.pk).slot_minutes == 60
+
+
+@pytest.mark.django_db
+def test_day_update_refuses_a_mode_that_moves_booked_sessions_online_but_not_one_that_leaves_them(
+    organisation, organiser
+):
+    """An in-person session booked, then the day made online: the learner would go to
+    the venue, told nothing. Hybrid leaves surgeons in person, so it may go ahead."""
+    day = SurgeryDayFactory(organisation=organisation)
+    day_surgeon = DaySurgeonFactory(day=day)
+    start = day.starts_at
+    availability_set(
+        day_surgeon=day_surgeon, by=organiser, windows=[(start, start + timedelta(hours=1))], max_sessions=2
+    )
+    booked_slot(slot=day.slots.filter(is_offered=True).first())
+    details = DayDetails(
+        title=day.title, venue=day.venue, starts_at=day.starts_at, ends_at=day.ends_at, mode=SurgeryDay.Mode.ONLINE
+    )
+
+    with pytest.raises(errors.DayError, match="1 person is booked to meet as the day is now"):
+        day_update(day=day, by=organiser, details=details)
+    assert SurgeryDay.objects.get(pk=day.pk).mode == SurgeryDay.Mode.IN_PERSON
+    details.mode = SurgeryDay.Mode.HYBRID
+    day_update(day=day, by=organiser, details=details)
+    assert SurgeryDay.objects.get(pk=day.pk).mode == SurgeryDay.Mode.HYBRID

@@ -240,3 +240,18 @@ def test_an_address_with_an_account_elsewhere_is_told_without_pairing_the_accoun
     assert len(told) == 1
     assert "Olu Organiser booked a session for you" in told[0].subject
     assert "not in that account" in told[0].body
+
+
+def test_a_member_with_a_password_gets_the_confirmation_but_no_sign_in_link(
+    day, organiser, learner, slot, send_due, django_capture_on_commit_callbacks
+):
+    """A link that signs in without a password would be a new way into an account that
+    has one, opened by an organiser's action: they sign in as ever instead."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = _book(day, organiser, slot, Someone(member_id=learner.pk))
+    send_due()
+
+    assert booked.emailed is True
+    assert not SignInLink.objects.exists()
+    assert not any("booked a session for you" in m.subject for m in mail.outbox)
+    assert any(m.to == [learner.email] and "Booked:" in m.subject for m in mail.outbox)

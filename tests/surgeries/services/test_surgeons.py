@@ -125,3 +125,20 @@ def test_surgeon_online_set_refuses_a_link_that_is_not_https(day, surgeon):
         surgeon_online_set(day_surgeon=day_surgeon, by=surgeon, is_online=True, video_link="http://video.example.org")
 
     assert DaySurgeon.objects.get(pk=day_surgeon.pk).video_link == ""
+
+
+@pytest.mark.django_db
+def test_surgeon_online_set_refuses_to_switch_sessions_people_are_booked_on(day, surgeon, learner):
+    """Nothing would tell the learner: they would go to the venue for an online
+    session, or wait by a screen for one in a room. The link may still change."""
+    SurgeryDay.objects.filter(pk=day.pk).update(mode=SurgeryDay.Mode.HYBRID)
+    day.refresh_from_db()
+    day_surgeon = DaySurgeonFactory(day=day, person=surgeon)
+    booked_slot(slot=SlotFactory(day_surgeon=day_surgeon), learner=learner)
+
+    with pytest.raises(errors.DayError, match="1 person is booked to meet as the sessions are now"):
+        surgeon_online_set(day_surgeon=day_surgeon, by=surgeon, is_online=True, video_link="")
+    surgeon_online_set(day_surgeon=day_surgeon, by=surgeon, is_online=False, video_link="https://video.example.org/s")
+
+    day_surgeon.refresh_from_db()
+    assert (day_surgeon.is_online, day_surgeon.video_link) == (False, "https://video.example.org/s")

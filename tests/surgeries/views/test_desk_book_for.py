@@ -185,6 +185,23 @@ def test_the_desk_and_the_attendee_list_show_the_number_to_the_days_organisers(c
     assert (rows[1][phone], rows[1][how]) == ("07700 900123", "By phone")
 
 
+def test_a_number_given_elsewhere_is_not_shown_beside_a_session_they_booked_themselves(
+    client, organiser, day, slot, learner
+):
+    """They agreed to the organisers who booked for them keeping the number, for that
+    booking: not to every organiser of every day they book on their own."""
+    learner.phone = "+447700900123"
+    learner.save(update_fields=["phone"])
+    booking_create(slot_id=slot.pk, learner=learner)
+    client.force_login(organiser)
+
+    desk = client.get(reverse("surgeries:desk", args=[day.pk])).content.decode()
+    listed = client.get(reverse("surgeries:attendees_csv", args=[day.pk])).content.decode()
+
+    assert learner.display_name in desk and learner.display_name in listed
+    assert not any(re.search(r"07700|900123|7700900123", page) for page in (desk, listed))
+
+
 def test_the_number_is_not_shown_to_the_surgeon_or_the_learner(day, organiser, slot, surgeon):
     booking = _phone_booking(day, organiser, slot, display_name="Pat Phone", phone="07700 900123")
     pages = []
