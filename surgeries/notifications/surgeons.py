@@ -77,6 +77,8 @@ def surgeon_day_context(notification: Notification, day_surgeon: DaySurgeon, rec
         "zone": day.venue.time_zone,
         "sessions": rows,
         "first": sessions[0] if sessions else None,
+        # On a hybrid day a surgeon marked online meets everyone by video, as on an online day.
+        "meets_online": day.sessions_online(surgeon_online=day_surgeon.is_online),
         "day_sheet_url": settings.SITE_URL + reverse("surgeries:day_sheet", args=[day.pk]),
         "wording": reminder_wording_for(day=day, kind=notification.kind),
     }

@@ -371,3 +371,22 @@ def test_feedback_request_goes_next_morning_to_those_who_came(
     assert _rows(FEEDBACK_REQUEST) == [("day-after", State.SENT if sent else State.CANCELLED)]
     if sent:
         assert f"/after/sessions/{booking.pk}/feedback/" in feedback[0].body
+
+
+@pytest.mark.parametrize(("surgeon_online", "where"), [(True, "online, by video call"), (False, "at ")])
+def test_on_a_hybrid_day_the_surgeons_messages_say_where_they_meet(
+    winter_slot, learner, surgeon, send_due, django_capture_on_commit_callbacks, surgeon_online, where
+):
+    """A surgeon marked online was sent the venue's address in their reminder and day sheet."""
+    day = winter_slot.day
+    type(day).objects.filter(pk=day.pk).update(mode="hybrid")
+    type(winter_slot.day_surgeon).objects.filter(pk=winter_slot.day_surgeon_id).update(is_online=surgeon_online)
+    _book(winter_slot, learner, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+
+    send_due(datetime(2031, 1, 13, 18, tzinfo=UTC))  # the day sheet, 18:00 the evening before
+    send_due(datetime(2031, 1, 14, 8, tzinfo=UTC))  # the reminder, two hours before
+
+    for subject in ("day sheet", "reminder"):
+        message = next(m for m in mail_to(surgeon) if subject in m.subject.lower())
+        assert (where in message.body, day.venue.name in message.body) == (True, not surgeon_online)

@@ -131,6 +131,7 @@ def test_reminders_of_an_online_day_say_online_and_give_no_address_or_link(templ
     day.refresh_from_db()
     first = SimpleNamespace(slot=SimpleNamespace(starts_at=day.starts_at))
     context = {"day": day, "venue": day.venue, "zone": day.time_zone, "recipient": learner, "first": first}
+    context["meets_online"] = day.sessions_online(surgeon_online=False)  # as the surgeons' context says
 
     bodies = [render_to_string(f"emails/{template}/body.{kind}", context) for kind in ("txt", "html")]
 
